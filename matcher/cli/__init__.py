@@ -1,0 +1,93 @@
+"""The ``matcher`` command: a thin click layer over the library.
+
+Each area has its own module (``skills``, ``programs``, ``recommend``...) that
+registers a command group here. Commands do three things only: parse options,
+call one library function, print the result as a table or, with ``--json``,
+as JSON. Library errors (:class:`matcher.errors.MatcherError`) become a short
+message on stderr (or the JSON error shape) and exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import MatcherError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into a clean message and exit code 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MatcherError as exc:
+            as_json = bool(kwargs.get("as_json"))
+            if as_json:
+                click.echo(json.dumps(exc.to_dict(), indent=2))
+            else:
+                click.echo(f"Error: {exc.message}", err=True)
+                for problem in exc.problems[:50]:
+                    click.echo(f"  - {problem}", err=True)
+                if len(exc.problems) > 50:
+                    click.echo(f"  ... and {len(exc.problems) - 50} more", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 60) -> None:
+    """Print a plain aligned table; long cells are cut so lines stay readable."""
+
+    def cell(value: Any) -> str:
+        text = "" if value is None else str(value)
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    body = [[cell(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in body:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], len(value))
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in body:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="training-program-matcher")
+def main() -> None:
+    """Match job seekers to training programs: skills, catalog and recommendations."""
+
+
+def _register() -> None:
+    # Sub-command modules are imported here, not at the top, so each can import
+    # the helpers above without a cycle. A module that is not written yet is skipped.
+    import importlib
+
+    for name in ("skills", "programs", "recommend", "demo"):
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        module.register(main)
+
+
+_register()

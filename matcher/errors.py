@@ -1,0 +1,128 @@
+"""The one error tree of the matcher library.
+
+Every error the library raises on purpose is a :class:`MatcherError`. Each
+carries the *field* at fault (a dotted path such as ``schedule.hours_per_week``)
+and, for imports, the *row*, so that the CLI and, later, the API can turn any of
+them into one JSON shape (see :meth:`MatcherError.to_dict`) without knowing
+which part of the library raised it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One thing wrong with one field of one input (and, for imports, one row)."""
+
+    field: str
+    message: str
+    row: int | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.row is not None:
+            out["row"] = self.row
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class MatcherError(Exception):
+    """Base of every error the library raises on purpose.
+
+    ``code`` is a stable machine-readable name; ``field`` names the input at
+    fault when there is one; ``problems`` lists every field problem found (an
+    import reports all bad rows at once rather than stopping at the first).
+    """
+
+    code = "matcher_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        problems: list[FieldProblem] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.problems: list[FieldProblem] = list(problems or [])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one error shape the CLI's ``--json`` and the API return."""
+        out: dict[str, Any] = {"error": self.code, "message": self.message}
+        if self.field is not None:
+            out["field"] = self.field
+        if self.problems:
+            out["problems"] = [p.to_dict() for p in self.problems]
+        return out
+
+
+class ValidationError(MatcherError):
+    """An input record (program, profile, query) is not valid."""
+
+    code = "validation_error"
+
+
+class ImportRowsError(ValidationError):
+    """A catalog import found invalid rows; nothing was imported."""
+
+    code = "invalid_rows"
+
+
+class InputFileError(MatcherError):
+    """A file cannot be read at all: missing, too large, wrong encoding or format."""
+
+    code = "bad_input_file"
+
+
+class NotFoundError(MatcherError):
+    """A named thing (program, skill, occupation, county) does not exist."""
+
+    code = "not_found"
+
+
+class DataError(MatcherError):
+    """Shipped reference data (taxonomy, wages, catalog) is missing or corrupt."""
+
+    code = "data_error"
+
+
+def from_pydantic(exc: Any, *, row: int | None = None, prefix: str = "") -> list[FieldProblem]:
+    """Turn a ``pydantic.ValidationError`` into our field problems.
+
+    Kept here (rather than in each caller) so every record type reports
+    field paths the same way: dotted, with list indexes as numbers.
+    """
+    problems: list[FieldProblem] = []
+    for err in exc.errors(include_url=False):
+        loc = [str(part) for part in err.get("loc", ())]
+        field = ".".join(loc) or "(record)"
+        if prefix:
+            field = f"{prefix}.{field}" if loc else prefix
+        value = err.get("input")
+        shown = None
+        if value is not None and not isinstance(value, (dict, list)):
+            shown = str(value)
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+        problems.append(FieldProblem(field=field, message=_plain(err), row=row, value=shown))
+    return problems
+
+
+def _plain(err: dict[str, Any]) -> str:
+    """pydantic's messages, trimmed of the 'Value error, ' noise custom validators add."""
+    msg = str(err.get("msg", "invalid value"))
+    for noise in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(noise):
+            msg = msg[len(noise):]
+    return msg

@@ -1,0 +1,613 @@
+"""Typed records: training programs and job-seeker profiles.
+
+These are the two kinds of record the matcher ranks. They are pydantic models
+(frozen, unknown fields rejected) so that every input, from a CSV row, a JSON
+file or, later, an API request, is validated the same way and every problem
+names its field. ``docs/records.md`` documents each field; ``docs/schemas/``
+holds the JSON Schema generated from these classes.
+
+Conventions
+- Codes: O*NET-SOC ``NN-NNNN.NN``, CIP 2020 ``NN.NNNN``, ZIP ``NNNNN``,
+  languages as ISO 639-1 (``en``, ``es``, ``vi``...).
+- Skills and credentials are canonical taxonomy IDs: O*NET element IDs
+  (``2.B.3.a``), ``tech:...`` / ``tool:...`` for technology and tool skills and
+  ``cred:...`` for credentials (see ``matcher.taxonomy``). A profile may also
+  give free text, which ``matcher.normalize`` resolves to IDs.
+- Money is US dollars; wages are hourly.
+- Demographics (sex, race/ethnicity, disability) are *not* part of
+  :class:`SeekerProfile`: they live in :class:`Demographics`, kept beside it
+  for reporting only, so the matcher cannot read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from .errors import ValidationError, from_pydantic
+
+SOC_RE = r"^\d{2}-\d{4}\.\d{2}$"
+CIP_RE = r"^\d{2}\.\d{4}$"
+ZIP_RE = r"^\d{5}$"
+ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
+LANG_RE = r"^[a-z]{2}$"
+
+SocCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SOC_RE)]
+CipCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CIP_RE)]
+ZipCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ZIP_RE)]
+RecordId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_RE)]
+LangCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=LANG_RE)]
+TaxonomyId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+FreeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Money = Annotated[float, Field(ge=0, le=1_000_000)]
+HourlyWage = Annotated[float, Field(ge=0, le=500)]
+Rate = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Record(BaseModel):
+    """Base of every record: frozen, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class ProgramType(str, Enum):
+    """Kinds of training program, each mapped to WIOA PIRL element 1303 and CTDL.
+
+    See ``docs/interop.md`` for the mapping and its sources.
+    """
+
+    PRE_APPRENTICESHIP = "pre_apprenticeship"
+    REGISTERED_APPRENTICESHIP = "registered_apprenticeship"
+    OJT = "ojt"
+    CUSTOMIZED = "customized_training"
+    OCCUPATIONAL_SKILLS = "occupational_skills"
+    INCUMBENT_WORKER = "incumbent_worker"
+    WORK_EXPERIENCE = "work_experience"
+    YOUTH = "youth"
+
+    @property
+    def label(self) -> str:
+        return PROGRAM_TYPE_LABELS[self]
+
+    @property
+    def pirl_1303(self) -> str | None:
+        """WIOA PIRL element 1303 'Type of Training Service' code, if the type has one."""
+        return PIRL_1303[self]
+
+    @property
+    def is_paid_by_design(self) -> bool:
+        """OJT, apprenticeship and work experience pay a wage by their nature."""
+        return self in (ProgramType.OJT, ProgramType.REGISTERED_APPRENTICESHIP, ProgramType.WORK_EXPERIENCE,
+                        ProgramType.INCUMBENT_WORKER)
+
+
+PROGRAM_TYPE_LABELS = {
+    ProgramType.PRE_APPRENTICESHIP: "Pre-apprenticeship",
+    ProgramType.REGISTERED_APPRENTICESHIP: "Registered apprenticeship",
+    ProgramType.OJT: "On-the-job training",
+    ProgramType.CUSTOMIZED: "Customized training",
+    ProgramType.OCCUPATIONAL_SKILLS: "Occupational skills training",
+    ProgramType.INCUMBENT_WORKER: "Incumbent worker training",
+    ProgramType.WORK_EXPERIENCE: "Work experience / transitional job",
+    ProgramType.YOUTH: "Youth program",
+}
+
+# Codes named in the PIRL (ETA-9172) "Type of Training Service" list. Work
+# experience and incumbent worker training are reported in other PIRL elements,
+# not as a 1303 code, so they map to None (docs/interop.md explains).
+PIRL_1303: dict[ProgramType, str | None] = {
+    ProgramType.OJT: "01",
+    ProgramType.CUSTOMIZED: "05",
+    ProgramType.OCCUPATIONAL_SKILLS: "06",
+    ProgramType.PRE_APPRENTICESHIP: "08",
+    ProgramType.REGISTERED_APPRENTICESHIP: "09",
+    ProgramType.YOUTH: "10",
+    ProgramType.INCUMBENT_WORKER: None,
+    ProgramType.WORK_EXPERIENCE: None,
+}
+
+# Short names coaches type on the command line.
+PROGRAM_TYPE_ALIASES = {
+    "pre-apprenticeship": ProgramType.PRE_APPRENTICESHIP,
+    "preapprenticeship": ProgramType.PRE_APPRENTICESHIP,
+    "apprenticeship": ProgramType.REGISTERED_APPRENTICESHIP,
+    "ra": ProgramType.REGISTERED_APPRENTICESHIP,
+    "on-the-job": ProgramType.OJT,
+    "customized": ProgramType.CUSTOMIZED,
+    "ost": ProgramType.OCCUPATIONAL_SKILLS,
+    "ita": ProgramType.OCCUPATIONAL_SKILLS,
+    "iwt": ProgramType.INCUMBENT_WORKER,
+    "work-experience": ProgramType.WORK_EXPERIENCE,
+    "transitional-job": ProgramType.WORK_EXPERIENCE,
+}
+
+
+class Sector(str, Enum):
+    ADVANCED_MANUFACTURING = "advanced_manufacturing"
+    CLEAN_ENERGY = "clean_energy"
+    CONSTRUCTION = "construction"
+    HEALTHCARE = "healthcare"
+    EARLY_LEARNING = "early_learning"
+    TECHNOLOGY = "technology"
+    TRANSPORTATION_LOGISTICS = "transportation_logistics"
+    HOSPITALITY = "hospitality"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return SECTOR_LABELS[self]
+
+
+SECTOR_LABELS = {
+    Sector.ADVANCED_MANUFACTURING: "Advanced manufacturing",
+    Sector.CLEAN_ENERGY: "Clean energy",
+    Sector.CONSTRUCTION: "Construction",
+    Sector.HEALTHCARE: "Healthcare and social assistance",
+    Sector.EARLY_LEARNING: "Child care and early education",
+    Sector.TECHNOLOGY: "Technology",
+    Sector.TRANSPORTATION_LOGISTICS: "Transportation and logistics",
+    Sector.HOSPITALITY: "Hospitality and food service",
+    Sector.OTHER: "Other",
+}
+
+
+class EducationLevel(str, Enum):
+    """Highest education completed, ordered (compare with :meth:`rank`)."""
+
+    NONE = "none"
+    SOME_HIGH_SCHOOL = "some_high_school"
+    HS_DIPLOMA_OR_GED = "hs_diploma_or_ged"
+    SOME_COLLEGE = "some_college"
+    POSTSECONDARY_CERTIFICATE = "postsecondary_certificate"
+    ASSOCIATE = "associate"
+    BACHELOR = "bachelor"
+    GRADUATE = "graduate"
+
+    @property
+    def rank(self) -> int:
+        return list(EducationLevel).index(self)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").replace("hs ", "high school ").replace(" or ged", " or GED")
+
+
+class TimeOfDay(str, Enum):
+    DAY = "day"
+    EVENING = "evening"
+    WEEKEND = "weekend"
+
+
+class Delivery(str, Enum):
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+    ONLINE = "online"
+
+
+class TravelMode(str, Enum):
+    CAR = "car"
+    TRANSIT = "transit"
+    BIKE = "bike"
+    WALK = "walk"
+    RIDE_FROM_OTHERS = "ride_from_others"
+
+
+class PhysicalDemand(str, Enum):
+    SEDENTARY = "sedentary"
+    LIGHT = "light"
+    MEDIUM = "medium"
+    HEAVY = "heavy"
+
+    @property
+    def rank(self) -> int:
+        return list(PhysicalDemand).index(self)
+
+
+class PaidKind(str, Enum):
+    NONE = "none"
+    WAGE = "wage"
+    STIPEND = "stipend"
+
+
+class Funding(str, Enum):
+    """Ways a program's cost can be covered for an eligible participant."""
+
+    FREE = "free"
+    WIOA_ITA = "wioa_ita"
+    WIOA_OJT = "wioa_ojt"
+    EMPLOYER_PAID = "employer_paid"
+    PELL = "pell"
+    STATE_GRANT = "state_grant"
+    GI_BILL = "gi_bill"
+    SCHOLARSHIP = "scholarship"
+    PAYMENT_PLAN = "payment_plan"
+
+
+class Support(str, Enum):
+    """Supportive services a program (or the board, through it) provides."""
+
+    CHILDCARE = "childcare"
+    TRANSPORTATION = "transportation"
+    TRANSIT_PASS = "transit_pass"
+    TOOLS_GEAR = "tools_gear"
+    STIPEND = "stipend"
+    LICENSE_REINSTATEMENT = "license_reinstatement"
+    DRIVERS_ED = "drivers_ed"
+    HOUSING_REFERRAL = "housing_referral"
+    LANGUAGE_SUPPORT = "language_support"
+    MENTORING = "mentoring"
+    TUTORING = "tutoring"
+    DIGITAL_SKILLS = "digital_skills"
+    LAPTOP_LOAN = "laptop_loan"
+    ACCOMMODATIONS = "accommodations"
+    RECORD_EXPUNGEMENT = "record_expungement"
+    CASE_MANAGEMENT = "case_management"
+    EMERGENCY_FUNDS = "emergency_funds"
+
+    @property
+    def label(self) -> str:
+        return SUPPORT_LABELS[self]
+
+
+SUPPORT_LABELS = {
+    Support.CHILDCARE: "childcare support",
+    Support.TRANSPORTATION: "transportation help",
+    Support.TRANSIT_PASS: "a transit pass",
+    Support.TOOLS_GEAR: "tools and work gear",
+    Support.STIPEND: "a training stipend",
+    Support.LICENSE_REINSTATEMENT: "help getting a driver's license reinstated",
+    Support.DRIVERS_ED: "help getting a driver's license",
+    Support.HOUSING_REFERRAL: "housing referrals",
+    Support.LANGUAGE_SUPPORT: "language support",
+    Support.MENTORING: "mentoring",
+    Support.TUTORING: "tutoring in reading and math",
+    Support.DIGITAL_SKILLS: "basic computer skills help",
+    Support.LAPTOP_LOAN: "a loaner laptop",
+    Support.ACCOMMODATIONS: "disability accommodations",
+    Support.RECORD_EXPUNGEMENT: "help clearing a criminal record",
+    Support.CASE_MANAGEMENT: "a case manager",
+    Support.EMERGENCY_FUNDS: "emergency funds",
+}
+
+
+class RecordCategory(str, Enum):
+    """Kinds of criminal record a program's background check may screen out.
+
+    Coarse on purpose: coaches record what matters for eligibility, not the
+    offence itself.
+    """
+
+    ANY_CONVICTION = "any_conviction"
+    FELONY = "felony"
+    VIOLENT_FELONY = "violent_felony"
+    SEX_OFFENSE = "sex_offense"
+    THEFT_FRAUD = "theft_fraud"
+    DRUG_OFFENSE = "drug_offense"
+    RECENT_DUI = "recent_dui"
+    CRIMES_AGAINST_VULNERABLE = "crimes_against_vulnerable"
+
+
+class Barrier(str, Enum):
+    """Barriers to employment a coach records, each with its PIRL element if one exists."""
+
+    NO_DRIVERS_LICENSE = "no_drivers_license"
+    SUSPENDED_LICENSE = "suspended_license"
+    NO_CAR = "no_car"
+    JUSTICE_INVOLVED = "justice_involved"
+    CHILDCARE = "childcare"
+    HOUSING_INSTABILITY = "housing_instability"
+    HOMELESS = "homeless"
+    LIMITED_ENGLISH = "limited_english"
+    BASIC_SKILLS = "basic_skills"
+    DIGITAL_LITERACY = "digital_literacy"
+    DISABILITY_ACCOMMODATION = "disability_accommodation"
+    LOW_INCOME = "low_income"
+    SINGLE_PARENT = "single_parent"
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed"
+    NO_INCOME_WHILE_TRAINING = "no_income_while_training"
+    FOSTER_CARE_YOUTH = "foster_care_youth"
+    DISPLACED_HOMEMAKER = "displaced_homemaker"
+    CULTURAL_BARRIERS = "cultural_barriers"
+
+    @property
+    def pirl_element(self) -> str | None:
+        return BARRIER_PIRL.get(self)
+
+    @property
+    def label(self) -> str:
+        return BARRIER_LABELS[self]
+
+
+# PIRL "barrier to employment" elements. The issue that opened this work named
+# 800-806 and 402; others are left None rather than guessed (docs/interop.md).
+BARRIER_PIRL: dict[Barrier, str] = {
+    Barrier.HOMELESS: "800",
+    Barrier.HOUSING_INSTABILITY: "800",
+    Barrier.JUSTICE_INVOLVED: "801",
+    Barrier.LOW_INCOME: "802",
+    Barrier.LIMITED_ENGLISH: "803",
+    Barrier.BASIC_SKILLS: "804",
+    Barrier.CULTURAL_BARRIERS: "805",
+    Barrier.SINGLE_PARENT: "806",
+    Barrier.DISPLACED_HOMEMAKER: "807",
+    Barrier.LONG_TERM_UNEMPLOYED: "402",
+}
+
+BARRIER_LABELS = {
+    Barrier.NO_DRIVERS_LICENSE: "no driver's license",
+    Barrier.SUSPENDED_LICENSE: "suspended driver's license",
+    Barrier.NO_CAR: "no car",
+    Barrier.JUSTICE_INVOLVED: "a criminal record",
+    Barrier.CHILDCARE: "needs childcare",
+    Barrier.HOUSING_INSTABILITY: "unstable housing",
+    Barrier.HOMELESS: "homeless",
+    Barrier.LIMITED_ENGLISH: "limited English",
+    Barrier.BASIC_SKILLS: "needs reading or math help",
+    Barrier.DIGITAL_LITERACY: "needs computer skills help",
+    Barrier.DISABILITY_ACCOMMODATION: "needs accommodations",
+    Barrier.LOW_INCOME: "low income",
+    Barrier.SINGLE_PARENT: "single parent",
+    Barrier.LONG_TERM_UNEMPLOYED: "out of work a long time",
+    Barrier.NO_INCOME_WHILE_TRAINING: "no income while training",
+    Barrier.FOSTER_CARE_YOUTH: "in or aged out of foster care",
+    Barrier.DISPLACED_HOMEMAKER: "displaced homemaker",
+    Barrier.CULTURAL_BARRIERS: "cultural barriers",
+}
+
+
+# --------------------------------------------------------------------------- program parts
+
+
+class Prerequisites(_Record):
+    """What a program requires before someone can start."""
+
+    skills: list[TaxonomyId] = Field(default_factory=list, description="Canonical skill/credential IDs required at entry.")
+    min_education: EducationLevel = EducationLevel.NONE
+    min_age: int | None = Field(default=None, ge=14, le=99)
+    drivers_license: bool = False
+    background_check: bool = False
+    background_exclusions: list[RecordCategory] = Field(
+        default_factory=list, description="Record categories the background check screens out."
+    )
+    drug_test: bool = False
+    physical_demand: PhysicalDemand | None = None
+    work_authorization: bool = False
+    min_reading_grade: int | None = Field(default=None, ge=1, le=16)
+    min_math_grade: int | None = Field(default=None, ge=1, le=16)
+
+    @model_validator(mode="after")
+    def _exclusions_need_a_check(self) -> Prerequisites:
+        if self.background_exclusions and not self.background_check:
+            raise ValueError("background_exclusions are listed but background_check is false")
+        return self
+
+
+class Schedule(_Record):
+    times: list[TimeOfDay] = Field(min_length=1, description="When sessions meet: day, evening and/or weekend.")
+    hours_per_week: float = Field(gt=0, le=80)
+    self_paced: bool = False
+
+
+class Cost(_Record):
+    tuition_usd: Money = 0.0
+    funding: list[Funding] = Field(default_factory=list)
+
+    @property
+    def is_free(self) -> bool:
+        return self.tuition_usd == 0 or Funding.FREE in self.funding
+
+
+class PaidTraining(_Record):
+    kind: PaidKind = PaidKind.NONE
+    hourly_wage: HourlyWage | None = None
+    stipend_usd: Money | None = Field(default=None, description="Total stipend over the program.")
+
+    @model_validator(mode="after")
+    def _amount_matches_kind(self) -> PaidTraining:
+        if self.kind is PaidKind.WAGE and self.hourly_wage is None:
+            raise ValueError("hourly_wage is required when kind is 'wage'")
+        if self.kind is PaidKind.STIPEND and self.stipend_usd is None:
+            raise ValueError("stipend_usd is required when kind is 'stipend'")
+        return self
+
+    @property
+    def is_paid(self) -> bool:
+        return self.kind is not PaidKind.NONE
+
+
+class Location(_Record):
+    delivery: Delivery = Delivery.IN_PERSON
+    zip: ZipCode | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    county: ShortText | None = None
+    state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    transit_access: bool = False
+    address: FreeText | None = None
+
+    @model_validator(mode="after")
+    def _in_person_needs_a_place(self) -> Location:
+        if self.delivery is not Delivery.ONLINE and self.zip is None and self.latitude is None:
+            raise ValueError("an in-person or hybrid program needs a zip or coordinates")
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude must be given together")
+        return self
+
+
+class Outcomes(_Record):
+    completion_rate: Rate | None = None
+    placement_rate: Rate | None = None
+    median_starting_wage: HourlyWage | None = None
+    cohort_size: int | None = Field(default=None, ge=0)
+
+
+class Program(_Record):
+    """One training program in a catalog."""
+
+    id: RecordId
+    name: ShortText
+    provider: ShortText
+    type: ProgramType
+    sector: Sector
+    target_occupations: list[SocCode] = Field(min_length=1, description="O*NET-SOC codes the program leads to.")
+    cip_code: CipCode | None = None
+    skills_taught: list[TaxonomyId] = Field(default_factory=list)
+    credentials_awarded: list[TaxonomyId] = Field(default_factory=list)
+    prerequisites: Prerequisites = Field(default_factory=Prerequisites)
+    schedule: Schedule
+    duration_weeks: float = Field(gt=0, le=260)
+    cost: Cost = Field(default_factory=Cost)
+    paid: PaidTraining = Field(default_factory=PaidTraining)
+    supports: list[Support] = Field(default_factory=list)
+    languages: list[LangCode] = Field(default_factory=lambda: ["en"], min_length=1)
+    location: Location
+    seats: int | None = Field(default=None, ge=0, le=100_000)
+    next_start: dt.date | None = None
+    outcomes: Outcomes = Field(default_factory=Outcomes)
+    employer_partners: list[ShortText] = Field(default_factory=list)
+    description: FreeText = ""
+    url: Annotated[str, StringConstraints(max_length=500, pattern=r"^https?://")] | None = None
+    sample_data: bool = Field(default=False, description="True for the fictional sample catalog.")
+
+    @field_validator("target_occupations", "skills_taught", "credentials_awarded", "supports", "languages",
+                     "employer_partners")
+    @classmethod
+    def _no_duplicates(cls, value: list[Any]) -> list[Any]:
+        seen: set[Any] = set()
+        out = []
+        for item in value:
+            if item not in seen:
+                seen.add(item)
+                out.append(item)
+        return out
+
+
+# --------------------------------------------------------------------------- job seeker
+
+
+class Household(_Record):
+    adults: int = Field(default=1, ge=1, le=10)
+    children: int = Field(default=0, ge=0, le=15)
+    county: ShortText | None = Field(default=None, description="County name or 5-digit FIPS, for the self-sufficiency target.")
+
+
+class Availability(_Record):
+    times: list[TimeOfDay] = Field(default_factory=lambda: list(TimeOfDay),
+                                   description="When the seeker can attend; default any time.")
+    max_hours_per_week: float | None = Field(default=None, gt=0, le=80)
+
+
+class Travel(_Record):
+    modes: list[TravelMode] = Field(default_factory=list, description="How the seeker can get there.")
+    max_miles: float | None = Field(default=None, ge=0, le=500)
+    online_ok: bool = True
+
+
+class Interests(_Record):
+    sectors: list[Sector] = Field(default_factory=list)
+    occupations: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]] = Field(
+        default_factory=list, description="O*NET-SOC codes or job titles in free text."
+    )
+
+
+class SeekerProfile(_Record):
+    """What the matcher reads about a job seeker. Every field is optional but the
+    profile must say *something* to match on (a ZIP, an interest, a skill...).
+
+    Demographics are deliberately absent: see :class:`Demographics`.
+    """
+
+    id: RecordId | None = None
+    skills: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]] = Field(
+        default_factory=list, description="Skills and credentials as typed (free text)."
+    )
+    skill_ids: list[TaxonomyId] = Field(default_factory=list, description="Canonical skill/credential IDs.")
+    work_history: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]] = Field(
+        default_factory=list, description="Past job titles, most recent first."
+    )
+    education: EducationLevel | None = None
+    reading_grade: int | None = Field(default=None, ge=1, le=16)
+    math_grade: int | None = Field(default=None, ge=1, le=16)
+    interests: Interests = Field(default_factory=Interests)
+    zip: ZipCode | None = None
+    age: int | None = Field(default=None, ge=14, le=110)
+    availability: Availability = Field(default_factory=Availability)
+    travel: Travel = Field(default_factory=Travel)
+    needs_income: bool = Field(default=False, description="Needs income while training.")
+    max_cost_usd: Money | None = Field(default=None, description="What the seeker can pay out of pocket.")
+    household: Household = Field(default_factory=Household)
+    languages: list[LangCode] = Field(default_factory=lambda: ["en"], min_length=1,
+                                      description="Languages the seeker can learn in, best first.")
+    barriers: list[Barrier] = Field(default_factory=list)
+    record_categories: list[RecordCategory] = Field(
+        default_factory=list, description="Only when justice_involved: what a background check would show."
+    )
+    max_physical_demand: PhysicalDemand | None = None
+    work_authorized: bool | None = None
+    can_pass_drug_test: bool | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SeekerProfile:
+        if self.record_categories and Barrier.JUSTICE_INVOLVED not in self.barriers:
+            raise ValueError("record_categories are given but 'justice_involved' is not among the barriers")
+        return self
+
+    @property
+    def preferred_language(self) -> str:
+        return self.languages[0]
+
+
+class Demographics(_Record):
+    """Kept for equity reporting only, never read by the matcher."""
+
+    sex: Annotated[str, StringConstraints(max_length=40)] | None = None
+    race_ethnicity: list[Annotated[str, StringConstraints(max_length=80)]] = Field(default_factory=list)
+    disability: bool | None = None
+    veteran: bool | None = None
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+
+def parse_program(data: Any, *, row: int | None = None) -> Program:
+    """Validate one program from a dict; raise :class:`ValidationError` naming each bad field."""
+    return _parse(Program, data, row=row, what="program")
+
+
+def parse_profile(data: Any) -> SeekerProfile:
+    """Validate one job-seeker profile from a dict (or pass a profile through)."""
+    return _parse(SeekerProfile, data, row=None, what="profile")
+
+
+def _parse(model: type[_Record], data: Any, *, row: int | None, what: str) -> Any:
+    import pydantic
+
+    if isinstance(data, model):
+        return data
+    if not isinstance(data, dict):
+        raise ValidationError(f"a {what} must be a JSON object, not {type(data).__name__}", field="(record)")
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems = from_pydantic(exc, row=row)
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ValidationError(f"invalid {what}: {first}{more}", field=first.field, problems=problems) from None
+
+
+def normalize_code(text: str) -> str:
+    """Fold a code a person typed ('53-7062', '537062') to O*NET-SOC form when it is one."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 6:
+        return f"{digits[:2]}-{digits[2:]}.00"
+    if len(digits) == 8:
+        return f"{digits[:2]}-{digits[2:6]}.{digits[6:]}"
+    return text.strip()
