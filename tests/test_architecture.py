@@ -1,0 +1,54 @@
+"""The dependency arrow points one way: the library never imports the web layer,
+and click stays inside the CLI package."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import matcher
+
+LIBRARY = Path(matcher.__file__).resolve().parent
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _library_files() -> list[Path]:
+    return sorted(LIBRARY.rglob("*.py"))
+
+
+def test_library_never_imports_flask_or_the_api_package() -> None:
+    offenders = {
+        str(path.relative_to(LIBRARY)): sorted(_imported_modules(path) & {"flask", "api", "werkzeug"})
+        for path in _library_files()
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_click_is_used_only_by_the_cli_package() -> None:
+    cli = LIBRARY / "cli"
+    offenders = [
+        str(path.relative_to(LIBRARY))
+        for path in _library_files()
+        if "click" in _imported_modules(path) and cli not in path.parents
+    ]
+    assert offenders == []
+
+
+def test_library_does_not_read_the_shared_reference_folder_at_run_time() -> None:
+    # The product ships what it needs in training_data/; ../shared is for build scripts only.
+    offenders = [
+        str(path.relative_to(LIBRARY))
+        for path in _library_files()
+        if "shared/data" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
