@@ -1,0 +1,104 @@
+"""Shared fixtures. Keep this small and general; name area-specific fixtures clearly."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from matcher.records import Program, parse_program
+
+# A program with every field given, including text that is awkward for CSV
+# (commas, quotes, semicolons, newlines, non-ASCII) so round trips are tested
+# on the hard cases.
+FULL_PROGRAM: dict[str, Any] = {
+    "id": "pcc-weld-01",
+    "name": 'Welding "Fast Track", Level 1',
+    "provider": "Portland Community College – Swan Island",
+    "type": "occupational_skills",
+    "sector": "advanced_manufacturing",
+    "target_occupations": ["51-4121.00", "51-4122.00"],
+    "cip_code": "48.0508",
+    "skills_taught": ["2.B.3.a", "tool:welding torch", "tech:AutoCAD; 2024"],
+    "credentials_awarded": ["cred:aws-d1.1"],
+    "prerequisites": {
+        "skills": ["2.A.1.a"],
+        "min_education": "some_high_school",
+        "min_age": 18,
+        "drivers_license": True,
+        "background_check": True,
+        "background_exclusions": ["violent_felony", "sex_offense"],
+        "drug_test": True,
+        "physical_demand": "heavy",
+        "work_authorization": True,
+        "min_reading_grade": 8,
+        "min_math_grade": 7,
+    },
+    "schedule": {"times": ["evening", "weekend"], "hours_per_week": 12.5, "self_paced": False},
+    "duration_weeks": 16.0,
+    "cost": {"tuition_usd": 4250.75, "funding": ["wioa_ita", "pell"]},
+    "paid": {"kind": "stipend", "hourly_wage": 18.25, "stipend_usd": 1500.0},
+    "supports": ["tools_gear", "transit_pass", "childcare"],
+    "languages": ["en", "es"],
+    "location": {
+        "delivery": "hybrid",
+        "zip": "97217",
+        "latitude": 45.5623,
+        "longitude": -122.7012,
+        "county": "Multnomah",
+        "state": "OR",
+        "transit_access": True,
+        "address": "8010 N Swan Island Ave,\nBuilding 2",
+    },
+    "seats": 24,
+    "next_start": "2025-09-22",
+    "outcomes": {"completion_rate": 0.81, "placement_rate": 0.7333333333333333,
+                 "median_starting_wage": 23.4, "cohort_size": 30},
+    "employer_partners": ["Daimler Trucks", "Vigor; Swan Island", "Back\\slash Co"],
+    "description": "Learn MIG, TIG & stick welding; earn AWS D1.1. Ñandú café ünïcödé 溶接.",
+    "url": "https://www.pcc.edu/welding/",
+    "sample_data": True,
+}
+
+# The smallest valid program (required fields only).
+MINIMAL_PROGRAM: dict[str, Any] = {
+    "id": "ojt-min",
+    "name": "Warehouse OJT",
+    "provider": "Acme Logistics",
+    "type": "ojt",
+    "sector": "transportation_logistics",
+    "target_occupations": ["53-7062.00"],
+    "schedule": {"times": ["day"], "hours_per_week": 40},
+    "duration_weeks": 8,
+    "location": {"zip": "97220"},
+}
+
+
+@pytest.fixture
+def full_program_data() -> dict[str, Any]:
+    """A dict for a program with every field populated (a fresh copy per test)."""
+    return copy.deepcopy(FULL_PROGRAM)
+
+
+@pytest.fixture
+def full_program() -> Program:
+    return parse_program(copy.deepcopy(FULL_PROGRAM))
+
+
+@pytest.fixture
+def minimal_program() -> Program:
+    return parse_program(copy.deepcopy(MINIMAL_PROGRAM))
+
+
+@pytest.fixture
+def make_program() -> Callable[..., Program]:
+    """Factory: a valid minimal program with top-level fields replaced, e.g. make_program(id="x")."""
+
+    def make(**changes: Any) -> Program:
+        data = copy.deepcopy(MINIMAL_PROGRAM)
+        data.update(changes)
+        return parse_program(data)
+
+    return make
