@@ -209,7 +209,7 @@ def column_for_field(field: str, message: str) -> tuple[str, str]:
 
     Returns ``(column, message)``; a list index becomes "item N: " in the
     message, and an error on a whole nested object is pinned to the first
-    of its columns the message mentions.
+    of its columns the message mentions first.
     """
     parts = field.split(".")
     for cut in range(len(parts), 0, -1):
@@ -221,10 +221,15 @@ def column_for_field(field: str, message: str) -> tuple[str, str]:
             return column.name, message
     group = GROUPS.get(parts[0])
     if group is not None and len(parts) == 1:
+        # The field the message names first is the one it is about
+        # ("hourly_wage is required when kind is 'wage'").
+        mentioned = []
         for column in group:
-            leaf = column.path.split(".")[-1]
-            if re.search(rf"\b{re.escape(leaf)}\b", message):
-                return column.name, message
+            found = re.search(rf"\b{re.escape(column.path.split('.')[-1])}\b", message)
+            if found:
+                mentioned.append((found.start(), column.name))
+        if mentioned:
+            return min(mentioned)[1], message
         return f"{parts[0]} ({', '.join(c.name for c in group)})", message
     return field, message
 
