@@ -1,0 +1,77 @@
+"""Reading job-seeker profiles from files: one profile (JSON) or a caseload (JSON list or JSON Lines).
+
+The same file-level checks as catalogs apply (:mod:`matcher.input_files`).
+Errors name the field; for a caseload they also carry ``row``: the line
+number for JSON Lines, the 1-based position in the list for JSON. Profile
+contents are personal, so error values for barrier and record fields are
+never echoed back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import FieldProblem, InputFileError, ValidationError
+from .input_files import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, detect_format, iter_json_lines, parse_json, read_text
+from .records import SeekerProfile, parse_profile
+
+# Fields whose values are sensitive: problems on them never repeat the value.
+_SENSITIVE_FIELDS = ("barriers", "record_categories")
+
+
+def load_profile(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SeekerProfile:
+    """Read one profile from a JSON file holding a single object."""
+    p = Path(path)
+    text = read_text(p, max_bytes=max_bytes)
+    data = parse_json(text, name=p.name)
+    if isinstance(data, list):
+        raise InputFileError(f"{p.name} holds a list; use a caseload command for several profiles",
+                             field="file")
+    return _parse(data, row=None)
+
+
+def iter_profiles(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
+) -> Iterator[tuple[int, SeekerProfile]]:
+    """Yield ``(row, profile)`` from a JSON list, a single JSON object or a JSON Lines file.
+
+    File-level problems are raised before the first profile is yielded; a
+    bad profile raises :class:`ValidationError` whose problems carry its row.
+    """
+    p = Path(path)
+    text = read_text(p, max_bytes=max_bytes)
+    fmt = detect_format(p, text)
+    if fmt == "csv":
+        raise InputFileError(f"{p.name}: profiles are read from JSON or JSON Lines, not CSV", field="file")
+    if fmt == "jsonl":
+        for lineno, item in iter_json_lines(text, name=p.name, max_rows=max_rows):
+            yield lineno, _parse(item, row=lineno)
+        return
+    data = parse_json(text, name=p.name)
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise InputFileError(f"{p.name} holds no profiles", field="file")
+    if len(items) > max_rows:
+        raise InputFileError(f"file has more than {max_rows:,} records (the limit); split it into smaller files",
+                             field="file")
+    for index, item in enumerate(items, start=1):
+        yield index, _parse(item, row=index)
+
+
+def _parse(data: Any, *, row: int | None) -> SeekerProfile:
+    try:
+        return parse_profile(data)
+    except ValidationError as exc:
+        problems = [_redact(FieldProblem(p.field, p.message, row, p.value)) for p in exc.problems]
+        if not problems:
+            problems = [FieldProblem(exc.field or "(record)", exc.message, row)]
+        where = f"row {row}: " if row is not None else ""
+        raise ValidationError(f"{where}{exc.message}", field=exc.field, problems=problems) from None
+
+
+def _redact(problem: FieldProblem) -> FieldProblem:
+    if problem.field.split(".")[0] in _SENSITIVE_FIELDS:
+        return FieldProblem(problem.field, problem.message, problem.row, None)
+    return problem
