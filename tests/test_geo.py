@@ -1,0 +1,77 @@
+import math
+
+import numpy as np
+import pytest
+
+from matcher.geo import county_for_zip, haversine_miles, zip_point
+
+
+def test_known_zip_has_its_census_point():
+    lat, lon = zip_point("97204")  # downtown Portland
+    assert lat == pytest.approx(45.518, abs=0.01)
+    assert lon == pytest.approx(-122.674, abs=0.01)
+
+
+def test_zip_plus_four_is_accepted():
+    assert zip_point("97204-1234") == zip_point("97204")
+
+
+@pytest.mark.parametrize("zip_code", ["00000", "99999", "12", "abcde", "", None])
+def test_unknown_or_malformed_zip_gives_none(zip_code):
+    assert zip_point(zip_code) is None
+    assert county_for_zip(zip_code) is None
+
+
+def test_washington_state_zips_are_included_and_alaska_is_not():
+    assert zip_point("98660") is not None  # Vancouver WA
+    assert zip_point("99501") is None  # Anchorage AK
+
+
+def test_portland_to_eugene_is_about_a_hundred_miles_great_circle():
+    # Great-circle distance, downtown Portland to Eugene: about 101-103 miles
+    # (the drive on I-5 is about 110).
+    p, e = zip_point("97204"), zip_point("97401")
+    d = haversine_miles(p[0], p[1], np.array([e[0]]), np.array([e[1]]))
+    assert 98 < d[0] < 106
+
+
+def test_haversine_matches_scalar_formula_for_many_points():
+    rng = np.random.default_rng(0)
+    lats, lons = rng.uniform(42, 47, 500), rng.uniform(-124.5, -116.5, 500)
+
+    def scalar(lat2, lon2, lat1=45.5, lon1=-122.6):
+        p1, p2 = math.radians(lat1), math.radians(lat2)
+        a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+        return 2 * 3958.7613 * math.asin(math.sqrt(a))
+
+    got = haversine_miles(45.5, -122.6, lats, lons)
+    assert got == pytest.approx([scalar(a, b) for a, b in zip(lats, lons)], rel=1e-9)
+
+
+def test_haversine_zero_distance_and_nan_propagates():
+    d = haversine_miles(45.5, -122.6, np.array([45.5, np.nan]), np.array([-122.6, -122.6]))
+    assert d[0] == pytest.approx(0.0, abs=1e-9)
+    assert np.isnan(d[1])
+
+
+def test_haversine_does_not_modify_its_inputs():
+    lats, lons = np.array([44.0, 45.0]), np.array([-123.0, -122.0])
+    haversine_miles(45.5, -122.6, lats, lons)
+    assert lats.tolist() == [44.0, 45.0] and lons.tolist() == [-123.0, -122.0]
+
+
+@pytest.mark.parametrize("zip_code, fips", [
+    ("97214", "41051"),  # SE Portland: Multnomah
+    ("97030", "41051"),  # Gresham
+    ("97123", "41067"),  # Hillsboro: Washington
+    ("97045", "41005"),  # Oregon City: Clackamas
+    ("98660", "53011"),  # Vancouver WA: Clark
+    ("97477", "41039"),  # Springfield: Lane
+])
+def test_service_county_zips_map_to_their_county(zip_code, fips):
+    assert county_for_zip(zip_code) == fips
+
+
+def test_zip_outside_the_service_counties_has_no_county():
+    assert zip_point("97301") is not None  # Salem: a real ZIP...
+    assert county_for_zip("97301") is None  # ...but Marion County is not served
