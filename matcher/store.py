@@ -115,6 +115,19 @@ class CatalogStore:
             raise DataError(f"cannot use database {self.display_url}: {exc}", field="db") from None
         self._ready = False
 
+    @property
+    def database_file(self) -> Path | None:
+        """The SQLite file behind this store, or None for a server database (or in-memory SQLite)."""
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+            return None
+        return Path(parsed.database)
+
+    def exists(self) -> bool:
+        """False when the store is a SQLite file not created yet (so read-only commands can skip it)."""
+        path = self.database_file
+        return path is None or path.exists()
+
     # ------------------------------------------------------------------ plumbing
 
     def _session(self) -> Session:

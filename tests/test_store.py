@@ -196,3 +196,10 @@ def test_unreachable_database_is_a_data_error(tmp_path):
 def test_bad_url_is_a_validation_error():
     with pytest.raises(ValidationError):
         CatalogStore("not a url at all")
+
+
+def test_exists_is_false_for_an_uncreated_sqlite_file(tmp_path, make_program):
+    store = CatalogStore(f"sqlite:///{tmp_path / 'later.db'}")
+    assert not store.exists()
+    store.import_programs([make_program()])
+    assert store.exists() and store.database_file == tmp_path / "later.db"
