@@ -45,12 +45,7 @@ from .input_files import (
 )
 from .paths import data_dir
 from .records import (
-    CIP_RE,
-    ID_RE,
-    LANG_RE,
     PROGRAM_TYPE_ALIASES,
-    SOC_RE,
-    ZIP_RE,
     Program,
     ProgramType,
     Sector,
@@ -377,25 +372,6 @@ def _jsonl_records(text: str, *, name: str, max_rows: int) -> Iterator[_Record]:
         yield lineno, item, []
 
 
-# Pattern errors from pydantic quote the regex; say what is expected instead.
-_PATTERN_HINTS = {
-    SOC_RE: "must be an O*NET-SOC code like 47-2031.00",
-    CIP_RE: "must be a CIP 2020 code like 46.0000",
-    ZIP_RE: "must be a 5-digit ZIP code like 97214",
-    ID_RE: "must be 1-80 letters, digits, '_', '.', ':' or '-', starting with a letter or digit",
-    LANG_RE: "must be a two-letter ISO 639-1 language code like en or es",
-    r"^[A-Z]{2}$": "must be a two-letter state code like OR",
-    r"^https?://": "must start with http:// or https://",
-}
-
-
-def friendlier(message: str) -> str:
-    for pattern, hint in _PATTERN_HINTS.items():
-        if f"'{pattern}'" in message:
-            return hint
-    return message
-
-
 def _validate(record: Any, *, row: int, csv_fields: bool) -> tuple[Program | None, list[FieldProblem]]:
     try:
         return parse_program(record, row=row), []
@@ -403,7 +379,7 @@ def _validate(record: Any, *, row: int, csv_fields: bool) -> tuple[Program | Non
         problems = exc.problems or [FieldProblem(field=exc.field or "(record)", message=exc.message, row=row)]
         out = []
         for pr in problems:
-            fld, msg = pr.field, friendlier(pr.message)
+            fld, msg = pr.field, pr.message
             if csv_fields:
                 fld, msg = cf.column_for_field(fld, msg)
             out.append(FieldProblem(field=fld, message=msg, row=row, value=pr.value))

@@ -2,9 +2,8 @@
 
 The same file-level checks as catalogs apply (:mod:`matcher.input_files`).
 Errors name the field; for a caseload they also carry ``row``: the line
-number for JSON Lines, the 1-based position in the list for JSON. Profile
-contents are personal, so error values for barrier and record fields are
-never echoed back.
+number for JSON Lines, the 1-based position in the list for JSON. Values of
+personal fields are never echoed back in errors (``records.SENSITIVE_FIELDS``).
 """
 
 from __future__ import annotations
@@ -16,10 +15,6 @@ from typing import Any
 from .errors import FieldProblem, InputFileError, ValidationError
 from .input_files import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, detect_format, iter_json_lines, parse_json, read_text
 from .records import SeekerProfile, parse_profile
-
-# Fields whose values are sensitive: problems on them never repeat the value.
-_SENSITIVE_FIELDS = ("barriers", "record_categories")
-
 
 def load_profile(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SeekerProfile:
     """Read one profile from a JSON file holding a single object."""
@@ -64,14 +59,8 @@ def _parse(data: Any, *, row: int | None) -> SeekerProfile:
     try:
         return parse_profile(data)
     except ValidationError as exc:
-        problems = [_redact(FieldProblem(p.field, p.message, row, p.value)) for p in exc.problems]
+        problems = [FieldProblem(p.field, p.message, row, p.value) for p in exc.problems]
         if not problems:
             problems = [FieldProblem(exc.field or "(record)", exc.message, row)]
         where = f"row {row}: " if row is not None else ""
         raise ValidationError(f"{where}{exc.message}", field=exc.field, problems=problems) from None
-
-
-def _redact(problem: FieldProblem) -> FieldProblem:
-    if problem.field.split(".")[0] in _SENSITIVE_FIELDS:
-        return FieldProblem(problem.field, problem.message, problem.row, None)
-    return problem

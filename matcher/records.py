@@ -28,7 +28,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from .errors import ValidationError, from_pydantic
+from .errors import FieldProblem, ValidationError, from_pydantic
 
 SOC_RE = r"^\d{2}-\d{4}\.\d{2}$"
 CIP_RE = r"^\d{2}\.\d{4}$"
@@ -519,8 +519,8 @@ class Interests(_Record):
 
 
 class SeekerProfile(_Record):
-    """What the matcher reads about a job seeker. Every field is optional but the
-    profile must say *something* to match on (a ZIP, an interest, a skill...).
+    """What the matcher reads about a job seeker. Every field is optional: a kiosk
+    user may give only a ZIP and two interests, a coach a full intake.
 
     Demographics are deliberately absent: see :class:`Demographics`.
     """
@@ -577,6 +577,29 @@ class Demographics(_Record):
 # --------------------------------------------------------------------------- parsing helpers
 
 
+# Personal answers: an error about them never repeats the value given.
+SENSITIVE_FIELDS = frozenset({"barriers", "record_categories", "max_physical_demand", "can_pass_drug_test"})
+
+# Pattern errors from pydantic quote the regex; people are told what is expected instead.
+PATTERN_HINTS = {
+    SOC_RE: "must be an O*NET-SOC code like 47-2031.00",
+    CIP_RE: "must be a CIP 2020 code like 46.0000",
+    ZIP_RE: "must be a 5-digit ZIP code like 97214",
+    ID_RE: "must be 1-80 letters, digits, '_', '.', ':' or '-', starting with a letter or digit",
+    LANG_RE: "must be a two-letter ISO 639-1 language code like en or es",
+    r"^[A-Z]{2}$": "must be a two-letter state code like OR",
+    r"^https?://": "must start with http:// or https://",
+}
+
+
+def plain_message(message: str) -> str:
+    """Replace a quoted regex in a validation message with what a person should type."""
+    for pattern, hint in PATTERN_HINTS.items():
+        if f"'{pattern}'" in message:
+            return hint
+    return message
+
+
 def parse_program(data: Any, *, row: int | None = None) -> Program:
     """Validate one program from a dict; raise :class:`ValidationError` naming each bad field."""
     return _parse(Program, data, row=row, what="program")
@@ -597,7 +620,11 @@ def _parse(model: type[_Record], data: Any, *, row: int | None, what: str) -> An
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        problems = from_pydantic(exc, row=row)
+        problems = [
+            FieldProblem(field=p.field, message=plain_message(p.message), row=p.row,
+                         value=None if p.field.split(".")[0] in SENSITIVE_FIELDS else p.value)
+            for p in from_pydantic(exc, row=row)
+        ]
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ValidationError(f"invalid {what}: {first}{more}", field=first.field, problems=problems) from None
