@@ -22,6 +22,7 @@ candidates as suggestions: nothing is ever mapped silently.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -40,7 +41,7 @@ Kind = Literal["any", "skill", "occupation"]
 DEFAULT_THRESHOLD = 0.86
 MAX_TEXT_LENGTH = 200  # what a profile's free-text skill or job title may hold (matcher.records)
 MIN_FUZZY_KEY_LENGTH = 5  # shorter keys (acronyms) must match exactly: "lol" is not "lpn"
-SUGGESTION_FLOOR = 0.5
+SUGGESTION_FLOOR = 0.6
 N_SUGGESTIONS = 5
 N_CANDIDATES = 48
 
@@ -110,10 +111,10 @@ class Folder:
     def tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKD", text.lower())
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _EXPERIENCE_RE.sub(" ", text)  # before "+" becomes "plus": "5+ yrs"
+        text = _WPM_RE.sub(" ", text)
         text = text.replace("++", " plus plus ").replace("+", " plus ").replace("&", " and ")
         text = text.replace("'", "").replace("\u2019", "")  # driver's -> drivers
-        text = _EXPERIENCE_RE.sub(" ", text)
-        text = _WPM_RE.sub(" ", text)
         text = _NON_WORD_RE.sub(" ", text)
         out: list[str] = []
         for raw in text.split():
@@ -264,7 +265,8 @@ class _Index:
 class Normalizer:
     """Maps free-text skills, credentials and job titles to taxonomy IDs.
 
-    Build one and reuse it: the alias index is built once (about a second).
+    The alias index is built on first use of a taxonomy (about a second) and
+    shared by every Normalizer over that taxonomy, whatever its threshold.
     """
 
     def __init__(self, taxonomy: Taxonomy | None = None, threshold: float = DEFAULT_THRESHOLD) -> None:
@@ -272,34 +274,7 @@ class Normalizer:
             raise ValidationError("threshold must be between 0 and 1", field="threshold")
         self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
         self.threshold = threshold
-        self.folder = Folder(self.taxonomy.abbreviations)
-        self._skill_index = _Index(self._skill_entries(), self.folder)
-        self._occ_index = _Index(self._occupation_entries(), self.folder)
-
-    def _skill_entries(self) -> Iterable[tuple[str, str, int, bool]]:
-        vendors = _vendors(s.name for s in self.taxonomy.skills.values() if s.kind == "technology")
-        for s in self.taxonomy.skills.values():
-            tier = _SKILL_TIERS.get(s.kind, 4)
-            yield s.id, s.name, tier, True
-            for alias in s.aliases:
-                yield s.id, alias, tier, True
-            if s.kind in ("technology", "tool"):
-                for derived in _derived_names(s.name, vendors):
-                    yield s.id, derived, tier, True
-
-    def _occupation_entries(self) -> Iterable[tuple[str, str, int, bool]]:
-        for occ in self.taxonomy.occupations.values():
-            yield occ.code, occ.title, _OCC_TITLE, True
-            if occ.title.count(",") == 1:  # "Cooks, Restaurant" -> "Restaurant Cooks"
-                head, tail = (p.strip() for p in occ.title.split(","))
-                yield occ.code, f"{tail} {head}", _OCC_TITLE, True
-            for t in occ.aliases:
-                yield occ.code, t, _OCC_CURATED, True
-            for t in occ.reported_titles:
-                yield occ.code, t, _OCC_REPORTED, True
-            # 60,000 alternate titles: exact lookups only; fuzzy over them costs speed and precision.
-            for t in occ.alternate_titles:
-                yield occ.code, t, _OCC_ALTERNATE, False
+        self.folder, self._skill_index, self._occ_index = _indexes(self.taxonomy)
 
     # ------------------------------------------------------------------ public API
 
@@ -421,6 +396,40 @@ class Normalizer:
 
     def _name(self, kind: str, cid: str) -> str:
         return self.taxonomy.skills[cid].name if kind == "skill" else self.taxonomy.occupations[cid].title
+
+
+@functools.lru_cache(maxsize=4)
+def _indexes(taxonomy: Taxonomy) -> tuple[Folder, _Index, _Index]:
+    """Build the two indexes once per taxonomy; every Normalizer over it (any threshold) shares them."""
+    folder = Folder(taxonomy.abbreviations)
+    return folder, _Index(_skill_entries(taxonomy), folder), _Index(_occupation_entries(taxonomy), folder)
+
+
+def _skill_entries(taxonomy: Taxonomy) -> Iterable[tuple[str, str, int, bool]]:
+    vendors = _vendors(s.name for s in taxonomy.skills.values() if s.kind == "technology")
+    for s in taxonomy.skills.values():
+        tier = _SKILL_TIERS.get(s.kind, 4)
+        yield s.id, s.name, tier, True
+        for alias in s.aliases:
+            yield s.id, alias, tier, True
+        if s.kind in ("technology", "tool"):
+            for derived in _derived_names(s.name, vendors):
+                yield s.id, derived, tier, True
+
+
+def _occupation_entries(taxonomy: Taxonomy) -> Iterable[tuple[str, str, int, bool]]:
+    for occ in taxonomy.occupations.values():
+        yield occ.code, occ.title, _OCC_TITLE, True
+        if occ.title.count(",") == 1:  # "Cooks, Restaurant" -> "Restaurant Cooks"
+            head, tail = (p.strip() for p in occ.title.split(","))
+            yield occ.code, f"{tail} {head}", _OCC_TITLE, True
+        for t in occ.aliases:
+            yield occ.code, t, _OCC_CURATED, True
+        for t in occ.reported_titles:
+            yield occ.code, t, _OCC_REPORTED, True
+        # 60,000 alternate titles: exact lookups only; fuzzy over them costs speed and precision.
+        for t in occ.alternate_titles:
+            yield occ.code, t, _OCC_ALTERNATE, False
 
 
 _METHOD_RANK = {"exact": 0, "alias": 1, "fuzzy": 2, "partial": 3}

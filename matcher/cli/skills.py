@@ -1,0 +1,166 @@
+"""``matcher skills`` and ``matcher occupations``: normalize free text, search and show the taxonomy."""
+
+from __future__ import annotations
+
+import click
+
+from ..normalize import DEFAULT_THRESHOLD, Match, Normalizer
+from ..records import normalize_code
+from ..taxonomy import Occupation, Skill, load_taxonomy
+from . import echo_json, echo_table, handle_errors, json_option
+
+limit_option = click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True,
+                            help="How many results to show.")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(skills)
+    main.add_command(occupations)
+
+
+@click.group()
+def skills() -> None:
+    """Skills, credentials and the free-text normalizer."""
+
+
+@click.group()
+def occupations() -> None:
+    """O*NET occupations: search and show."""
+
+
+# --------------------------------------------------------------------------- skills
+
+
+@skills.command()
+@click.argument("phrases", nargs=-1, required=True)
+@click.option("--kind", type=click.Choice(["any", "skill", "occupation"]), default="any", show_default=True,
+              help="What the phrases name.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=DEFAULT_THRESHOLD, show_default=True,
+              help="Lowest confidence a fuzzy match needs.")
+@json_option
+@handle_errors
+def normalize(phrases: tuple[str, ...], kind: str, threshold: float, as_json: bool) -> None:
+    """Map free-text skills or job titles to taxonomy IDs, e.g. "fork lift cert"."""
+    matches = Normalizer(threshold=threshold).normalize_many(list(phrases), kind=kind)  # type: ignore[arg-type]
+    if as_json:
+        echo_json([m.to_dict() for m in matches])
+        return
+    echo_table(["phrase", "status", "id", "name", "confidence", "method"],
+               [[m.text, m.status, m.id or "-", m.name or _suggestion_text(m), f"{m.confidence:.2f}", m.method]
+                for m in matches])
+
+
+def _suggestion_text(m: Match) -> str:
+    if not m.suggestions:
+        return "(nothing close)"
+    return "did you mean: " + "; ".join(f"{sid} {name}" for sid, name, _ in m.suggestions[:3])
+
+
+@skills.command("search")
+@click.argument("query")
+@limit_option
+@json_option
+@handle_errors
+def search_skills(query: str, limit: int, as_json: bool) -> None:
+    """Find skills, credentials, technologies and tools by name."""
+    results = load_taxonomy().search_skills(query, limit=limit)
+    if as_json:
+        echo_json([{**_skill_dict(s), "score": score} for s, score in results])
+        return
+    if not results:
+        click.echo(f"No skills match {query!r}.")
+        return
+    echo_table(["id", "name", "kind", "score"], [[s.id, s.name, s.kind, f"{score:.2f}"] for s, score in results])
+
+
+@skills.command("show")
+@click.argument("skill_id")
+@json_option
+@handle_errors
+def show_skill(skill_id: str, as_json: bool) -> None:
+    """Show one skill and the occupations it is used in."""
+    taxonomy = load_taxonomy()
+    skill = taxonomy.skill(skill_id)
+    if as_json:
+        echo_json(_skill_dict(skill, with_occupations=True))
+        return
+    click.echo(f"{skill.id}  {skill.name}  ({skill.kind})")
+    if skill.description:
+        click.echo(skill.description)
+    if skill.aliases:
+        click.echo("Also written: " + ", ".join(skill.aliases))
+    if skill.occupations:
+        click.echo(f"Used in {len(skill.occupations)} occupations, e.g.:")
+        echo_table(["code", "title"], [[c, taxonomy.occupations[c].title] for c in skill.occupations[:15]])
+
+
+def _skill_dict(s: Skill, *, with_occupations: bool = False) -> dict[str, object]:
+    out: dict[str, object] = {"id": s.id, "name": s.name, "kind": s.kind, "aliases": list(s.aliases)}
+    if with_occupations:
+        out["occupations"] = list(s.occupations)
+        out["description"] = s.description
+    return out
+
+
+# --------------------------------------------------------------------------- occupations
+
+
+@occupations.command("search")
+@click.argument("query")
+@limit_option
+@json_option
+@handle_errors
+def search_occupations(query: str, limit: int, as_json: bool) -> None:
+    """Find occupations by title, common job title or O*NET alternate title."""
+    results = load_taxonomy().search_occupations(query, limit=limit)
+    if as_json:
+        echo_json([{**_occupation_dict(o), "score": score} for o, score in results])
+        return
+    if not results:
+        click.echo(f"No occupations match {query!r}.")
+        return
+    echo_table(["code", "title", "job zone", "typical education", "score"],
+               [[o.code, o.title, o.job_zone or "-", _edu(o), f"{score:.2f}"] for o, score in results])
+
+
+@occupations.command("show")
+@click.argument("code")
+@limit_option
+@json_option
+@handle_errors
+def show_occupation(code: str, limit: int, as_json: bool) -> None:
+    """Show an occupation with its most important skills and knowledge."""
+    taxonomy = load_taxonomy()
+    occ = taxonomy.occupation(normalize_code(code))  # "53-7062" works too
+    top = taxonomy.top_elements(occ.code, limit=limit)
+    if as_json:
+        echo_json({**_occupation_dict(occ), "description": occ.description,
+                   "alternate_titles": list(occ.alternate_titles[:limit]), "related": list(occ.related),
+                   "cip_codes": taxonomy.cip_codes_for(occ.code),
+                   "top_elements": [{"id": s.id, "name": s.name, "kind": s.kind, "importance": round(im, 3),
+                                     "level": round(lv, 3)} for s, im, lv in top]})
+        return
+    click.echo(f"{occ.code}  {occ.title}")
+    click.echo(f"SOC 2018: {occ.soc2018 or '-'}   job zone: {occ.job_zone or '-'}   typical education: {_edu(occ)}")
+    click.echo(occ.description)
+    if occ.reported_titles:
+        click.echo("Job titles: " + ", ".join(occ.reported_titles[:8]))
+    if top:
+        click.echo("")
+        echo_table(["element", "name", "kind", "importance", "level"],
+                   [[s.id, s.name, s.kind, f"{im:.2f}", f"{lv:.2f}"] for s, im, lv in top])
+    else:
+        click.echo("(O*NET has no skill ratings for this occupation)")
+    if occ.related:
+        click.echo("")
+        click.echo("Related: " + ", ".join(f"{c} {taxonomy.occupations[c].title}" for c in occ.related[:5]))
+
+
+def _edu(o: Occupation) -> str:
+    return o.typical_education.label if o.typical_education else "-"
+
+
+def _occupation_dict(o: Occupation) -> dict[str, object]:
+    return {"code": o.code, "title": o.title, "job_zone": o.job_zone,
+            "typical_education": o.typical_education.value if o.typical_education else None,
+            "soc2018": o.soc2018}

@@ -1,0 +1,199 @@
+"""The free-text normalizer: folding, aliases, fuzzy limits, Spanish, errors, quality, CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from matcher.cli import main
+from matcher.errors import ValidationError
+from matcher.normalize import DEFAULT_THRESHOLD, Match, Normalizer
+from matcher.taxonomy import load_taxonomy
+
+LABELLED = Path(__file__).parent / "data" / "normalizer_labelled.csv"
+
+
+@pytest.fixture(scope="module")
+def norm() -> Normalizer:
+    return Normalizer(load_taxonomy())
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("fork lift cert", "cred:forklift"),
+    ("FORKLIFT CERTIFICATION", "cred:forklift"),
+    ("osha10", "cred:osha-10"),
+    ("OSHA-10 card", "cred:osha-10"),
+    ("osha 10 hr", "cred:osha-10"),
+    ("cna cert", "cred:cna"),
+    ("CNA II", "cred:cna-2"),
+    ("customer svc", "skill:customer-service"),
+    ("Customer Service, 5+ yrs exp", "skill:customer-service"),
+    ("dry-wall", "skill:drywall"),
+])
+def test_common_ways_of_writing_a_skill_resolve(norm, text, expected):
+    match = norm.normalize_skill(text)
+    assert match.status == "matched" and match.id == expected and match.kind == "skill"
+    assert match.method in {"exact", "alias"} and match.confidence >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("warehouse associate", "53-7062.00"),
+    ("Warehouse Assoc.", "53-7062.00"),
+    ("welder", "51-4121.00"),
+    ("soldador", "51-4121.00"),
+])
+def test_job_titles_resolve_to_occupations(norm, text, expected):
+    match = norm.normalize_occupation(text)
+    assert (match.status, match.kind, match.id) == ("matched", "occupation", expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("montacargas", "cred:forklift"),
+    ("cuidado de niños", "skill:childcare"),
+    ("servicio al cliente", "skill:customer-service"),
+    ("ATENCIÓN AL CLIENTE", "skill:customer-service"),
+])
+def test_spanish_skills_resolve(norm, text, expected):
+    assert norm.normalize_skill(text).id == expected
+
+
+def test_curated_credential_wins_over_onet_tool_of_the_same_name(norm):
+    assert norm.normalize_skill("forklifts").id == "cred:forklift"
+
+
+def test_typos_resolve_by_fuzzy_matching(norm):
+    match = norm.normalize_skill("forklft")
+    assert match.id == "cred:forklift" and match.method == "fuzzy"
+    assert DEFAULT_THRESHOLD <= match.confidence < 1.0
+
+
+def test_unknown_phrase_is_unmatched_with_suggestions(norm):
+    match = norm.normalize_skill("flebotomy")  # below the threshold, but close to phlebotomy
+    assert match.status == "unmatched" and match.id is None and match.kind is None
+    assert match.suggestions and match.suggestions[0][0] == "cred:phlebotomy"
+    assert all(0 < score < 1 for _, _, score in match.suggestions)
+
+
+def test_gibberish_is_unmatched(norm):
+    for text in ("asdfgh", "good attitude", "lol"):
+        assert norm.normalize_skill(text).status == "unmatched", text
+
+
+def test_short_acronyms_are_never_fuzzy_matched(norm):
+    # "lpm" is one letter from "lpn" but three-letter codes must match exactly.
+    assert norm.normalize_occupation("lpm").status == "unmatched"
+
+
+def test_ambiguous_title_is_not_silently_mapped(norm):
+    # O*NET lists "Iron Worker" under two occupations.
+    match = norm.normalize_occupation("iron worker")
+    assert match.status == "unmatched" and match.method == "ambiguous"
+    assert {"47-2171.00", "47-2221.00"} <= {s[0] for s in match.suggestions}
+
+
+def test_any_kind_prefers_an_exact_hit_of_either_kind(norm):
+    assert norm.normalize("warehouse associate").kind == "occupation"
+    assert norm.normalize("customer svc").kind == "skill"
+
+
+def test_noise_only_phrase_is_unmatched(norm):
+    assert norm.normalize_skill("certification").status == "unmatched"
+
+
+def test_threshold_decides_fuzzy_matches():
+    tx = load_taxonomy()
+    assert Normalizer(tx, threshold=0.8).normalize_skill("flebotomy").id == "cred:phlebotomy"
+    assert Normalizer(tx, threshold=1.0).normalize_skill("forklft").status == "unmatched"
+    with pytest.raises(ValidationError):
+        Normalizer(tx, threshold=1.5)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 201])
+def test_empty_or_too_long_text_is_a_validation_error(norm, bad):
+    with pytest.raises(ValidationError) as err:
+        norm.normalize(bad)
+    assert err.value.field == "text"
+
+
+def test_normalize_many_reports_every_bad_phrase(norm):
+    with pytest.raises(ValidationError) as err:
+        norm.normalize_many(["cna", "", " "])
+    assert [p.field for p in err.value.problems] == ["text[1]", "text[2]"]
+
+
+def test_results_are_deterministic(norm):
+    phrases = ["fork lift cert", "flebotomy", "iron worker", "package handler at UPS", "zzzz"]
+    first = norm.normalize_many(phrases, kind="any")
+    # A taxonomy loaded from an explicit path is a new object, so its index is built afresh.
+    fresh = load_taxonomy(Path(__file__).resolve().parent.parent / "training_data" / "taxonomy")
+    again = Normalizer(fresh).normalize_many(phrases, kind="any")
+    assert first == again
+    assert all(isinstance(m, Match) for m in first)
+
+
+def test_quality_on_the_labelled_set(norm):
+    with LABELLED.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 300
+    unmatched_share = sum(r["expected_id"] == "UNMATCHED" for r in rows) / len(rows)
+    assert 0.15 <= unmatched_share <= 0.25
+    matched = correct = expected = recalled = 0
+    for row in rows:
+        m = norm.normalize(row["phrase"], kind=row["kind"])
+        ok_ids = set(row["expected_id"].split("|"))
+        if "UNMATCHED" not in ok_ids:
+            expected += 1
+            recalled += m.matched and m.id in ok_ids
+        if m.matched:
+            matched += 1
+            correct += m.id in ok_ids
+    assert correct / matched >= 0.95  # precision
+    assert recalled / expected >= 0.85  # recall
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_normalize_table_shows_matches_and_suggestions():
+    result = CliRunner().invoke(main, ["skills", "normalize", "fork lift cert", "flebotomy", "--kind", "skill"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["phrase", "status", "id"]
+    assert "cred:forklift" in result.output
+    flebotomy = next(line for line in lines if line.startswith("flebotomy"))
+    assert "unmatched" in flebotomy and "did you mean" in flebotomy and "cred:phlebotomy" in flebotomy
+
+
+def test_cli_normalize_json():
+    result = CliRunner().invoke(main, ["skills", "normalize", "warehouse associate", "--kind", "occupation", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data[0]["id"] == "53-7062.00" and data[0]["status"] == "matched" and data[0]["suggestions"] == []
+
+
+def test_cli_normalize_threshold_option():
+    result = CliRunner().invoke(main, ["skills", "normalize", "flebotomy", "--threshold", "0.8", "--json"])
+    assert json.loads(result.output)[0]["id"] == "cred:phlebotomy"
+
+
+def test_cli_normalize_empty_phrase_exits_2():
+    result = CliRunner().invoke(main, ["skills", "normalize", " ", "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.output)["field"] == "text"
+
+
+def test_cli_skills_search_table_and_json():
+    runner = CliRunner()
+    table = runner.invoke(main, ["skills", "search", "forklift", "--limit", "3"])
+    assert table.exit_code == 0 and "cred:forklift" in table.output.splitlines()[2]
+    data = json.loads(runner.invoke(main, ["skills", "search", "forklift", "--limit", "3", "--json"]).output)
+    assert len(data) == 3 and data[0]["id"] == "cred:forklift"
+
+
+def test_cli_skills_show_unknown_id_exits_2():
+    result = CliRunner().invoke(main, ["skills", "show", "cred:nope", "--json"])
+    assert result.exit_code == 2 and json.loads(result.output)["field"] == "skill_id"
