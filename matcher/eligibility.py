@@ -1,0 +1,345 @@
+"""Hard requirements, remedies and the barrier -> support map.
+
+A program's hard requirement that the seeker cannot meet excludes the
+program, *unless a remedy exists* (a support the program offers, or one the
+board says it arranges itself): then the program is kept, flagged, and the
+remedy is named. Unknown seeker answers never exclude; the explanation lists
+the requirement as something to check (see :mod:`matcher.explain`).
+
+Every rule is written once, over arrays: rows are seekers (a batch), columns
+are programs. The fast path (ranking) uses only "blocked and not remedied";
+the explanation of the top programs runs the same rules on a handful of
+columns and reads the details, so a reason can never disagree with a ranking.
+
+The rules and their remedies are documented in ``docs/engine.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .records import Barrier, RecordCategory, Support, TravelMode
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .features import CompiledCatalog, ProfileBatch
+
+# --------------------------------------------------------------------------- documented maps
+
+#: Which supports meet which barrier. A program offering any of them "meets"
+#: the barrier. The first support named is the one suggested when nobody offers it.
+BARRIER_SUPPORTS: dict[Barrier, tuple[Support, ...]] = {
+    Barrier.CHILDCARE: (Support.CHILDCARE,),
+    Barrier.SINGLE_PARENT: (Support.CHILDCARE, Support.CASE_MANAGEMENT),
+    Barrier.NO_CAR: (Support.TRANSIT_PASS, Support.TRANSPORTATION),
+    Barrier.SUSPENDED_LICENSE: (Support.LICENSE_REINSTATEMENT,),
+    Barrier.NO_DRIVERS_LICENSE: (Support.DRIVERS_ED,),
+    Barrier.JUSTICE_INVOLVED: (Support.RECORD_EXPUNGEMENT, Support.MENTORING),
+    Barrier.HOUSING_INSTABILITY: (Support.HOUSING_REFERRAL, Support.EMERGENCY_FUNDS),
+    Barrier.HOMELESS: (Support.HOUSING_REFERRAL, Support.EMERGENCY_FUNDS),
+    Barrier.LIMITED_ENGLISH: (Support.LANGUAGE_SUPPORT,),
+    Barrier.BASIC_SKILLS: (Support.TUTORING,),
+    Barrier.DIGITAL_LITERACY: (Support.DIGITAL_SKILLS, Support.LAPTOP_LOAN),
+    Barrier.DISABILITY_ACCOMMODATION: (Support.ACCOMMODATIONS,),
+    Barrier.NO_INCOME_WHILE_TRAINING: (Support.STIPEND,),
+    Barrier.LOW_INCOME: (Support.EMERGENCY_FUNDS, Support.STIPEND),
+    Barrier.LONG_TERM_UNEMPLOYED: (Support.CASE_MANAGEMENT, Support.MENTORING),
+    Barrier.FOSTER_CARE_YOUTH: (Support.CASE_MANAGEMENT, Support.MENTORING, Support.HOUSING_REFERRAL),
+    Barrier.DISPLACED_HOMEMAKER: (Support.CASE_MANAGEMENT,),
+    Barrier.CULTURAL_BARRIERS: (Support.MENTORING, Support.CASE_MANAGEMENT),
+}
+
+#: Record-category hierarchy: a program screening out the key screens out every
+#: category listed. ``any_conviction`` covers all; ``felony`` covers the felony
+#: kinds. Other categories cover only themselves (a theft or drug offence may be
+#: a misdemeanour; a coach records ``felony`` as well when it was one).
+RECORD_COVERS: dict[RecordCategory, frozenset[RecordCategory]] = {
+    RecordCategory.ANY_CONVICTION: frozenset(RecordCategory),
+    RecordCategory.FELONY: frozenset({RecordCategory.FELONY, RecordCategory.VIOLENT_FELONY,
+                                      RecordCategory.SEX_OFFENSE}),
+}
+
+#: Categories a record-clearing (expungement / set-aside) service can plausibly
+#: remove. Violent and sex offences and crimes against vulnerable people are
+#: generally not eligible for set-aside, so no remedy is offered for them.
+CLEARABLE_RECORDS = frozenset({RecordCategory.ANY_CONVICTION, RecordCategory.FELONY, RecordCategory.THEFT_FRAUD,
+                               RecordCategory.DRUG_OFFENSE})
+
+#: How far someone can be expected to travel by each mode, in miles, when the
+#: profile gives modes but no max_miles. The largest of the seeker's modes applies.
+MODE_MILES: dict[TravelMode, float] = {
+    TravelMode.CAR: 40.0,
+    TravelMode.RIDE_FROM_OTHERS: 25.0,
+    TravelMode.TRANSIT: 15.0,
+    TravelMode.BIKE: 8.0,
+    TravelMode.WALK: 2.0,
+}
+
+# Bit numbers used to pack sets into integers (one bit per enum member).
+SUPPORT_BIT: dict[Support, int] = {s: 1 << i for i, s in enumerate(Support)}
+BARRIER_BIT: dict[Barrier, int] = {b: 1 << i for i, b in enumerate(Barrier)}
+RECORD_BIT: dict[RecordCategory, int] = {r: 1 << i for i, r in enumerate(RecordCategory)}
+CLEARABLE_MASK = sum(RECORD_BIT[r] for r in CLEARABLE_RECORDS)
+
+
+def covered_records(categories: list[RecordCategory] | frozenset[RecordCategory]) -> frozenset[RecordCategory]:
+    """Every record category a program's exclusion list screens out, after the hierarchy."""
+    out: set[RecordCategory] = set()
+    for category in categories:
+        out |= RECORD_COVERS.get(category, frozenset({category}))
+    return frozenset(out)
+
+
+def support_mask(supports: set[Support] | frozenset[Support] | list[Support]) -> int:
+    return sum(SUPPORT_BIT[s] for s in set(supports))
+
+
+def barrier_support_mask(barrier: Barrier) -> int:
+    return support_mask(BARRIER_SUPPORTS.get(barrier, ()))
+
+
+# --------------------------------------------------------------------------- rule outcomes
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """One rule over a (seekers x programs) grid.
+
+    ``blocked``: the seeker cannot meet the requirement. ``by_program`` /
+    ``by_board``: a remedy exists from the program / from the board (None when
+    the rule has no remedy). Excluded = blocked and no remedy.
+    """
+
+    blocked: np.ndarray
+    by_program: np.ndarray | None = None
+    by_board: np.ndarray | None = None
+
+    @property
+    def excluded(self) -> np.ndarray:
+        if self.by_program is None:
+            return self.blocked
+        remedied = self.by_program | self.by_board if self.by_board is not None else self.by_program
+        return self.blocked & ~remedied
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Board-level settings the rules need (from :class:`matcher.scoring.EngineConfig`)."""
+
+    board_support_mask: int = 0
+    remedy_distance_miles: float = 40.0
+
+
+Rule = Callable[["ProfileBatch", "CompiledCatalog", np.ndarray, RuleContext], RuleOutcome | None]
+
+
+def _offers(cat: CompiledCatalog, cols: np.ndarray, mask: int | np.ndarray) -> np.ndarray:
+    """(1, n) or (B, n): does the program offer any support in ``mask``."""
+    m = np.asarray(mask, dtype=np.uint32)
+    if m.ndim == 1:
+        m = m[:, None]
+    return (cat.support_mask[cols][None, :] & m) != 0
+
+
+def _board(ctx: RuleContext, mask: int | np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    m = np.asarray(mask, dtype=np.uint32)
+    if m.ndim == 1:
+        return np.broadcast_to(((m & np.uint32(ctx.board_support_mask)) != 0)[:, None], shape)
+    return np.broadcast_to(bool(int(m) & ctx.board_support_mask), shape)
+
+
+def _remedied(blocked: np.ndarray, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+              mask: int | np.ndarray) -> RuleOutcome:
+    return RuleOutcome(blocked, _offers(cat, cols, mask), _board(ctx, mask, blocked.shape))
+
+
+# Each rule returns None when no seeker in the batch could be blocked by it
+# (the common case for a rule about an answer nobody gave): the grid is skipped.
+
+
+def rule_min_age(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    if not np.isfinite(pb.age).any():
+        return None
+    return RuleOutcome(cat.min_age[cols][None, :] > pb.age[:, None])
+
+
+def rule_drivers_license(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+                         ctx: RuleContext) -> RuleOutcome | None:
+    lacks = pb.license >= 2  # NONE or SUSPENDED
+    if not lacks.any():
+        return None
+    blocked = lacks[:, None] & cat.needs_license[cols][None, :]
+    return _remedied(blocked, cat, cols, ctx, pb.license_remedy_mask)
+
+
+def rule_background(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    if not pb.record_mask.any():
+        return None
+    hits = cat.record_mask[cols][None, :] & pb.record_mask[:, None]
+    blocked = hits != 0
+    # Remedy only when every category that blocks is one a record-clearing service can remove.
+    clearable = (hits & ~np.uint16(CLEARABLE_MASK)) == 0
+    mask = SUPPORT_BIT[Support.RECORD_EXPUNGEMENT]
+    by_program = clearable & _offers(cat, cols, mask)
+    by_board = clearable & bool(ctx.board_support_mask & mask)
+    return RuleOutcome(blocked, by_program, by_board)
+
+
+def rule_language(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    blocked = (cat.lang_mask[cols][None, :] & pb.lang_mask[:, None]) == 0
+    if not blocked.any():
+        return None
+    return _remedied(blocked, cat, cols, ctx, SUPPORT_BIT[Support.LANGUAGE_SUPPORT])
+
+
+def rule_schedule(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    if (pb.times_mask == 7).all():
+        return None
+    overlap = (cat.times_mask[cols][None, :] & pb.times_mask[:, None]) != 0
+    return RuleOutcome(~overlap & ~cat.self_paced[cols][None, :])
+
+
+def rule_hours(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    if not np.isfinite(pb.max_hours).any():
+        return None
+    too_many = cat.hours[cols][None, :] > pb.max_hours[:, None]
+    return RuleOutcome(too_many & ~cat.self_paced[cols][None, :])
+
+
+def rule_online(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    if pb.online_ok.all():
+        return None
+    return RuleOutcome(~pb.online_ok[:, None] & cat.is_online[cols][None, :])
+
+
+def rule_distance(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                  miles: np.ndarray | None = None) -> RuleOutcome | None:
+    if not np.isfinite(pb.travel_limit).any():
+        return None
+    if miles is None:
+        miles = distances(pb, cat, cols)
+    # NaN distance (unknown place) compares False: never blocked.
+    blocked = miles > pb.travel_limit[:, None]
+    # Transportation help extends reach up to the remedy distance (a van, gas cards, a ride program).
+    reachable = miles <= ctx.remedy_distance_miles
+    mask = SUPPORT_BIT[Support.TRANSPORTATION]
+    return RuleOutcome(blocked, reachable & _offers(cat, cols, mask), reachable & bool(ctx.board_support_mask & mask))
+
+
+def rule_education(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    if (pb.education >= 99).all():
+        return None
+    return RuleOutcome(cat.min_education[cols][None, :] > pb.education[:, None])
+
+
+def _grade_rule(attr_need: str, attr_have: str) -> Rule:
+    def rule(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+        have = getattr(pb, attr_have)
+        if not np.isfinite(have).any():
+            return None
+        blocked = getattr(cat, attr_need)[cols][None, :] > have[:, None]
+        return _remedied(blocked, cat, cols, ctx, SUPPORT_BIT[Support.TUTORING])
+
+    return rule
+
+
+def rule_work_authorization(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+                            ctx: RuleContext) -> RuleOutcome | None:
+    no = pb.work_authorized == 0
+    if not no.any():
+        return None
+    return RuleOutcome(no[:, None] & cat.needs_work_auth[cols][None, :])
+
+
+def rule_drug_test(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    no = pb.drug_test == 0
+    if not no.any():
+        return None
+    return RuleOutcome(no[:, None] & cat.drug_test[cols][None, :])
+
+
+def rule_physical(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    if (pb.max_physical >= 99).all():
+        return None
+    blocked = cat.physical[cols][None, :] > pb.max_physical[:, None]
+    return _remedied(blocked, cat, cols, ctx, SUPPORT_BIT[Support.ACCOMMODATIONS])
+
+
+def rule_cost(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    # Funding (WIOA, Pell, employer...) is the remedy a coach arranges; with none, it is a blocker.
+    if not np.isfinite(pb.max_cost).any():
+        return None
+    blocked = cat.tuition[cols][None, :] > pb.max_cost[:, None]
+    funded = np.broadcast_to(cat.funded[cols][None, :], blocked.shape)
+    return RuleOutcome(blocked, funded, np.zeros_like(blocked))
+
+
+#: Every rule, by the name used in "excluded by reason" counts and in explanations.
+RULES: dict[str, Rule] = {
+    "min_age": rule_min_age,
+    "drivers_license": rule_drivers_license,
+    "background": rule_background,
+    "language": rule_language,
+    "schedule": rule_schedule,
+    "hours": rule_hours,
+    "online": rule_online,
+    "distance": rule_distance,
+    "education": rule_education,
+    "reading_level": _grade_rule("min_reading", "reading"),
+    "math_level": _grade_rule("min_math", "math"),
+    "work_authorization": rule_work_authorization,
+    "drug_test": rule_drug_test,
+    "physical_demand": rule_physical,
+    "cost": rule_cost,
+}
+
+
+def distances(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
+    """(B, n) miles from each seeker to each program; NaN when either place is unknown, 0 online.
+
+    Uses unit vectors on the sphere (chord length -> arc), so a batch is three
+    multiply-adds per pair instead of a trigonometric chain.
+    """
+    from .features import EARTH_RADIUS_MILES
+
+    u = cat.unit[cols]  # (n, 3)
+    s = pb.unit  # (B, 3)
+    dot = s[:, 0:1] * u[None, :, 0]
+    dot += s[:, 1:2] * u[None, :, 1]
+    dot += s[:, 2:3] * u[None, :, 2]
+    np.clip(dot, -1.0, 1.0, out=dot)
+    miles = np.arccos(dot, out=dot)
+    miles *= EARTH_RADIUS_MILES
+    online = cat.is_online[cols]
+    if online.any():
+        miles[:, online] = 0.0
+    return miles
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The outcome of every rule that applied, and the combined exclusion mask."""
+
+    excluded: np.ndarray  # (B, n) bool
+    outcomes: dict[str, RuleOutcome]
+
+    def excluded_counts(self, row: int) -> dict[str, int]:
+        """Programs excluded by each rule for one seeker (a program may count under several)."""
+        return {name: int(o.excluded[row].sum()) for name, o in self.outcomes.items() if o.excluded[row].any()}
+
+
+def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+             miles: np.ndarray | None = None) -> Eligibility:
+    """Run every rule over seekers x the programs ``cols``."""
+    excluded = np.zeros((pb.size, len(cols)), dtype=bool)
+    outcomes: dict[str, RuleOutcome] = {}
+    for name, rule in RULES.items():
+        outcome = rule_distance(pb, cat, cols, ctx, miles) if rule is rule_distance else rule(pb, cat, cols, ctx)
+        if outcome is None:
+            continue
+        outcomes[name] = outcome
+        excluded |= outcome.excluded
+    return Eligibility(excluded, outcomes)

@@ -1,0 +1,511 @@
+"""Compile a catalog (and a batch of seekers) into arrays the engine scores on.
+
+Compiling happens once per catalog (:meth:`matcher.engine.Recommender.fit`):
+every program field the rules and scores read becomes one numpy array (or a
+sparse matrix for skills and occupations), so ranking a seeker is a few dozen
+array operations over the whole catalog, never a Python loop per program.
+
+Sets (supports, languages, schedule times, record categories) are packed into
+integer bit masks; "no requirement" is encoded so that it can never block
+(``min_age`` 0, ``min_education`` -1...), and "seeker did not say" is encoded
+so that it never blocks either (age +inf, education 99...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .eligibility import (
+    BARRIER_BIT,
+    BARRIER_SUPPORTS,
+    MODE_MILES,
+    RECORD_BIT,
+    SUPPORT_BIT,
+    covered_records,
+    support_mask,
+)
+from .errors import DataError
+from .profile_resolve import LicenseStatus, ResolvedProfile
+from .records import (
+    Delivery,
+    EducationLevel,
+    PaidKind,
+    Program,
+    Sector,
+    Support,
+    TimeOfDay,
+    TravelMode,
+)
+
+EARTH_RADIUS_MILES = 3958.7613
+TIME_BIT = {TimeOfDay.DAY: 1, TimeOfDay.EVENING: 2, TimeOfDay.WEEKEND: 4}
+SECTORS = list(Sector)
+SECTOR_INDEX = {s: i for i, s in enumerate(SECTORS)}
+#: Elements an occupation must rate at least this important (0..1) to count
+#: toward transferable skills; below it, an element says little about the job.
+ELEMENT_MIN_IMPORTANCE = 0.5
+#: Shrinkage of program outcome rates toward a prior, in pseudo-students (small
+#: cohorts say less than big ones).
+OUTCOME_PRIOR_RATE = 0.6
+OUTCOME_PRIOR_WEIGHT = 20.0
+
+
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """(n, 3) points on the unit sphere; NaN rows for unknown places."""
+    phi = np.radians(lat)
+    lam = np.radians(lon)
+    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=1)
+
+
+def wage_area(program: Program) -> str:
+    """OEWS area for a program's place: Lane County -> Eugene, the rest of the service area -> Portland."""
+    county = (program.location.county or "").lower()
+    return "eugene" if county.startswith("lane") else "portland"
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledCatalog:
+    """A catalog as arrays. Row ``i`` of every array is ``programs[i]``."""
+
+    programs: tuple[Program, ...]
+    ids: np.ndarray
+    id_rank: np.ndarray  # position of each id in sorted order: the deterministic tie-break
+    provider_code: np.ndarray
+    type_code: np.ndarray
+    sector_code: np.ndarray
+    # skills
+    skill_index: Mapping[str, int]
+    required_t: sp.csr_matrix  # (n_skills, n_programs) 1 where the program requires the skill at entry
+    n_required: np.ndarray
+    # occupations
+    occ_codes: tuple[str, ...]
+    occ_index: Mapping[str, int]
+    target_indices: np.ndarray  # CSR layout of each program's target occupations
+    target_starts: np.ndarray
+    targets_mean: sp.csr_matrix  # (n_programs, n_occ) 1/k for each of k targets
+    occ_minor: np.ndarray  # SOC minor group (e.g. 4721) of each occupation
+    occ_major: np.ndarray
+    element_index: Mapping[str, int]
+    occ_element_weights: np.ndarray  # (n_occ, n_el) row-normalised importance of key elements
+    occ_element_level: np.ndarray  # (n_occ, n_el) level 0..1 (what doing that job teaches you)
+    skill_occ: sp.csr_matrix  # (n_skills, n_occ) 1 where the taxonomy links a skill to an occupation
+    # practical
+    unit: np.ndarray
+    has_place: np.ndarray
+    is_online: np.ndarray
+    is_hybrid: np.ndarray
+    transit_access: np.ndarray
+    times_mask: np.ndarray
+    self_paced: np.ndarray
+    hours: np.ndarray
+    lang_index: Mapping[str, int]
+    lang_mask: np.ndarray
+    support_mask: np.ndarray
+    barrier_met: np.ndarray  # barriers (bit mask) the program's own supports meet
+    # requirements
+    min_age: np.ndarray
+    needs_license: np.ndarray
+    record_mask: np.ndarray
+    drug_test: np.ndarray
+    physical: np.ndarray
+    needs_work_auth: np.ndarray
+    min_education: np.ndarray
+    min_reading: np.ndarray
+    min_math: np.ndarray
+    tuition: np.ndarray
+    funded: np.ndarray
+    # money and outcomes
+    earn: np.ndarray  # earn-while-learning fit 0..1
+    start_wage: np.ndarray  # NaN when unknown
+    median_wage: np.ndarray
+    outcome_score: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.programs)
+
+    @property
+    def all_columns(self) -> np.ndarray:
+        return np.arange(self.size)
+
+
+def earn_fit(program: Program) -> float:
+    """1 for a wage (OJT, apprenticeship), 0.6 for a stipend, 0 for unpaid training."""
+    paid = program.paid
+    if paid.kind is PaidKind.WAGE:
+        return 1.0
+    if paid.kind is PaidKind.STIPEND:
+        return 0.6
+    # A type that pays by design (OJT, apprenticeship) with no figure given still pays.
+    return 0.8 if program.type.is_paid_by_design else 0.0
+
+
+def outcome_fit(program: Program) -> float:
+    """Completion and placement rates, shrunk toward a prior by cohort size; 0.5-ish when unknown."""
+    o = program.outcomes
+    rates = [r for r in (o.completion_rate, o.placement_rate) if r is not None]
+    if not rates:
+        return OUTCOME_PRIOR_RATE
+    n = float(o.cohort_size) if o.cohort_size is not None else OUTCOME_PRIOR_WEIGHT
+    mean = sum(rates) / len(rates)
+    return (mean * n + OUTCOME_PRIOR_RATE * OUTCOME_PRIOR_WEIGHT) / (n + OUTCOME_PRIOR_WEIGHT)
+
+
+def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
+                    zip_point: Any = None, wage_for: Any = None) -> CompiledCatalog:
+    """Turn programs into a :class:`CompiledCatalog` (``taxonomy``, ``zip_point`` and
+    ``wage_for`` are optional: without them skills match by exact ID only, places
+    need coordinates, and wage outlook uses program outcome wages only)."""
+    programs = tuple(programs)
+    n = len(programs)
+    ids = np.array([p.id for p in programs], dtype=object)
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(n)
+
+    def codes(values: list[str]) -> np.ndarray:
+        table: dict[str, int] = {}
+        return np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int32)
+
+    # --- occupations: the taxonomy's, plus any target code it lacks
+    occ_codes: list[str] = list(taxonomy.occupations) if taxonomy is not None else []
+    occ_index = {c: i for i, c in enumerate(occ_codes)}
+    for p in programs:
+        for code in p.target_occupations:
+            if code not in occ_index:
+                occ_index[code] = len(occ_codes)
+                occ_codes.append(code)
+    n_occ = len(occ_codes)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    tgt: list[int] = []
+    for i, p in enumerate(programs):
+        tgt.extend(occ_index[c] for c in p.target_occupations)
+        starts[i + 1] = len(tgt)
+    target_indices = np.array(tgt, dtype=np.int64)
+    k = np.diff(starts).astype(np.float32)
+    targets_mean = sp.csr_matrix((np.repeat(1.0 / k, np.diff(starts)).astype(np.float32), target_indices, starts),
+                                 shape=(n, max(n_occ, 1)))
+    occ_minor = np.array([int(c[:2] + c[3:5]) if len(c) >= 5 else -1 for c in occ_codes], dtype=np.int32)
+    occ_major = np.array([int(c[:2]) if len(c) >= 2 else -1 for c in occ_codes], dtype=np.int32)
+
+    # --- occupation elements (O*NET skills/knowledge importance and level)
+    if taxonomy is not None:
+        m_codes, element_ids, importance, level = taxonomy.occupation_element_matrix()
+        weights = np.zeros((n_occ, len(element_ids)), dtype=np.float32)
+        levels = np.zeros((n_occ, len(element_ids)), dtype=np.float32)
+        rows = [occ_index[c] for c in m_codes if c in occ_index]
+        src = [i for i, c in enumerate(m_codes) if c in occ_index]
+        key = np.where(importance >= ELEMENT_MIN_IMPORTANCE, importance, 0.0).astype(np.float32)
+        totals = key.sum(axis=1, keepdims=True)
+        totals[totals == 0] = 1.0
+        weights[rows] = (key / totals)[src]
+        levels[rows] = level[src]
+    else:
+        element_ids, weights, levels = [], np.zeros((n_occ, 0), np.float32), np.zeros((n_occ, 0), np.float32)
+    element_index = {e: i for i, e in enumerate(element_ids)}
+
+    # --- skills vocabulary: required + taught + credentials + taxonomy skills linked to occupations
+    skill_index: dict[str, int] = {}
+    for p in programs:
+        for s in (*p.prerequisites.skills, *p.skills_taught, *p.credentials_awarded):
+            skill_index.setdefault(s, len(skill_index))
+    links_r: list[int] = []
+    links_c: list[int] = []
+    if taxonomy is not None:
+        for sid, skill in taxonomy.skills.items():
+            occs = [occ_index[o] for o in getattr(skill, "occupations", ()) if o in occ_index]
+            if occs and not sid.startswith(("tech:", "tool:")):
+                row = skill_index.setdefault(sid, len(skill_index))
+                links_r.extend([row] * len(occs))
+                links_c.extend(occs)
+    n_sk = max(len(skill_index), 1)
+    rr: list[int] = []
+    cc: list[int] = []
+    for i, p in enumerate(programs):
+        for s in set(p.prerequisites.skills):
+            rr.append(skill_index[s])
+            cc.append(i)
+    required_t = sp.csr_matrix((np.ones(len(rr), np.float32), (rr, cc)), shape=(n_sk, n))
+    n_required = np.array([len(set(p.prerequisites.skills)) for p in programs], dtype=np.float32)
+    skill_occ = sp.csr_matrix((np.ones(len(links_r), np.float32), (links_r, links_c)), shape=(n_sk, max(n_occ, 1)))
+    skill_occ.sum_duplicates()
+    skill_occ.data[:] = 1.0
+
+    # --- places
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    for i, p in enumerate(programs):
+        loc = p.location
+        if loc.delivery is Delivery.ONLINE:
+            continue
+        if loc.latitude is not None and loc.longitude is not None:
+            lat[i], lon[i] = loc.latitude, loc.longitude
+        elif loc.zip and zip_point is not None:
+            point = zip_point(loc.zip)
+            if point is not None:
+                lat[i], lon[i] = point
+    is_online = np.array([p.location.delivery is Delivery.ONLINE for p in programs], dtype=bool)
+
+    # --- languages (bit mask; 64 distinct languages is far beyond any real catalog)
+    lang_index: dict[str, int] = {}
+    for p in programs:
+        for lang in p.languages:
+            lang_index.setdefault(lang, len(lang_index))
+    if len(lang_index) > 64:
+        raise DataError(f"the catalog uses {len(lang_index)} languages of instruction; at most 64 are supported",
+                        field="languages")
+    lang_mask = np.array([sum(1 << lang_index[x] for x in p.languages) for p in programs], dtype=np.uint64)
+
+    supports = np.array([support_mask(p.supports) for p in programs], dtype=np.uint32)
+    barrier_met = np.zeros(n, dtype=np.uint32)
+    for barrier, wanted in BARRIER_SUPPORTS.items():
+        barrier_met[(supports & np.uint32(support_mask(wanted))) != 0] |= np.uint32(BARRIER_BIT[barrier])
+
+    pre = [p.prerequisites for p in programs]
+
+    # --- wages: program outcome first, else OEWS 25th percentile (entry) and median of its targets
+    start = np.full(n, np.nan, dtype=np.float32)
+    median = np.full(n, np.nan, dtype=np.float32)
+    lookup = lru_cache(maxsize=None)(wage_for) if wage_for is not None else None
+    for i, p in enumerate(programs):
+        figures = [f for f in (lookup(c, wage_area(p)) for c in p.target_occupations)] if lookup else []
+        figures = [f for f in figures if f is not None]
+        meds = [f.median for f in figures if f.median is not None]
+        entry = [f.pct25 for f in figures if f.pct25 is not None]
+        if meds:
+            median[i] = float(np.mean(meds))
+        if p.outcomes.median_starting_wage is not None:
+            start[i] = p.outcomes.median_starting_wage
+        elif entry:
+            start[i] = float(np.mean(entry))
+
+    return CompiledCatalog(
+        programs=programs,
+        ids=ids,
+        id_rank=id_rank,
+        provider_code=codes([p.provider.strip().lower() for p in programs]),
+        type_code=np.array([list(type(p.type)).index(p.type) for p in programs], dtype=np.int32),
+        sector_code=np.array([SECTOR_INDEX[p.sector] for p in programs], dtype=np.int32),
+        skill_index=skill_index,
+        required_t=required_t,
+        n_required=n_required,
+        occ_codes=tuple(occ_codes),
+        occ_index=occ_index,
+        target_indices=target_indices,
+        target_starts=starts,
+        targets_mean=targets_mean,
+        occ_minor=occ_minor,
+        occ_major=occ_major,
+        element_index=element_index,
+        occ_element_weights=weights,
+        occ_element_level=levels,
+        skill_occ=skill_occ,
+        unit=unit_vectors(lat, lon),
+        has_place=~np.isnan(lat),
+        is_online=is_online,
+        is_hybrid=np.array([p.location.delivery is Delivery.HYBRID for p in programs], dtype=bool),
+        transit_access=np.array([p.location.transit_access for p in programs], dtype=bool),
+        times_mask=np.array([sum(TIME_BIT[t] for t in set(p.schedule.times)) for p in programs], dtype=np.uint8),
+        self_paced=np.array([p.schedule.self_paced for p in programs], dtype=bool),
+        hours=np.array([p.schedule.hours_per_week for p in programs], dtype=np.float32),
+        lang_index=lang_index,
+        lang_mask=lang_mask,
+        support_mask=supports,
+        barrier_met=barrier_met,
+        min_age=np.array([q.min_age or 0 for q in pre], dtype=np.float32),
+        needs_license=np.array([q.drivers_license for q in pre], dtype=bool),
+        record_mask=np.array([sum(RECORD_BIT[r] for r in covered_records(q.background_exclusions)) for q in pre],
+                             dtype=np.uint16),
+        drug_test=np.array([q.drug_test for q in pre], dtype=bool),
+        physical=np.array([q.physical_demand.rank if q.physical_demand else -1 for q in pre], dtype=np.int8),
+        needs_work_auth=np.array([q.work_authorization for q in pre], dtype=bool),
+        min_education=np.array([q.min_education.rank for q in pre], dtype=np.int8),
+        min_reading=np.array([q.min_reading_grade or 0 for q in pre], dtype=np.float32),
+        min_math=np.array([q.min_math_grade or 0 for q in pre], dtype=np.float32),
+        tuition=np.array([0.0 if p.cost.is_free else p.cost.tuition_usd for p in programs], dtype=np.float32),
+        funded=np.array([p.cost.is_free or bool(p.cost.funding) for p in programs], dtype=bool),
+        earn=np.array([earn_fit(p) for p in programs], dtype=np.float32),
+        start_wage=start,
+        median_wage=median,
+        outcome_score=np.array([outcome_fit(p) for p in programs], dtype=np.float32),
+    )
+
+
+# --------------------------------------------------------------------------- seekers
+
+
+@dataclass(frozen=True, eq=False)
+class ProfileBatch:
+    """B resolved seekers as arrays (row b is ``resolved[b]``)."""
+
+    resolved: tuple[ResolvedProfile, ...]
+    age: np.ndarray
+    education: np.ndarray
+    reading: np.ndarray
+    math: np.ndarray
+    license: np.ndarray
+    license_remedy_mask: np.ndarray
+    record_mask: np.ndarray
+    work_authorized: np.ndarray
+    drug_test: np.ndarray
+    max_physical: np.ndarray
+    lang_mask: np.ndarray
+    pref_lang_mask: np.ndarray
+    times_mask: np.ndarray
+    max_hours: np.ndarray
+    unit: np.ndarray
+    travel_limit: np.ndarray  # miles; inf when the seeker did not say
+    distance_scale: np.ndarray  # miles at which distance fit reaches 0
+    transit_only: np.ndarray
+    online_ok: np.ndarray
+    max_cost: np.ndarray
+    needs_income: np.ndarray
+    barrier_mask: np.ndarray
+    target_wage: np.ndarray
+    skills: sp.csr_matrix  # (B, n_skills)
+    occ_interest: np.ndarray  # (B, n_occ)
+    occ_transfer: np.ndarray  # (B, n_occ) how much of each occupation's key skills the seeker has
+    sector_interest: np.ndarray  # (B, n_sectors)
+    has_interest: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.resolved)
+
+
+#: Interest in an occupation, by how it relates to one the seeker named.
+INTEREST_EXACT = 1.0
+INTEREST_RELATED = 0.7
+INTEREST_SAME_MINOR_GROUP = 0.6
+INTEREST_SAME_MAJOR_GROUP = 0.35
+#: A past job counts as a (weaker) interest: people often move up in their field.
+WORK_HISTORY_FACTOR = 0.6
+#: Each seeker skill the taxonomy links to an occupation adds this much transfer (capped at 1).
+SKILL_LINK_TRANSFER = 0.34
+LANGUAGE_OTHER_SPOKEN = 0.8
+
+
+def compile_profiles(resolved: Sequence[ResolvedProfile], cat: CompiledCatalog, *,
+                     taxonomy: Any = None, default_target_wage: float = 25.0) -> ProfileBatch:
+    """Arrays for a batch of resolved profiles against one compiled catalog."""
+    resolved = tuple(resolved)
+    b = len(resolved)
+    n_occ = max(len(cat.occ_codes), 1)
+    n_el = cat.occ_element_weights.shape[1]
+    profiles = [r.profile for r in resolved]
+
+    def arr(values: list[Any], dtype: Any) -> np.ndarray:
+        return np.array(values, dtype=dtype).reshape(b)
+
+    limit: list[float] = []
+    scale: list[float] = []
+    transit_only: list[bool] = []
+    for p in profiles:
+        modes = set(p.travel.modes)
+        by_mode = max((MODE_MILES[m] for m in modes), default=None)
+        given = p.travel.max_miles if p.travel.max_miles is not None else by_mode
+        limit.append(np.inf if given is None else float(given))
+        scale.append(max(float(given), 1.0) * 1.25 if given is not None else 30.0)
+        transit_only.append(bool(modes) and not modes & {TravelMode.CAR, TravelMode.RIDE_FROM_OTHERS})
+
+    lat = np.array([r.point[0] if r.point else np.nan for r in resolved], dtype=np.float64).reshape(b)
+    lon = np.array([r.point[1] if r.point else np.nan for r in resolved], dtype=np.float64).reshape(b)
+
+    license_remedy = [SUPPORT_BIT[Support.LICENSE_REINSTATEMENT] if r.license == LicenseStatus.SUSPENDED
+                      else SUPPORT_BIT[Support.DRIVERS_ED] for r in resolved]
+
+    # skills as a sparse indicator matrix over the catalog's vocabulary
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, r in enumerate(resolved):
+        for s in r.skill_ids:
+            j = cat.skill_index.get(s)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    skills = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(b, cat.required_t.shape[0]))
+
+    # transferable skills: explicit O*NET elements + what past jobs taught, against each occupation's key elements
+    elements = np.zeros((b, n_el), dtype=np.float32)
+    for i, r in enumerate(resolved):
+        for s in r.skill_ids:
+            j = cat.element_index.get(s)
+            if j is not None:
+                elements[i, j] = 1.0
+        for code in r.work_occupations:
+            o = cat.occ_index.get(code)
+            if o is not None and n_el:
+                np.maximum(elements[i], cat.occ_element_level[o], out=elements[i])
+    transfer = elements @ cat.occ_element_weights.T if n_el else np.zeros((b, n_occ), np.float32)
+    links = np.asarray((skills @ cat.skill_occ).todense(), dtype=np.float32) * SKILL_LINK_TRANSFER
+    transfer = np.minimum(np.maximum(transfer, links), 1.0).astype(np.float32)
+
+    interest = np.zeros((b, n_occ), dtype=np.float32)
+    for i, r in enumerate(resolved):
+        for code, factor in [(c, 1.0) for c in r.interest_occupations] + \
+                            [(c, WORK_HISTORY_FACTOR) for c in r.work_occupations]:
+            _add_interest(interest[i], code, factor, cat, taxonomy)
+    sector_interest = np.zeros((b, len(SECTORS)), dtype=np.float32)
+    for i, r in enumerate(resolved):
+        for s in r.sectors:
+            sector_interest[i, SECTOR_INDEX[s]] = 1.0
+
+    def lang_bits(langs: list[str]) -> int:
+        return sum(1 << cat.lang_index[x] for x in langs if x in cat.lang_index)
+
+    return ProfileBatch(
+        resolved=resolved,
+        age=arr([p.age if p.age is not None else np.inf for p in profiles], np.float32),
+        education=arr([p.education.rank if p.education is not None else 99 for p in profiles], np.int8),
+        reading=arr([p.reading_grade if p.reading_grade is not None else np.inf for p in profiles], np.float32),
+        math=arr([p.math_grade if p.math_grade is not None else np.inf for p in profiles], np.float32),
+        license=arr([r.license for r in resolved], np.int8),
+        license_remedy_mask=arr(license_remedy, np.uint32),
+        record_mask=arr([sum(RECORD_BIT[c] for c in r.record_categories) for r in resolved], np.uint16),
+        work_authorized=arr([-1 if p.work_authorized is None else int(p.work_authorized) for p in profiles], np.int8),
+        drug_test=arr([-1 if p.can_pass_drug_test is None else int(p.can_pass_drug_test) for p in profiles], np.int8),
+        max_physical=arr([p.max_physical_demand.rank if p.max_physical_demand else 99 for p in profiles], np.int8),
+        lang_mask=arr([lang_bits(p.languages) for p in profiles], np.uint64),
+        pref_lang_mask=arr([lang_bits(p.languages[:1]) for p in profiles], np.uint64),
+        times_mask=arr([sum(TIME_BIT[t] for t in set(p.availability.times)) for p in profiles], np.uint8),
+        max_hours=arr([p.availability.max_hours_per_week or np.inf for p in profiles], np.float32),
+        unit=unit_vectors(lat, lon).reshape(b, 3),
+        travel_limit=arr(limit, np.float64),
+        distance_scale=arr(scale, np.float64),
+        transit_only=arr(transit_only, bool),
+        online_ok=arr([p.travel.online_ok for p in profiles], bool),
+        max_cost=arr([p.max_cost_usd if p.max_cost_usd is not None else np.inf for p in profiles], np.float32),
+        needs_income=arr([r.needs_income for r in resolved], bool),
+        barrier_mask=arr([sum(BARRIER_BIT[x] for x in r.barriers) for r in resolved], np.uint32),
+        target_wage=arr([r.target_wage or default_target_wage for r in resolved], np.float32),
+        skills=skills,
+        occ_interest=interest,
+        occ_transfer=transfer,
+        sector_interest=sector_interest,
+        has_interest=arr([r.has_interests for r in resolved], bool),
+    )
+
+
+def _add_interest(row: np.ndarray, code: str, factor: float, cat: CompiledCatalog, taxonomy: Any) -> None:
+    """Raise ``row`` (interest per occupation) for one occupation the seeker named or held."""
+    if len(code) >= 5 and code[:2].isdigit() and code[3:5].isdigit():
+        np.maximum(row, np.where(cat.occ_major == int(code[:2]), INTEREST_SAME_MAJOR_GROUP * factor, 0.0), out=row)
+        np.maximum(row, np.where(cat.occ_minor == int(code[:2] + code[3:5]), INTEREST_SAME_MINOR_GROUP * factor, 0.0),
+                   out=row)
+    if taxonomy is not None and code in taxonomy.occupations:
+        for rel in taxonomy.occupations[code].related:
+            j = cat.occ_index.get(rel)
+            if j is not None:
+                row[j] = max(row[j], INTEREST_RELATED * factor)
+    j = cat.occ_index.get(code)
+    if j is not None:
+        row[j] = max(row[j], INTEREST_EXACT * factor)
+
+
+def education_rank(level: EducationLevel | None) -> int:
+    return level.rank if level is not None else 99

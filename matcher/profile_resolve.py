@@ -1,0 +1,213 @@
+"""Resolve a job-seeker profile into what the engine scores on.
+
+A profile arrives as typed text: skills as a person wrote them, job titles,
+a ZIP. This module turns it into canonical IDs (through
+:mod:`matcher.normalize` when it is available), a map point, the household's
+self-sufficiency wage target and a few derived facts (does the seeker need
+income while training? do they hold a driver's license?). Inputs that could
+not be matched are kept so the coach sees "we could not match 'xyz'" rather
+than the input silently vanishing.
+
+Nothing here logs or prints: barrier answers are personal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol
+
+from .records import Barrier, RecordCategory, SeekerProfile, Sector, normalize_code, parse_profile
+
+# Credentials that prove a valid driver's license (a CDL is a driver's license).
+LICENSE_CREDENTIALS = frozenset({"cred:cdl-a", "cred:cdl-b", "cred:drivers-license"})
+
+
+class LicenseStatus:
+    """What we know about the seeker's driver's license (plain ints: they go into arrays)."""
+
+    UNKNOWN = 0
+    HAS = 1
+    NONE = 2
+    SUSPENDED = 3
+
+
+@dataclass(frozen=True)
+class UnmatchedInput:
+    """A free-text input we could not resolve to the taxonomy."""
+
+    field: str
+    text: str
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        hint = f" (did you mean {', '.join(repr(s) for s in self.suggestions[:3])}?)" if self.suggestions else ""
+        return f"We could not match {self.text!r}{hint}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "text": self.text, "suggestions": list(self.suggestions),
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class ResolvedProfile:
+    """A profile with its free text resolved. Everything the engine reads about a seeker."""
+
+    profile: SeekerProfile
+    skill_ids: frozenset[str]
+    interest_occupations: tuple[str, ...]
+    work_occupations: tuple[str, ...]
+    sectors: frozenset[Sector]
+    unmatched: tuple[UnmatchedInput, ...]
+    point: tuple[float, float] | None
+    target_wage: float | None
+    target_is_estimate: bool = False
+    target_county: str | None = None
+    license: int = LicenseStatus.UNKNOWN
+    barriers: frozenset[Barrier] = field(default_factory=frozenset)
+    record_categories: frozenset[RecordCategory] = field(default_factory=frozenset)
+
+    @property
+    def needs_income(self) -> bool:
+        """Needs income while training: asked directly or recorded as a barrier."""
+        return self.profile.needs_income or Barrier.NO_INCOME_WHILE_TRAINING in self.barriers
+
+    @property
+    def has_interests(self) -> bool:
+        return bool(self.interest_occupations or self.sectors or self.work_occupations)
+
+
+class _Match(Protocol):
+    status: str
+    id: str | None
+    suggestions: Any
+
+
+class NormalizerLike(Protocol):
+    def normalize_skill(self, text: str) -> _Match: ...
+
+    def normalize_occupation(self, text: str) -> _Match: ...
+
+
+class ProfileResolver:
+    """Resolves profiles; reuses one normalizer and caches look-ups of repeated text.
+
+    ``normalizer`` may be None (no free-text matching available): then only
+    inputs that already are canonical IDs or O*NET-SOC codes are used and every
+    other input is reported as unmatched.
+    """
+
+    def __init__(
+        self,
+        normalizer: NormalizerLike | None,
+        *,
+        known_skills: Mapping[str, Any] | None = None,
+        known_occupations: Mapping[str, Any] | None = None,
+        zip_point: Callable[[str], tuple[float, float] | None] | None = None,
+        target_for_profile: Callable[[SeekerProfile], Any] | None = None,
+    ) -> None:
+        self.normalizer = normalizer
+        self.known_skills = known_skills or {}
+        self.known_occupations = known_occupations or {}
+        self._zip_point = zip_point
+        self._target_for_profile = target_for_profile
+        self._skill = lru_cache(maxsize=20_000)(self._resolve_skill)
+        self._occupation = lru_cache(maxsize=20_000)(self._resolve_occupation)
+
+    # ------------------------------------------------------------------ text -> ids
+
+    def _resolve_skill(self, text: str) -> tuple[str | None, tuple[str, ...]]:
+        if text in self.known_skills:
+            return text, ()
+        if self.normalizer is None:
+            return None, ()
+        match = self.normalizer.normalize_skill(text)
+        if match.status == "matched" and match.id:
+            return match.id, ()
+        return None, _suggestion_names(match.suggestions)
+
+    def _resolve_occupation(self, text: str) -> tuple[str | None, tuple[str, ...]]:
+        code = normalize_code(text)
+        if code in self.known_occupations:
+            return code, ()
+        if self.normalizer is None:
+            return None, ()
+        match = self.normalizer.normalize_occupation(text)
+        if match.status == "matched" and match.id:
+            return match.id, ()
+        return None, _suggestion_names(match.suggestions)
+
+    # ------------------------------------------------------------------ profile
+
+    def resolve(self, profile: SeekerProfile | Mapping[str, Any]) -> ResolvedProfile:
+        """Validate (dicts) and resolve one profile."""
+        p = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
+        unmatched: list[UnmatchedInput] = []
+
+        skills: set[str] = set(p.skill_ids)
+        for text in p.skills:
+            found, hints = self._skill(text)
+            if found:
+                skills.add(found)
+            else:
+                unmatched.append(UnmatchedInput("skills", text, hints))
+
+        def occupations(texts: list[str], field_name: str) -> tuple[str, ...]:
+            out: list[str] = []
+            for text in texts:
+                found, hints = self._occupation(text)
+                if found:
+                    if found not in out:
+                        out.append(found)
+                else:
+                    unmatched.append(UnmatchedInput(field_name, text, hints))
+            return tuple(out)
+
+        interests = occupations(p.interests.occupations, "interests.occupations")
+        work = occupations(p.work_history, "work_history")
+
+        point = self._zip_point(p.zip) if (p.zip and self._zip_point) else None
+        target = self._target_for_profile(p) if self._target_for_profile else None
+
+        barriers = frozenset(p.barriers)
+        if Barrier.SUSPENDED_LICENSE in barriers:
+            license_status = LicenseStatus.SUSPENDED
+        elif Barrier.NO_DRIVERS_LICENSE in barriers:
+            license_status = LicenseStatus.NONE
+        elif skills & LICENSE_CREDENTIALS:
+            license_status = LicenseStatus.HAS
+        else:
+            license_status = LicenseStatus.UNKNOWN
+
+        return ResolvedProfile(
+            profile=p,
+            skill_ids=frozenset(skills),
+            interest_occupations=interests,
+            work_occupations=work,
+            sectors=frozenset(p.interests.sectors),
+            unmatched=tuple(unmatched),
+            point=point,
+            target_wage=float(target.hourly_wage) if target is not None else None,
+            target_is_estimate=bool(getattr(target, "is_estimate", False)),
+            target_county=getattr(target, "county_name", None),
+            license=license_status,
+            barriers=barriers,
+            record_categories=frozenset(p.record_categories),
+        )
+
+
+def _suggestion_names(suggestions: Any) -> tuple[str, ...]:
+    """Suggestions may be Match-like objects, (name, score) pairs or strings: keep readable names."""
+    out: list[str] = []
+    for item in list(suggestions or ())[:3]:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, (tuple, list)) and item:
+            out.append(str(item[0]))
+        else:
+            name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "id", None)
+            if name:
+                out.append(str(name))
+    return tuple(out)

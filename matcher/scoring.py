@@ -1,0 +1,285 @@
+"""Score components, their weights and the board's engine settings.
+
+Every component is a number from 0 to 1 for each (seeker, program) pair,
+computed over arrays (see ``docs/engine.md`` for the formulas):
+
+- skills:    0.7 x share of the program's starting skills the seeker has
+             (1 when it asks for none) + 0.3 x transferable skills (O*NET
+             elements and taxonomy skill links of its target occupations).
+- interest:  how close its target occupations are to the ones the seeker named
+             (exact 1, related 0.7, same minor group 0.6, major group 0.35;
+             past jobs count at 0.6 of that) or 0.8 for a named sector; 0.5
+             for everyone when the seeker named nothing.
+- practical: mean of schedule fit and language fit, times (0.2 + 0.8 x distance
+             fit); distance fit falls from 1 at the door to 0 at 1.25 x the
+             seeker's range (by travel mode or max_miles; 30 miles if unknown).
+- supports:  1 - 0.5^k x 0.7^m, where k barriers are met by the program's own
+             supports and m more only by the board: it can only grow when a
+             barrier is added, so barriers never lower a score.
+- earn:      earn-while-learning (wage 1, stipend 0.6, none 0).
+- wage:      starting and median wage against the self-sufficiency target.
+- outcomes:  completion and placement, shrunk toward a prior for small cohorts.
+- success:   the future learned model's probability (weight 0 until given).
+
+score = (sum of weight x component + income_priority x earn when the seeker
+needs income) / (sum of weights + income_priority). The denominator never
+depends on the seeker, so scores are comparable across seekers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Protocol
+
+import numpy as np
+
+from .errors import ValidationError
+from .features import LANGUAGE_OTHER_SPOKEN, CompiledCatalog, ProfileBatch
+from .records import Support
+
+COMPONENTS = ("skills", "interest", "practical", "supports", "earn", "wage", "outcomes", "success")
+
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
+    "skills": 0.22,
+    "interest": 0.24,
+    "practical": 0.20,
+    "supports": 0.08,
+    "earn": 0.06,
+    "wage": 0.12,
+    "outcomes": 0.08,
+    "success": 0.0,
+})
+
+#: Weight of a program used when the success model is given but its weight was left at 0.
+DEFAULT_SUCCESS_WEIGHT = 0.12
+
+SUPPORT_FROM_PROGRAM = 0.5  # each barrier a program meets halves the "unmet" part
+SUPPORT_FROM_BOARD = 0.7  # a board-arranged support helps less than one built into the program
+STARTING_SKILLS_SHARE = 0.7
+START_WAGE_SHARE = 0.6
+UNKNOWN_WAGE_FIT = 0.5
+UNKNOWN_DISTANCE_FIT = 0.5
+TRANSIT_MISSING_FACTOR = 0.7  # transit-only seeker, program not on a transit line
+REMEDIED_LANGUAGE_FIT = 0.5
+DISTANCE_PENALTY = 0.8  # a program at or beyond the seeker's range keeps 20% of its practical fit
+NEUTRAL_INTEREST = 0.5
+SECTOR_INTEREST = 0.8
+
+
+class SuccessModel(Protocol):
+    """Hook for the learned completion+placement model (a separate piece of work).
+
+    ``predict`` returns, for each seeker row and program column, the probability
+    that the seeker completes the program and is placed in a job (0..1).
+    """
+
+    def predict(self, batch: ProfileBatch, catalog: CompiledCatalog, columns: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """What a board can tune. Defaults are documented in ``docs/engine.md``.
+
+    - ``weights``: component weights (missing names keep their default).
+    - ``income_priority``: extra weight on earn-while-learning for a seeker who
+      needs income now (``needs_income`` or barrier ``no_income_while_training``).
+    - ``board_supports``: supports the board arranges itself (e.g. transit passes
+      through the one-stop); they count as remedies and supports, worded "the board provides".
+    - ``max_per_provider`` / ``max_per_type``: at most this many programs from one
+      provider / of one type in the top list *while a close alternative exists*;
+      ``diversity_margin`` is how close (in score) an alternative must be.
+    - ``remedy_distance_miles``: how far transportation help can stretch a seeker's reach.
+    - ``default_target_wage``: self-sufficiency target used when none is known for the seeker.
+    - ``candidate_factor``: the diversity re-rank looks at ``top x candidate_factor`` candidates.
+    """
+
+    weights: Mapping[str, float] = field(default_factory=dict)
+    income_priority: float = 0.35
+    board_supports: frozenset[Support] = frozenset()
+    max_per_provider: int | None = 2
+    max_per_type: int | None = 4
+    diversity_margin: float = 0.05
+    remedy_distance_miles: float = 40.0
+    default_target_wage: float = 25.0
+    candidate_factor: int = 4
+
+    def __post_init__(self) -> None:
+        unknown = set(self.weights) - set(COMPONENTS)
+        if unknown:
+            raise ValidationError(f"unknown score component(s): {', '.join(sorted(unknown))}", field="weights")
+        for name, w in self.weights.items():
+            if not (isinstance(w, (int, float)) and 0 <= w <= 10):
+                raise ValidationError(f"weight for {name!r} must be a number from 0 to 10", field=f"weights.{name}")
+        object.__setattr__(self, "board_supports", frozenset(Support(s) for s in self.board_supports))
+        for name in ("max_per_provider", "max_per_type"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValidationError(f"{name} must be at least 1 (or None for no limit)", field=name)
+        if not 0 <= self.diversity_margin <= 1:
+            raise ValidationError("diversity_margin must be from 0 to 1", field="diversity_margin")
+        if self.income_priority < 0:
+            raise ValidationError("income_priority must not be negative", field="income_priority")
+
+    def resolved_weights(self, *, has_success_model: bool) -> dict[str, float]:
+        w = {**DEFAULT_WEIGHTS, **self.weights}
+        if has_success_model and "success" not in self.weights:
+            w["success"] = DEFAULT_SUCCESS_WEIGHT
+        if not has_success_model:
+            w["success"] = 0.0
+        return w
+
+
+@dataclass(frozen=True)
+class Components:
+    """(B, n) arrays of each component and of the total score."""
+
+    parts: dict[str, np.ndarray]
+    schedule: np.ndarray
+    distance: np.ndarray
+    language: np.ndarray
+    miles: np.ndarray
+    total: np.ndarray
+
+
+def static_part(cat: CompiledCatalog, weights: Mapping[str, float]) -> np.ndarray:
+    """The part of the score that does not depend on the seeker (earn and outcomes), per program."""
+    return (weights["earn"] * cat.earn + weights["outcomes"] * cat.outcome_score).astype(np.float32)
+
+
+def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Mapping[str, float], *,
+          income_priority: float, board_support_mask: int, miles: np.ndarray,
+          static: np.ndarray | None = None, success: np.ndarray | None = None,
+          keep_parts: bool = True) -> Components:
+    """All components and the total for seekers x programs ``cols``."""
+    b, n = pb.size, len(cols)
+    f32 = np.float32
+
+    # skills: starting-skill coverage, then transferable skills via target occupations
+    if cat.required_t.nnz:
+        have = (pb.skills @ cat.required_t[:, cols]).toarray().astype(f32) if n != cat.size else \
+            (pb.skills @ cat.required_t).toarray().astype(f32)
+        need = cat.n_required[cols]
+        coverage = np.divide(have, need, out=np.ones((b, n), f32), where=need > 0)
+    else:
+        coverage = np.ones((b, n), f32)
+    tm = cat.targets_mean[cols] if n != cat.size else cat.targets_mean
+    transfer = np.asarray(tm @ pb.occ_transfer.T, dtype=f32).T
+    skills = coverage * f32(STARTING_SKILLS_SHARE)
+    skills += transfer * f32(1 - STARTING_SKILLS_SHARE)
+
+    # interest: the best of the program's target occupations, or its sector
+    interest = _interest(pb, cat, cols)
+
+    # practical: schedule, distance, language
+    ptimes = cat.times_mask[cols]
+    overlap = _POPCOUNT3[ptimes[None, :] & pb.times_mask[:, None]]
+    schedule = np.where(cat.self_paced[cols][None, :], f32(1), overlap / _POPCOUNT3[ptimes][None, :]).astype(f32)
+    distance = _distance_fit(pb, cat, cols, miles)
+    lang = cat.lang_mask[cols][None, :]
+    language = np.where((lang & pb.pref_lang_mask[:, None]) != 0, f32(1),
+                        np.where((lang & pb.lang_mask[:, None]) != 0, f32(LANGUAGE_OTHER_SPOKEN),
+                                 f32(REMEDIED_LANGUAGE_FIT))).astype(f32)
+    # Distance multiplies: a program 100 miles away is impractical however well the schedule fits.
+    practical = (schedule + language) * f32(0.5)
+    practical *= f32(1 - DISTANCE_PENALTY) + f32(DISTANCE_PENALTY) * distance
+
+    # supports: barriers met by the program, then those met only by the board
+    supports = _support_fit(pb, cat, cols, board_support_mask)
+
+    # wage outlook against the self-sufficiency target
+    wage = _wage_fit(pb, cat, cols)
+
+    if static is None:
+        static = static_part(cat, weights)
+    total = static[cols][None, :] + f32(weights["skills"]) * skills
+    total += f32(weights["interest"]) * interest
+    total += f32(weights["practical"]) * practical
+    total += f32(weights["supports"]) * supports
+    total += f32(weights["wage"]) * wage
+    if income_priority and pb.needs_income.any():
+        total += (pb.needs_income[:, None] * f32(income_priority)) * cat.earn[cols][None, :]
+    if success is not None and weights["success"]:
+        total += f32(weights["success"]) * success
+    total *= f32(1.0 / (sum(weights.values()) + income_priority))
+    # Round so that the same seeker scores identically alone or in a batch (float sums may differ in the last bit).
+    np.round(total, 6, out=total)
+
+    parts: dict[str, np.ndarray] = {}
+    if keep_parts:
+        parts = {"skills": skills, "interest": interest, "practical": practical, "supports": supports,
+                 "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": wage,
+                 "outcomes": np.broadcast_to(cat.outcome_score[cols][None, :], (b, n))}
+        if success is not None:
+            parts["success"] = success
+    return Components(parts, schedule, distance, language, miles, total)
+
+
+_POPCOUNT3 = np.array([bin(i).count("1") for i in range(8)], dtype=np.float32)
+
+
+def _interest(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
+    b, n = pb.size, len(cols)
+    if not pb.has_interest.any():
+        return np.full((b, n), NEUTRAL_INTEREST, np.float32)
+    if n == cat.size:
+        gathered = pb.occ_interest[:, cat.target_indices]
+        occ = np.maximum.reduceat(gathered, cat.target_starts[:-1], axis=1)
+    else:
+        occ = np.stack([pb.occ_interest[:, cat.target_indices[cat.target_starts[c]:cat.target_starts[c + 1]]].max(axis=1)
+                        for c in cols], axis=1) if n else np.zeros((b, 0), np.float32)
+    sector = pb.sector_interest[:, cat.sector_code[cols]] * np.float32(SECTOR_INTEREST)
+    out = np.maximum(occ, sector)
+    # Seekers who named nothing get the neutral value everywhere.
+    if not pb.has_interest.all():
+        out[~pb.has_interest] = NEUTRAL_INTEREST
+    return out.astype(np.float32, copy=False)
+
+
+def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, miles: np.ndarray) -> np.ndarray:
+    fit = 1.0 - miles / pb.distance_scale[:, None]
+    hybrid = cat.is_hybrid[cols]
+    if hybrid.any():
+        fit[:, hybrid] = 1.0 - 0.5 * (miles[:, hybrid] / pb.distance_scale[:, None])
+    np.clip(fit, 0.0, 1.0, out=fit)
+    fit[np.isnan(fit)] = UNKNOWN_DISTANCE_FIT
+    if pb.transit_only.any():
+        off_line = ~cat.transit_access[cols] & ~cat.is_online[cols]
+        fit[np.ix_(pb.transit_only, off_line)] *= TRANSIT_MISSING_FACTOR
+    return fit.astype(np.float32)
+
+
+def _support_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, board_barrier_mask: int) -> np.ndarray:
+    b, n = pb.size, len(cols)
+    if not pb.barrier_mask.any():
+        return np.zeros((b, n), np.float32)
+    met = cat.barrier_met[cols][None, :] & pb.barrier_mask[:, None]
+    k = np.bitwise_count(met)
+    board_only = (pb.barrier_mask & np.uint32(board_barrier_mask))[:, None] & ~met
+    m = np.bitwise_count(board_only)
+    return (1.0 - _POW_PROGRAM[k] * _POW_BOARD[m]).astype(np.float32)
+
+
+_POW_PROGRAM = np.array([SUPPORT_FROM_PROGRAM ** i for i in range(33)], dtype=np.float32)
+_POW_BOARD = np.array([SUPPORT_FROM_BOARD ** i for i in range(33)], dtype=np.float32)
+
+
+def _wage_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
+    target = pb.target_wage[:, None]
+    start = np.minimum(cat.start_wage[cols][None, :] / target, 1.0)
+    median = np.minimum(cat.median_wage[cols][None, :] / target, 1.0)
+    start = np.where(np.isnan(start), UNKNOWN_WAGE_FIT, start)
+    median = np.where(np.isnan(median), UNKNOWN_WAGE_FIT, median)
+    return (START_WAGE_SHARE * start + (1 - START_WAGE_SHARE) * median).astype(np.float32)
+
+
+def board_barrier_mask(board_supports: frozenset[Support]) -> int:
+    """Barriers (bit mask) the board's own supports meet."""
+    from .eligibility import BARRIER_BIT, BARRIER_SUPPORTS
+
+    return sum(BARRIER_BIT[b] for b, wanted in BARRIER_SUPPORTS.items() if set(wanted) & set(board_supports))
+
+
+def describe_weights(weights: Mapping[str, float]) -> dict[str, Any]:
+    return {k: round(float(v), 4) for k, v in weights.items()}

@@ -1,0 +1,204 @@
+"""The engine's public behaviour: ranking, determinism, barriers, income, diversity, batch, API shape."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from matcher.engine import EngineConfig, Recommender, recommend, recommend_batch
+from matcher.errors import ValidationError
+from matcher.records import Support
+from test_engine_fixtures import by_id, engine, ids, program
+
+SEEKER = {"zip": "97214"}
+
+
+def test_a_kiosk_user_with_only_a_zip_and_two_interests_gets_a_ranked_list_from_the_sample_catalog() -> None:
+    result = recommend({"zip": "97402", "interests": {"sectors": ["healthcare", "construction"]}})
+    assert len(result.items) == 10
+    assert [r.rank for r in result.items] == list(range(1, 11))
+    assert all(r.reasons for r in result.items)
+    assert result.items[0].sector in {"healthcare", "construction"}
+
+
+def test_a_full_coach_intake_is_ranked_with_gaps_supports_and_checks() -> None:
+    profile = {
+        "id": "case-17", "skill_ids": ["cred:osha-10", "skill:hand-tools", "skill:power-tools"],
+        "work_history": ["47-2061.00"], "education": "hs_diploma_or_ged", "reading_grade": 10, "math_grade": 9,
+        "interests": {"sectors": ["construction"], "occupations": ["47-2111.00"]}, "zip": "97217", "age": 29,
+        "availability": {"times": ["day", "evening"], "max_hours_per_week": 40},
+        "travel": {"modes": ["transit", "bike"], "max_miles": 20}, "needs_income": True, "max_cost_usd": 200,
+        "household": {"adults": 1, "children": 2}, "languages": ["en", "es"],
+        "barriers": ["childcare", "no_car"], "work_authorized": True, "can_pass_drug_test": True,
+    }
+    result = recommend(profile)
+    assert result.profile_id == "case-17"
+    assert result.items and all(r.distance_miles is None or r.distance_miles <= 20 for r in result.items)
+    assert all(len(r.supports) == 2 for r in result.items)  # one line per barrier
+    assert result.target_wage is not None
+
+
+def test_same_input_gives_the_same_output() -> None:
+    profile = {"zip": "97214", "interests": {"sectors": ["technology"]}, "barriers": ["digital_literacy"]}
+    assert recommend(profile).to_dict() == recommend(profile).to_dict()
+
+
+def test_ties_break_by_program_id() -> None:
+    eng = engine([program(i) for i in ("m", "c", "x", "a")], EngineConfig(max_per_provider=None, max_per_type=None))
+    result = eng.recommend(SEEKER, top=None)
+    assert len({r.score for r in result.items}) == 1
+    assert ids(result) == ["a", "c", "m", "x"]
+
+
+def test_a_program_that_meets_a_barrier_ranks_above_an_identical_one_that_does_not() -> None:
+    eng = engine([program("a-plain"), program("b-childcare", supports=["childcare"])])
+    with_barrier = eng.recommend({**SEEKER, "barriers": ["childcare"]})
+    assert ids(with_barrier) == ["b-childcare", "a-plain"]
+    assert "Offers childcare support" in with_barrier.items[0].reasons
+    assert ids(eng.recommend(SEEKER)) == ["a-plain", "b-childcare"]  # no barrier: a tie, broken by id
+
+
+def test_board_provided_supports_count_with_board_wording() -> None:
+    config = EngineConfig(board_supports=frozenset({Support.TRANSIT_PASS}))
+    [rec] = engine([program("p")], config).recommend({**SEEKER, "barriers": ["no_car"]}).items
+    assert rec.supports[0].provided_by == "board"
+    assert rec.supports[0].message == "The board provides a transit pass"
+    assert rec.parts.supports > 0
+
+
+def test_an_unmet_barrier_is_a_support_to_arrange() -> None:
+    [rec] = engine([program("p")]).recommend({**SEEKER, "barriers": ["housing_instability"]}).items
+    assert rec.supports[0].provided_by == "arrange"
+    assert rec.supports[0].message == "Arrange housing referrals with your coach"
+
+
+def test_a_seeker_who_needs_income_now_sees_paid_options_first() -> None:
+    programs = [program("a-class", outcomes={"completion_rate": 0.95, "placement_rate": 0.9, "cohort_size": 200}),
+                program("b-class", outcomes={"completion_rate": 0.9, "placement_rate": 0.9, "cohort_size": 200}),
+                program("y-ojt", type="ojt", paid={"kind": "wage", "hourly_wage": 19}, target_occupations=["53-7065.00"]),
+                program("z-stipend", paid={"kind": "stipend", "stipend_usd": 2000}, target_occupations=["53-7065.00"])]
+    eng = engine(programs, EngineConfig(max_per_provider=None))
+    seeker = {**SEEKER, "interests": {"occupations": ["53-7062.00"]}}
+    assert ids(eng.recommend(seeker))[:2] == ["a-class", "b-class"]  # closer to what they asked for
+    needs = ids(eng.recommend({**seeker, "needs_income": True}))
+    assert needs[:2] == ["y-ojt", "z-stipend"]
+    assert ids(eng.recommend({**seeker, "barriers": ["no_income_while_training"]}))[:2] == ["y-ojt", "z-stipend"]
+
+
+def test_top_list_is_not_all_one_provider_when_a_close_alternative_exists() -> None:
+    programs = [program(f"a{i}", provider="Big Provider", outcomes={"placement_rate": 0.9, "cohort_size": 100})
+                for i in range(5)] + [program("z-other", provider="Small Provider")]
+    diverse = engine(programs).recommend(SEEKER, top=3)
+    assert "z-other" in ids(diverse)
+    plain = engine(programs, EngineConfig(max_per_provider=None, max_per_type=None)).recommend(SEEKER, top=3)
+    assert ids(plain) == ["a0", "a1", "a2"]
+    strict = engine(programs, EngineConfig(diversity_margin=0.0)).recommend(SEEKER, top=3)
+    assert ids(strict) == ["a0", "a1", "a2"]  # no alternative within a zero margin
+
+
+def test_batch_gives_the_same_lists_as_one_at_a_time() -> None:
+    profiles = [{"zip": z, "interests": {"sectors": [s]}, "barriers": b}
+                for z, s, b in [("97214", "healthcare", []), ("97402", "construction", ["childcare"]),
+                                ("98660", "technology", ["no_car"]), ("97266", "hospitality", [])]]
+    batch = [r.to_dict() for r in recommend_batch(profiles, chunk_size=3)]
+    single = [recommend(p).to_dict() for p in profiles]
+    assert batch == single
+
+
+def test_fit_returns_self_and_compiles_once() -> None:
+    eng = Recommender(normalizer=False)
+    assert eng.fit([program("p")]) is eng
+    compiled = eng.catalog_
+    eng.recommend(SEEKER)
+    list(eng.recommend_batch([SEEKER, SEEKER]))
+    assert eng.catalog_ is compiled
+
+
+def test_recommend_before_fit_is_a_clear_error() -> None:
+    with pytest.raises(ValidationError) as err:
+        Recommender().recommend(SEEKER)
+    assert err.value.field == "catalog"
+
+
+def test_free_text_that_cannot_be_matched_is_reported() -> None:
+    result = engine([program("p")]).recommend({**SEEKER, "skills": ["zzqx frobnication"]})
+    [unmatched] = result.unmatched
+    assert unmatched.field == "skills"
+    assert unmatched.message.startswith("We could not match 'zzqx frobnication'")
+
+
+def test_canonical_ids_and_codes_are_used_without_a_normalizer() -> None:
+    eng = engine([program("p", prerequisites={"skills": ["cred:forklift"]}), program("q")])
+    result = eng.recommend({**SEEKER, "skill_ids": ["cred:forklift"], "interests": {"occupations": ["537062"]}})
+    assert not result.unmatched
+    assert by_id(result)["p"].parts.skills > 0.7
+
+
+def test_the_profile_has_no_demographic_fields() -> None:
+    with pytest.raises(ValidationError) as err:
+        recommend({**SEEKER, "race_ethnicity": ["x"]})
+    assert err.value.field == "race_ethnicity"
+
+
+def test_a_bad_profile_names_the_field() -> None:
+    with pytest.raises(ValidationError) as err:
+        recommend({"zip": "not a zip"})
+    assert err.value.field == "zip"
+
+
+@pytest.mark.parametrize("top", [0, -1, 2.5])
+def test_top_must_be_a_positive_whole_number(top: object) -> None:
+    with pytest.raises(ValidationError):
+        engine([program("p")]).recommend(SEEKER, top=top)  # type: ignore[arg-type]
+
+
+def test_top_none_returns_every_eligible_program() -> None:
+    eng = engine([program(f"p{i}") for i in range(25)] + [program("old", prerequisites={"min_age": 30})])
+    result = eng.recommend({**SEEKER, "age": 20}, top=None)
+    assert sorted(ids(result)) == sorted(f"p{i}" for i in range(25))
+
+
+class FavourOne:
+    """A stand-in success model: certain about one program, unsure about the rest."""
+
+    def __init__(self, favourite: str) -> None:
+        self.favourite = favourite
+
+    def predict(self, batch, catalog, columns):  # noqa: ANN001, ANN201 - matches the SuccessModel protocol
+        row = np.where(catalog.ids[columns] == self.favourite, 1.0, 0.2).astype(np.float32)
+        return np.broadcast_to(row, (batch.size, len(columns)))
+
+
+def test_the_success_model_hook_adds_a_component_only_when_a_model_is_given() -> None:
+    programs = [program("a"), program("b")]
+    plain = engine(programs).recommend(SEEKER)
+    assert ids(plain) == ["a", "b"] and plain.items[0].parts.success is None
+    with_model = engine(programs, success_model=FavourOne("b")).recommend(SEEKER)
+    assert ids(with_model) == ["b", "a"]
+    assert with_model.items[0].parts.success == 1.0
+
+
+def test_results_are_frozen_and_serialise_to_json() -> None:
+    result = recommend({"zip": "97214", "interests": {"sectors": ["healthcare"]}, "barriers": ["childcare"]})
+    text = json.dumps(result.to_dict())
+    data = json.loads(text)
+    assert data["items"][0]["parts"]["skills"] >= 0
+    assert "flagged" in data["items"][0]
+    with pytest.raises(AttributeError):
+        result.items[0].score = 1.0  # type: ignore[misc]
+
+
+def test_scores_stay_between_zero_and_one() -> None:
+    result = recommend({"zip": "97214", "needs_income": True, "barriers": list(
+        ["childcare", "no_car", "homeless", "basic_skills", "digital_literacy"])}, top=None)
+    assert all(0 <= r.score <= 1 for r in result.items)
+
+
+def test_config_rejects_unknown_weights_and_bad_limits() -> None:
+    with pytest.raises(ValidationError) as err:
+        EngineConfig(weights={"vibes": 1.0})
+    assert err.value.field == "weights"
+    with pytest.raises(ValidationError):
+        EngineConfig(max_per_provider=0)
