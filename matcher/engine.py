@@ -106,7 +106,8 @@ class Recommender:
         target = _default(self.target_for_profile, "selfsufficiency", "target_for_profile")
         normalizer = self.normalizer
         if normalizer is None:
-            normalizer = _default(None, "normalize", "Normalizer", call=True)
+            factory = _default(None, "normalize", "Normalizer")
+            normalizer = factory(taxonomy) if factory is not None and taxonomy is not None else None
         elif normalizer is False:
             normalizer = None
 

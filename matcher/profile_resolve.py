@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+from .errors import MatcherError
 from .records import Barrier, RecordCategory, SeekerProfile, Sector, normalize_code, parse_profile
 
 # Credentials that prove a valid driver's license (a CDL is a driver's license).
@@ -123,7 +124,10 @@ class ProfileResolver:
             return text, ()
         if self.normalizer is None:
             return None, ()
-        match = self.normalizer.normalize_skill(text)
+        try:
+            match = self.normalizer.normalize_skill(text)
+        except MatcherError:  # text the normalizer refuses (e.g. nothing but punctuation)
+            return None, ()
         if match.status == "matched" and match.id:
             return match.id, ()
         return None, _suggestion_names(match.suggestions)
@@ -134,7 +138,10 @@ class ProfileResolver:
             return code, ()
         if self.normalizer is None:
             return None, ()
-        match = self.normalizer.normalize_occupation(text)
+        try:
+            match = self.normalizer.normalize_occupation(text)
+        except MatcherError:
+            return None, ()
         if match.status == "matched" and match.id:
             return match.id, ()
         return None, _suggestion_names(match.suggestions)

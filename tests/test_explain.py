@@ -1,0 +1,113 @@
+"""Reasons, gaps, supports, blockers and checks read as plain sentences a coach can say aloud."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matcher.engine import EngineConfig
+from matcher.records import Support
+from test_engine_fixtures import engine, program
+
+SEEKER = {"zip": "97214"}
+
+
+@dataclass(frozen=True)
+class Target:
+    hourly_wage: float
+    is_estimate: bool = False
+    county_name: str = "Multnomah County"
+
+
+@dataclass(frozen=True)
+class Wages:
+    pct25: float | None
+    median: float | None
+
+
+def test_starting_skills_the_seeker_has_are_counted() -> None:
+    skills = ["skill:hand-tools", "skill:power-tools", "cred:osha-10", "skill:blueprint-reading", "cred:flagger"]
+    [rec] = engine([program("p", prerequisites={"skills": skills})]).recommend(
+        {**SEEKER, "skill_ids": skills[:4]}).items
+    assert "You already have 4 of the 5 starting skills" in rec.reasons
+    [gap] = [g for g in rec.skill_gaps if g.kind == "required"]
+    assert gap.skill_id == "cred:flagger"
+    assert gap.message == "Expects Flagger certification at the start; you do not have it yet"
+
+
+def test_what_the_program_teaches_is_listed_except_what_the_seeker_already_has() -> None:
+    [rec] = engine([program("p", skills_taught=["skill:pallet-jack", "skill:inventory"],
+                            credentials_awarded=["cred:forklift"])]).recommend(
+        {**SEEKER, "skill_ids": ["skill:inventory"]}).items
+    taught = [g.message for g in rec.skill_gaps if g.kind == "taught"]
+    assert taught == ["You will earn Forklift operator certification", "You will learn Pallet jack"]
+
+
+def test_pay_while_training_is_said_in_dollars_per_hour() -> None:
+    [rec] = engine([program("p", type="ojt", paid={"kind": "wage", "hourly_wage": 19})]).recommend(SEEKER).items
+    assert "Pays $19/hour while you train" in rec.reasons
+
+
+def test_a_support_that_meets_a_barrier_is_a_reason_and_a_support_line() -> None:
+    [rec] = engine([program("p", supports=["childcare"])]).recommend({**SEEKER, "barriers": ["childcare"]}).items
+    assert "Offers childcare support" in rec.reasons
+    assert rec.supports[0].message == "The program offers childcare support"
+
+
+def test_a_schedule_inside_the_seekers_availability_is_a_reason() -> None:
+    [rec] = engine([program("p", schedule={"times": ["evening"], "hours_per_week": 9})]).recommend(
+        {**SEEKER, "availability": {"times": ["evening", "weekend"]}}).items
+    assert "Evening classes match your availability" in rec.reasons
+
+
+def test_wage_outlook_is_compared_with_the_self_sufficiency_target() -> None:
+    eng = engine([program("p", outcomes={"median_starting_wage": 27})],
+                 target_for_profile=lambda profile: Target(31.0), wage_for=lambda soc, area: Wages(26.0, 35.0))
+    [rec] = eng.recommend(SEEKER).items
+    assert ("Starting wage $27/hour; the typical wage in this job, $35/hour, reaches your self-sufficiency "
+            "target of $31/hour with experience") in rec.reasons
+    eng = engine([program("p", outcomes={"median_starting_wage": 33})],
+                 target_for_profile=lambda profile: Target(31.0), wage_for=lambda soc, area: Wages(26.0, 35.0))
+    assert "Starting wage $33/hour meets your self-sufficiency target of $31/hour" in eng.recommend(SEEKER).items[0].reasons
+
+
+def test_a_wage_below_the_target_is_said_plainly_as_something_to_know() -> None:
+    eng = engine([program("p")], target_for_profile=lambda profile: Target(31.0),
+                 wage_for=lambda soc, area: Wages(15.0, 18.0))
+    [rec] = eng.recommend(SEEKER).items
+    assert ("The typical wage in this job, $18/hour, is below your self-sufficiency target of $31/hour"
+            in rec.checks)
+
+
+def test_unanswered_requirements_become_checks_in_plain_words() -> None:
+    [rec] = engine([program("p", prerequisites={"drivers_license": True, "drug_test": True, "min_age": 18,
+                                                "background_check": True, "background_exclusions": ["felony"]})]
+                   ).recommend(SEEKER).items
+    assert "Needs a driver's license; ask if you have one" in rec.checks
+    assert "Requires a drug test; check this is OK" in rec.checks
+    assert "You must be at least 18; confirm your age" in rec.checks
+    assert any(c.startswith("Runs a background check (screens out: felony, sex offense, violent felony)")
+               for c in rec.checks)
+
+
+def test_a_board_provided_remedy_is_worded_as_the_board_providing_it() -> None:
+    config = EngineConfig(board_supports=frozenset({Support.TRANSPORTATION}))
+    far = {"zip": "97124", "latitude": 45.5229, "longitude": -122.9898}
+    [rec] = engine([program("p", location=far)], config).recommend(
+        {**SEEKER, "travel": {"modes": ["bike"]}}).items
+    [blocker] = rec.blockers
+    assert blocker.message == "About 17 miles away, farther than you can travel: the board provides transportation help"
+
+
+def test_reasons_are_short_and_at_most_six() -> None:
+    [rec] = engine([program("p", type="ojt", paid={"kind": "wage", "hourly_wage": 21}, supports=["childcare",
+                    "transit_pass", "tutoring"], outcomes={"completion_rate": 0.8, "placement_rate": 0.7})]).recommend(
+        {**SEEKER, "barriers": ["childcare", "no_car", "basic_skills"], "interests": {"occupations": ["53-7062.00"]},
+         "availability": {"times": ["day"]}}).items
+    assert 1 <= len(rec.reasons) <= 6
+    assert all(len(r) < 160 and not r.endswith(".") for r in rec.reasons)
+    assert rec.reasons[0].startswith("Pays $21/hour") or rec.reasons[0].startswith("Leads to")
+
+
+def test_the_list_explains_what_it_could_not_use() -> None:
+    result = engine([program("p")]).recommend({"interests": {"sectors": ["healthcare"]}})
+    assert "No usable ZIP code, so distance was not considered" in result.notes
