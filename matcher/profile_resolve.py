@@ -212,7 +212,8 @@ def _suggestion_names(suggestions: Any) -> tuple[str, ...]:
         if isinstance(item, str):
             out.append(item)
         elif isinstance(item, (tuple, list)) and item:
-            out.append(str(item[0]))
+            # (id, name, score) triples from the normalizer: the name is what a person reads.
+            out.append(str(item[1] if len(item) >= 2 else item[0]))
         else:
             name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "id", None)
             if name:

@@ -1,0 +1,136 @@
+"""``matcher recommend``: rank programs for one seeker, or for a whole caseload."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..catalog import Catalog, default_catalog, load_catalog
+from ..engine import Recommender
+from ..errors import InputFileError, ValidationError
+from ..explain import Recommendation, RecommendationList
+from ..profiles_io import iter_profiles, load_profile
+from . import echo_json, echo_table, handle_errors, json_option
+
+
+def register(main: click.Group) -> None:
+    main.add_command(recommend)
+
+
+@click.command()
+@click.option("--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="One seeker's profile (JSON).")
+@click.option("--profiles", "profiles_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A caseload: JSON Lines (or a JSON list) of profiles; needs --out.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write one JSON line of recommendations per profile (with --profiles).")
+@click.option("--programs", "programs_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Catalog file (CSV or JSON); default: the shipped sample catalog.")
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many programs to list.")
+@json_option
+@handle_errors
+def recommend(profile_path: Path | None, profiles_path: Path | None, out_path: Path | None,
+              programs_path: Path | None, top: int, as_json: bool) -> None:
+    """Rank training programs for a job seeker, with reasons, gaps, supports and blockers.
+
+    \b
+    matcher recommend --profile seeker.json [--programs catalog.csv] [--top 10] [--json]
+    matcher recommend --profiles caseload.jsonl --out recs.jsonl [--programs catalog.json]
+    """
+    if (profile_path is None) == (profiles_path is None):
+        raise ValidationError("give either --profile (one seeker) or --profiles (a caseload)", field="profile")
+    if profiles_path is not None and out_path is None:
+        raise ValidationError("--profiles needs --out for the results file", field="out")
+    catalog = load_catalog(programs_path) if programs_path is not None else default_catalog()
+    engine = Recommender().fit(catalog)
+    if profile_path is not None:
+        result = engine.recommend(load_profile(profile_path), top=top)
+        if as_json:
+            echo_json(result.to_dict())
+        else:
+            _print_list(result, catalog)
+        return
+    assert profiles_path is not None and out_path is not None
+    written = _score_caseload(engine, profiles_path, out_path, top)
+    summary = {"profiles": written, "out": str(out_path), "catalog": catalog.source, "programs": len(catalog)}
+    if as_json:
+        echo_json(summary)
+    else:
+        click.echo(f"Wrote recommendations for {written:,} profiles to {out_path}")
+
+
+def _score_caseload(engine: Recommender, path: Path, out_path: Path, top: int) -> int:
+    from tqdm import tqdm
+
+    total = _count_lines(path)
+    rows: list[int] = []
+
+    def profiles():  # noqa: ANN202 - a generator feeding the engine while remembering each row number
+        for row, profile in iter_profiles(path):
+            rows.append(row)
+            yield profile
+
+    written = 0
+    try:
+        with open(out_path, "w", encoding="utf-8") as out, \
+                tqdm(total=total, unit="profile", file=sys.stderr, desc="Scoring", disable=None) as bar:
+            for result in engine.recommend_batch(profiles(), top=top):
+                record = {"row": rows[written], **result.to_dict()}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                written += 1
+                bar.update(1)
+    except OSError as exc:
+        raise InputFileError(f"cannot write {out_path}: {exc.strerror}", field="out") from None
+    return written
+
+
+def _count_lines(path: Path) -> int | None:
+    if path.suffix.lower() not in (".jsonl", ".ndjson"):
+        return None
+    try:
+        with open(path, "rb") as fh:
+            return sum(1 for line in fh if line.strip())
+    except OSError:
+        return None
+
+
+def _print_list(result: RecommendationList, catalog: Catalog) -> None:
+    click.echo(f"Catalog: {catalog.source or 'given file'} ({result.catalog_size:,} programs; "
+               f"{result.eligible_count:,} fit the hard requirements)")
+    if result.excluded_by_reason:
+        reasons = ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in result.excluded_by_reason.items())
+        click.echo(f"Left out: {reasons}")
+    for unmatched in result.unmatched:
+        click.echo(unmatched.message)
+    for note in result.notes:
+        click.echo(f"Note: {note}")
+    if not result.items:
+        return
+    click.echo("")
+    echo_table(["#", "score", "program", "provider", "type", "miles"],
+               [[r.rank, f"{r.score * 100:.0f}", r.name, r.provider, r.type.replace("_", " "),
+                 "online" if r.distance_miles is None and r.parts.distance == 1 else
+                 ("-" if r.distance_miles is None else f"{r.distance_miles:.0f}")] for r in result.items],
+               max_width=44)
+    for r in result.items:
+        _print_item(r)
+
+
+def _print_item(r: Recommendation) -> None:
+    click.echo("")
+    flag = "  [needs a remedy]" if r.flagged else ""
+    click.echo(f"{r.rank}. {r.name} ({r.provider}){flag}")
+    sections = [
+        ("Why", r.reasons),
+        ("Blockers", [b.message for b in r.blockers]),
+        ("Supports", [s.message for s in r.supports]),
+        ("Skill gaps", [g.message for g in r.skill_gaps]),
+        ("Check", r.checks),
+    ]
+    for title, lines in sections:
+        for i, line in enumerate(lines):
+            label = f"{title}:" if i == 0 else ""
+            click.echo(f"   {label:<12}{line}")
