@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from .errors import MatcherError
+from .errors import MatcherError, NotFoundError
 from .records import Barrier, RecordCategory, SeekerProfile, Sector, normalize_code, parse_profile
 
 # Credentials that prove a valid driver's license (a CDL is a driver's license).
@@ -176,7 +176,12 @@ class ProfileResolver:
         work = occupations(p.work_history, "work_history")
 
         point = self._zip_point(p.zip) if (p.zip and self._zip_point) else None
-        target = self._target_for_profile(p) if self._target_for_profile else None
+        target = None
+        if self._target_for_profile is not None:
+            try:
+                target = self._target_for_profile(p)
+            except NotFoundError:  # a county we have no figures for: say so, rank anyway
+                unmatched.append(UnmatchedInput("household.county", p.household.county or ""))
 
         barriers = frozenset(p.barriers)
         if Barrier.SUSPENDED_LICENSE in barriers:

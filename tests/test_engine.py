@@ -202,3 +202,9 @@ def test_config_rejects_unknown_weights_and_bad_limits() -> None:
     assert err.value.field == "weights"
     with pytest.raises(ValidationError):
         EngineConfig(max_per_provider=0)
+
+
+def test_a_county_without_figures_is_reported_and_ranking_goes_on() -> None:
+    result = engine([program("p")]).recommend({**SEEKER, "household": {"county": "Atlantis"}})
+    assert ids(result) == ["p"]
+    assert [u.field for u in result.unmatched] == ["household.county"]
