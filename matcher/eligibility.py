@@ -305,14 +305,14 @@ def distances(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.nd
     """
     from .features import EARTH_RADIUS_MILES
 
-    u = cat.unit[cols]  # (n, 3)
-    s = pb.unit  # (B, 3)
-    dot = s[:, 0:1] * u[None, :, 0]
-    dot += s[:, 1:2] * u[None, :, 1]
-    dot += s[:, 2:3] * u[None, :, 2]
-    np.clip(dot, -1.0, 1.0, out=dot)
-    miles = np.arccos(dot, out=dot)
-    miles *= EARTH_RADIUS_MILES
+    # 1 - cos(angle) from a (B x 3) @ (3 x n) product in float64 (exact enough at a few yards),
+    # then the arc in float32: miles = 2R asin(sqrt((1 - cos) / 2)).
+    half_chord2 = (1.0 - pb.unit @ cat.unit[cols].T).astype(np.float32)
+    half_chord2 *= np.float32(0.5)
+    np.clip(half_chord2, 0, 1, out=half_chord2)
+    miles = np.sqrt(half_chord2, out=half_chord2)
+    np.arcsin(miles, out=miles)
+    miles *= np.float32(2 * EARTH_RADIUS_MILES)
     online = cat.is_online[cols]
     if online.any():
         miles[:, online] = 0.0

@@ -228,27 +228,32 @@ class Recommender:
         providers: Counter[int] = Counter()
         types: Counter[int] = Counter()
 
+        provider_of, type_of = cat.provider_list, cat.type_list
+        max_provider = cfg.max_per_provider if cfg.max_per_provider is not None else len(remaining) + 1
+        max_type = cfg.max_per_type if cfg.max_per_type is not None else len(remaining) + 1
+        scores = row[remaining].tolist()
+        score_of = dict(zip(remaining, scores))
+
         def full(c: int) -> bool:
-            return ((cfg.max_per_provider is not None and providers[cat.provider_code[c]] >= cfg.max_per_provider)
-                    or (cfg.max_per_type is not None and types[cat.type_code[c]] >= cfg.max_per_type))
+            return providers[provider_of[c]] >= max_provider or types[type_of[c]] >= max_type
 
         picked: list[int] = []
         while remaining and len(picked) < limit:
             pos = 0
             best = remaining[0]
             if full(best):
-                floor = row[best] - cfg.diversity_margin
+                floor = score_of[best] - cfg.diversity_margin
                 for i in range(1, len(remaining)):
                     c = remaining[i]
-                    if row[c] < floor:
+                    if score_of[c] < floor:
                         break
                     if not full(c):
                         pos = i
                         break
             chosen = remaining.pop(pos)
             picked.append(chosen)
-            providers[cat.provider_code[chosen]] += 1
-            types[cat.type_code[chosen]] += 1
+            providers[provider_of[chosen]] += 1
+            types[type_of[chosen]] += 1
         return picked
 
     def _rank_chunk(self, resolved: list[ResolvedProfile], *, top: int | None) -> list[RecommendationList]:

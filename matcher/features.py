@@ -34,7 +34,6 @@ from .errors import DataError
 from .profile_resolve import LicenseStatus, ResolvedProfile
 from .records import (
     Delivery,
-    EducationLevel,
     PaidKind,
     Program,
     Sector,
@@ -89,6 +88,14 @@ class CompiledCatalog:
     target_indices: np.ndarray  # CSR layout of each program's target occupations
     target_starts: np.ndarray
     targets_mean: sp.csr_matrix  # (n_programs, n_occ) 1/k for each of k targets
+    # Programs sharing the same target occupations share one "target set": interest and
+    # transfer are computed per set (far fewer than programs) and gathered.
+    target_set: np.ndarray  # (n_programs,) set index
+    set_indices: np.ndarray  # CSR layout of each set's occupations
+    set_starts: np.ndarray
+    sets_mean: sp.csr_matrix  # (n_sets, n_occ) 1/k for each of k targets
+    required_cols: np.ndarray  # programs that ask for starting skills
+    required_sub: sp.csr_matrix  # required_t restricted to required_cols
     occ_minor: np.ndarray  # SOC minor group (e.g. 4721) of each occupation
     occ_major: np.ndarray
     element_index: Mapping[str, int]
@@ -108,6 +115,10 @@ class CompiledCatalog:
     lang_mask: np.ndarray
     support_mask: np.ndarray
     barrier_met: np.ndarray  # barriers (bit mask) the program's own supports meet
+    barrier_met_codes: np.ndarray  # the distinct values of barrier_met ...
+    barrier_met_group: np.ndarray  # ... and which one each program has
+    provider_list: list[int]  # provider_code / type_code as Python ints for the re-rank loop
+    type_list: list[int]
     # requirements
     min_age: np.ndarray
     needs_license: np.ndarray
@@ -190,6 +201,18 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
     k = np.diff(starts).astype(np.float32)
     targets_mean = sp.csr_matrix((np.repeat(1.0 / k, np.diff(starts)).astype(np.float32), target_indices, starts),
                                  shape=(n, max(n_occ, 1)))
+    set_of: dict[tuple[int, ...], int] = {}
+    target_set = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        key = tuple(sorted(set(target_indices[starts[i]:starts[i + 1]].tolist())))
+        target_set[i] = set_of.setdefault(key, len(set_of))
+    set_keys = list(set_of)
+    set_starts = np.zeros(len(set_keys) + 1, dtype=np.int64)
+    np.cumsum([len(k) for k in set_keys], out=set_starts[1:])
+    set_indices = np.array([o for k in set_keys for o in k], dtype=np.int64)
+    set_k = np.diff(set_starts).astype(np.float32)
+    sets_mean = sp.csr_matrix((np.repeat(1.0 / set_k, np.diff(set_starts)).astype(np.float32), set_indices,
+                               set_starts), shape=(len(set_keys), max(n_occ, 1)))
     occ_minor = np.array([int(c[:2] + c[3:5]) if len(c) >= 5 else -1 for c in occ_codes], dtype=np.int32)
     occ_major = np.array([int(c[:2]) if len(c) >= 2 else -1 for c in occ_codes], dtype=np.int32)
 
@@ -266,6 +289,7 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
     for barrier, wanted in BARRIER_SUPPORTS.items():
         barrier_met[(supports & np.uint32(support_mask(wanted))) != 0] |= np.uint32(BARRIER_BIT[barrier])
 
+    met_codes, met_group = np.unique(barrier_met, return_inverse=True)
     pre = [p.prerequisites for p in programs]
 
     # --- wages: program outcome first, else OEWS 25th percentile (entry) and median of its targets
@@ -284,12 +308,14 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         elif entry:
             start[i] = float(np.mean(entry))
 
+    provider_code = codes([p.provider.strip().lower() for p in programs])
+    type_code = np.array([list(type(p.type)).index(p.type) for p in programs], dtype=np.int32)
     return CompiledCatalog(
         programs=programs,
         ids=ids,
         id_rank=id_rank,
-        provider_code=codes([p.provider.strip().lower() for p in programs]),
-        type_code=np.array([list(type(p.type)).index(p.type) for p in programs], dtype=np.int32),
+        provider_code=provider_code,
+        type_code=type_code,
         sector_code=np.array([SECTOR_INDEX[p.sector] for p in programs], dtype=np.int32),
         skill_index=skill_index,
         required_t=required_t,
@@ -299,6 +325,12 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         target_indices=target_indices,
         target_starts=starts,
         targets_mean=targets_mean,
+        target_set=target_set,
+        set_indices=set_indices,
+        set_starts=set_starts,
+        sets_mean=sets_mean,
+        required_cols=np.flatnonzero(n_required > 0),
+        required_sub=required_t[:, np.flatnonzero(n_required > 0)].tocsr(),
         occ_minor=occ_minor,
         occ_major=occ_major,
         element_index=element_index,
@@ -317,6 +349,10 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         lang_mask=lang_mask,
         support_mask=supports,
         barrier_met=barrier_met,
+        barrier_met_codes=met_codes.astype(np.uint32),
+        barrier_met_group=met_group.reshape(-1).astype(np.int64),
+        provider_list=provider_code.tolist(),
+        type_list=type_code.tolist(),
         min_age=np.array([q.min_age or 0 for q in pre], dtype=np.float32),
         needs_license=np.array([q.drivers_license for q in pre], dtype=bool),
         record_mask=np.array([sum(RECORD_BIT[r] for r in covered_records(q.background_exclusions)) for q in pre],
@@ -505,7 +541,3 @@ def _add_interest(row: np.ndarray, code: str, factor: float, cat: CompiledCatalo
     j = cat.occ_index.get(code)
     if j is not None:
         row[j] = max(row[j], INTEREST_EXACT * factor)
-
-
-def education_rank(level: EducationLevel | None) -> int:
-    return level.rank if level is not None else 99

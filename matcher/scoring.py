@@ -156,18 +156,20 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     b, n = pb.size, len(cols)
     f32 = np.float32
 
-    # skills: starting-skill coverage, then transferable skills via target occupations
-    if cat.required_t.nnz:
-        have = (pb.skills @ cat.required_t[:, cols]).toarray().astype(f32) if n != cat.size else \
-            (pb.skills @ cat.required_t).toarray().astype(f32)
-        need = cat.n_required[cols]
-        coverage = np.divide(have, need, out=np.ones((b, n), f32), where=need > 0)
+    # skills: transferable skills via target occupations (per target set), then starting-skill coverage
+    transfer_sets = np.asarray(cat.sets_mean @ pb.occ_transfer.T, dtype=f32).T
+    skills = transfer_sets[:, cat.target_set[cols]]
+    skills *= f32(1 - STARTING_SKILLS_SHARE)
+    skills += f32(STARTING_SKILLS_SHARE)  # full coverage, corrected below where starting skills are asked for
+    if n == cat.size and (n == 0 or (cols[0] == 0 and (np.diff(cols) == 1).all())):  # the whole catalog, in order
+        pos, required = cat.required_cols, cat.required_sub
     else:
-        coverage = np.ones((b, n), f32)
-    tm = cat.targets_mean[cols] if n != cat.size else cat.targets_mean
-    transfer = np.asarray(tm @ pb.occ_transfer.T, dtype=f32).T
-    skills = coverage * f32(STARTING_SKILLS_SHARE)
-    skills += transfer * f32(1 - STARTING_SKILLS_SHARE)
+        pos = np.flatnonzero(cat.n_required[cols] > 0)
+        required = cat.required_t[:, cols[pos]]
+    if len(pos):
+        have = (pb.skills @ required).toarray().astype(f32)
+        coverage = have / cat.n_required[cols[pos]][None, :]
+        skills[:, pos] -= f32(STARTING_SKILLS_SHARE) * (f32(1) - coverage)
 
     # interest: the best of the program's target occupations, or its sector
     interest = _interest(pb, cat, cols)
@@ -223,14 +225,12 @@ def _interest(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.nd
     b, n = pb.size, len(cols)
     if not pb.has_interest.any():
         return np.full((b, n), NEUTRAL_INTEREST, np.float32)
-    if n == cat.size:
-        gathered = pb.occ_interest[:, cat.target_indices]
-        occ = np.maximum.reduceat(gathered, cat.target_starts[:-1], axis=1)
-    else:
-        occ = np.stack([pb.occ_interest[:, cat.target_indices[cat.target_starts[c]:cat.target_starts[c + 1]]].max(axis=1)
-                        for c in cols], axis=1) if n else np.zeros((b, 0), np.float32)
-    sector = pb.sector_interest[:, cat.sector_code[cols]] * np.float32(SECTOR_INTEREST)
-    out = np.maximum(occ, sector)
+    # best interest over each target set's occupations, then gathered per program
+    per_set = np.maximum.reduceat(pb.occ_interest[:, cat.set_indices], cat.set_starts[:-1], axis=1)
+    out = per_set[:, cat.target_set[cols]]
+    sector = pb.sector_interest[:, cat.sector_code[cols]]
+    sector *= np.float32(SECTOR_INTEREST)
+    np.maximum(out, sector, out=out)
     # Seekers who named nothing get the neutral value everywhere.
     if not pb.has_interest.all():
         out[~pb.has_interest] = NEUTRAL_INTEREST
@@ -254,11 +254,13 @@ def _support_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, board
     b, n = pb.size, len(cols)
     if not pb.barrier_mask.any():
         return np.zeros((b, n), np.float32)
-    met = cat.barrier_met[cols][None, :] & pb.barrier_mask[:, None]
+    # Few distinct support mixes exist: compute per mix, then gather per program.
+    met = cat.barrier_met_codes[None, :] & pb.barrier_mask[:, None]
     k = np.bitwise_count(met)
     board_only = (pb.barrier_mask & np.uint32(board_barrier_mask))[:, None] & ~met
     m = np.bitwise_count(board_only)
-    return (1.0 - _POW_PROGRAM[k] * _POW_BOARD[m]).astype(np.float32)
+    per_mix = (1.0 - _POW_PROGRAM[k] * _POW_BOARD[m]).astype(np.float32)
+    return per_mix[:, cat.barrier_met_group[cols]]
 
 
 _POW_PROGRAM = np.array([SUPPORT_FROM_PROGRAM ** i for i in range(33)], dtype=np.float32)
@@ -266,12 +268,27 @@ _POW_BOARD = np.array([SUPPORT_FROM_BOARD ** i for i in range(33)], dtype=np.flo
 
 
 def _wage_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
-    target = pb.target_wage[:, None]
-    start = np.minimum(cat.start_wage[cols][None, :] / target, 1.0)
-    median = np.minimum(cat.median_wage[cols][None, :] / target, 1.0)
-    start = np.where(np.isnan(start), UNKNOWN_WAGE_FIT, start)
-    median = np.where(np.isnan(median), UNKNOWN_WAGE_FIT, median)
-    return (START_WAGE_SHARE * start + (1 - START_WAGE_SHARE) * median).astype(np.float32)
+    """0.6 x min(1, start / target) + 0.4 x min(1, median / target); an unknown wage counts 0.5."""
+    f32 = np.float32
+    inv_target = (f32(1) / pb.target_wage.astype(f32))[:, None]
+    start = cat.start_wage[cols][None, :] * inv_target
+    np.minimum(start, f32(1), out=start)
+    median = cat.median_wage[cols][None, :] * inv_target
+    np.minimum(median, f32(1), out=median)
+    start *= f32(START_WAGE_SHARE)
+    median *= f32(1 - START_WAGE_SHARE)
+    start += median
+    unknown_start = np.isnan(cat.start_wage[cols])
+    unknown_median = np.isnan(cat.median_wage[cols])
+    bad = unknown_start | unknown_median
+    if bad.any():  # redo just those columns with the neutral value for the missing share
+        s_part = np.where(unknown_start[bad], f32(START_WAGE_SHARE * UNKNOWN_WAGE_FIT),
+                          np.minimum(np.nan_to_num(cat.start_wage[cols][bad]) * inv_target, 1) * f32(START_WAGE_SHARE))
+        m_part = np.where(unknown_median[bad], f32((1 - START_WAGE_SHARE) * UNKNOWN_WAGE_FIT),
+                          np.minimum(np.nan_to_num(cat.median_wage[cols][bad]) * inv_target, 1)
+                          * f32(1 - START_WAGE_SHARE))
+        start[:, bad] = s_part + m_part
+    return start.astype(f32, copy=False)
 
 
 def board_barrier_mask(board_supports: frozenset[Support]) -> int:

@@ -51,7 +51,7 @@ def recommend(profile_path: Path | None, profiles_path: Path | None, out_path: P
         if as_json:
             echo_json(result.to_dict())
         else:
-            _print_list(result, catalog)
+            print_recommendations(result, catalog)
         return
     assert profiles_path is not None and out_path is not None
     written = _score_caseload(engine, profiles_path, out_path, top)
@@ -97,7 +97,8 @@ def _count_lines(path: Path) -> int | None:
         return None
 
 
-def _print_list(result: RecommendationList, catalog: Catalog) -> None:
+def print_recommendations(result: RecommendationList, catalog: Catalog) -> None:
+    """The readable ranked table, then each program's reasons, blockers, supports, gaps and checks."""
     click.echo(f"Catalog: {catalog.source or 'given file'} ({result.catalog_size:,} programs; "
                f"{result.eligible_count:,} fit the hard requirements)")
     if result.excluded_by_reason:
