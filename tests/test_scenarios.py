@@ -151,3 +151,14 @@ def test_profile_has_no_demographic_field() -> None:
 ])
 def test_a_deliberately_wrong_expectation_fails(seen: Any, key: str, wrong: Any) -> None:
     assert wrong.verify(seen(key)), f"{key}: '{wrong.says}' should not hold"
+
+
+def test_provider_mix_check_fails_without_the_diversity_rerank() -> None:
+    """The kiosk 'sensible mix' check is not vacuous: with the re-rank switched off it fails."""
+    from matcher.engine import EngineConfig
+
+    catalog = default_catalog()
+    plain = Recommender(EngineConfig(max_per_provider=None, max_per_type=None)).fit(catalog)
+    scenario = X.BY_KEY["kiosk_zip_and_two_interests"]
+    seen = X.Seen(scenario.profile(), scenario.raw_profile(), plain, {p.id: p for p in catalog.programs})
+    assert X.distinct_providers(3, 4)(seen)

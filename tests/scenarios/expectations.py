@@ -445,6 +445,19 @@ def covers_sectors(n: int, *sectors: Sector) -> Verify:
     return verify
 
 
+def _bridge_first(seen: Seen) -> list[str]:
+    """A bridge first: the best pre-apprenticeship ranks above apprenticeships needing tutoring."""
+    items = seen.all()
+    pre = [i for i in items if i.program.type is T.PRE_APPRENTICESHIP]
+    needs_tutoring = [i for i in items if i.program.type is T.REGISTERED_APPRENTICESHIP
+                      and i.blocker("reading_level") is not None]
+    if not pre:
+        return ["no pre-apprenticeship offered"]
+    best = pre[0].rec.rank
+    return [f"{i.label} ranks above the best pre-apprenticeship (#{best})" for i in needs_tutoring
+            if i.rec.rank < best]
+
+
 def housing_named_everywhere(seen: Seen) -> list[str]:
     """Every top-5 program either offers housing referrals or tells the coach to arrange them."""
     out = []
@@ -583,7 +596,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                        or (i.program.prerequisites.min_reading_grade or 0) <= 6,
                        "top 3 are bridge programs (pre-apprenticeship, OJT...) or within his reading level"),
                  custom("the best pre-apprenticeship ranks above every apprenticeship he needs tutoring for",
-                        lambda seen: _bridge_first(seen)),
+                        _bridge_first),
              )),
     Scenario("cna_moving_up",
              "Clackamas CNA, evenings and weekends, wants medication aide / LPN track", (
@@ -670,7 +683,8 @@ SCENARIOS: tuple[Scenario, ...] = (
              "North Portland laborer with OSHA 10 and flagger card, wants an electrical apprenticeship", (
                  some(3, targets("47-2111.00"), "an electrician program is in the top 3"),
                  every(1, targets("47-2111.00"), "the top program leads to electrician"),
-                 every(1, negate(of_type(T.YOUTH, T.WORK_EXPERIENCE)), "not a youth or entry work-experience slot first"),
+                 every(1, negate(of_type(T.YOUTH, T.WORK_EXPERIENCE)),
+                       "not a youth or entry work-experience slot first"),
              )),
     Scenario("clean_energy_newcomer_clark",
              "Vancouver WA 23-year-old, no experience, curious about clean energy", (
@@ -680,18 +694,6 @@ SCENARIOS: tuple[Scenario, ...] = (
                        xfail=WHY_IWT),
              )),
 )
-
-
-def _bridge_first(seen: Seen) -> list[str]:
-    items = seen.all()
-    pre = [i for i in items if i.program.type is T.PRE_APPRENTICESHIP]
-    needs_tutoring = [i for i in items if i.program.type is T.REGISTERED_APPRENTICESHIP
-                      and i.blocker("reading_level") is not None]
-    if not pre:
-        return ["no pre-apprenticeship offered"]
-    best = pre[0].rec.rank
-    return [f"{i.label} ranks above the best pre-apprenticeship (#{best})" for i in needs_tutoring
-            if i.rec.rank < best]
 
 
 BY_KEY: dict[str, Scenario] = {s.key: s for s in SCENARIOS}
