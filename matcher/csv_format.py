@@ -60,6 +60,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("prereq_skills", "prerequisites.skills", LIST),
     Column("prereq_min_education", "prerequisites.min_education", ENUM),
     Column("prereq_min_age", "prerequisites.min_age", NUMBER),
+    Column("prereq_max_age", "prerequisites.max_age", NUMBER),
+    Column("prereq_must_be_employed", "prerequisites.must_be_employed", BOOL),
     Column("prereq_drivers_license", "prerequisites.drivers_license", BOOL),
     Column("prereq_background_check", "prerequisites.background_check", BOOL),
     Column("prereq_background_exclusions", "prerequisites.background_exclusions", ENUM_LIST),

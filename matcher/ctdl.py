@@ -171,6 +171,10 @@ def _conditions(program: Program) -> list[str]:
         out.append(f"Education: {pre.min_education.label}")
     if pre.min_age is not None:
         out.append(f"Minimum age {pre.min_age}")
+    if pre.max_age is not None:
+        out.append(f"Maximum age {pre.max_age}")
+    if pre.must_be_employed:
+        out.append("Currently employed")
     if pre.drivers_license:
         out.append("Valid driver's license")
     if pre.background_check:

@@ -180,6 +180,19 @@ class EducationLevel(str, Enum):
         return self.value.replace("_", " ").replace("hs ", "high school ").replace(" or ged", " or GED")
 
 
+class EmploymentStatus(str, Enum):
+    """Employment status at intake (PIRL element 400's categories)."""
+
+    EMPLOYED = "employed"
+    EMPLOYED_NOTICE_OF_LAYOFF = "employed_notice_of_layoff"
+    UNEMPLOYED = "unemployed"
+    NOT_IN_LABOR_FORCE = "not_in_labor_force"
+
+    @property
+    def is_employed(self) -> bool:
+        return self in (EmploymentStatus.EMPLOYED, EmploymentStatus.EMPLOYED_NOTICE_OF_LAYOFF)
+
+
 class TimeOfDay(str, Enum):
     DAY = "day"
     EVENING = "evening"
@@ -372,6 +385,10 @@ class Prerequisites(_Record):
     skills: list[TaxonomyId] = Field(default_factory=list, description="Canonical skill/credential IDs required at entry.")
     min_education: EducationLevel = EducationLevel.NONE
     min_age: int | None = Field(default=None, ge=14, le=99)
+    max_age: int | None = Field(default=None, ge=14, le=99,
+                                description="Upper age limit, e.g. 24 for WIOA youth programs.")
+    must_be_employed: bool = Field(default=False,
+                                   description="Only for people already employed (incumbent worker training).")
     drivers_license: bool = False
     background_check: bool = False
     background_exclusions: list[RecordCategory] = Field(
@@ -384,9 +401,11 @@ class Prerequisites(_Record):
     min_math_grade: int | None = Field(default=None, ge=1, le=16)
 
     @model_validator(mode="after")
-    def _exclusions_need_a_check(self) -> Prerequisites:
+    def _consistent(self) -> Prerequisites:
         if self.background_exclusions and not self.background_check:
             raise ValueError("background_exclusions are listed but background_check is false")
+        if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
+            raise ValueError("max_age is below min_age")
         return self
 
 
@@ -533,6 +552,7 @@ class SeekerProfile(_Record):
     work_history: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]] = Field(
         default_factory=list, description="Past job titles, most recent first."
     )
+    employment_status: EmploymentStatus | None = None
     education: EducationLevel | None = None
     reading_grade: int | None = Field(default=None, ge=1, le=16)
     math_grade: int | None = Field(default=None, ge=1, le=16)

@@ -500,6 +500,8 @@ class Builder:
                                                              T.OCCUPATIONAL_SKILLS) else [],
             "min_education": education,
             "min_age": 21 if (track.key == "cdl" and ptype is T.REGISTERED_APPRENTICESHIP) else min_age,
+            "max_age": YOUTH_MAX_AGE if ptype is T.YOUTH else None,
+            "must_be_employed": ptype is T.INCUMBENT_WORKER,
             "drivers_license": needs_license,
             "background_check": background,
             "background_exclusions": exclusions,
