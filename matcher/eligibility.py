@@ -298,21 +298,20 @@ RULES: dict[str, Rule] = {
 
 
 def distances(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
-    """(B, n) miles from each seeker to each program; NaN when either place is unknown, 0 online.
-
-    Uses unit vectors on the sphere (chord length -> arc), so a batch is three
-    multiply-adds per pair instead of a trigonometric chain.
-    """
+    """(B, n) miles from each seeker to each program; NaN when either place is unknown, 0 online."""
     from .features import EARTH_RADIUS_MILES
 
-    # 1 - cos(angle) from a (B x 3) @ (3 x n) product in float64 (exact enough at a few yards),
-    # then the arc in float32: miles = 2R asin(sqrt((1 - cos) / 2)).
-    half_chord2 = (1.0 - pb.unit @ cat.unit[cols].T).astype(np.float32)
-    half_chord2 *= np.float32(0.5)
-    np.clip(half_chord2, 0, 1, out=half_chord2)
-    miles = np.sqrt(half_chord2, out=half_chord2)
-    np.arcsin(miles, out=miles)
-    miles *= np.float32(2 * EARTH_RADIUS_MILES)
+    # Chord length between unit vectors, from a (B x 3) @ (3 x n) product in float64 (exact to
+    # a few yards), in miles: R x sqrt(2 - 2 cos). Within the 500-mile range the engine cares
+    # about, the chord is shorter than the great-circle arc by under 0.1%, and skipping the
+    # arcsine makes batch scoring markedly faster.
+    two_minus = pb.unit @ cat.unit[cols].T
+    two_minus *= -2.0
+    two_minus += 2.0
+    miles = two_minus.astype(np.float32)
+    np.maximum(miles, 0, out=miles)
+    np.sqrt(miles, out=miles)
+    miles *= np.float32(EARTH_RADIUS_MILES)
     online = cat.is_online[cols]
     if online.any():
         miles[:, online] = 0.0

@@ -117,6 +117,18 @@ class CompiledCatalog:
     barrier_met: np.ndarray  # barriers (bit mask) the program's own supports meet
     barrier_met_codes: np.ndarray  # the distinct values of barrier_met ...
     barrier_met_group: np.ndarray  # ... and which one each program has
+    # Grouping keys: programs alike in one respect share a key, so a component is computed
+    # once per key (a small table per seeker) and gathered, instead of once per program.
+    occ_key: np.ndarray  # (target set, sector)
+    occ_key_set: np.ndarray
+    occ_key_sector: np.ndarray
+    practical_key: np.ndarray  # (session times, self-paced, languages)
+    practical_key_times: np.ndarray
+    practical_key_paced: np.ndarray
+    practical_key_lang: np.ndarray
+    wage_key: np.ndarray  # (starting wage, median wage)
+    wage_key_start: np.ndarray
+    wage_key_median: np.ndarray
     provider_list: list[int]  # provider_code / type_code as Python ints for the re-rank loop
     type_list: list[int]
     # requirements
@@ -308,6 +320,13 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         elif entry:
             start[i] = float(np.mean(entry))
 
+    sector_code = np.array([SECTOR_INDEX[p.sector] for p in programs], dtype=np.int32)
+    times_mask = np.array([sum(TIME_BIT[t] for t in set(p.schedule.times)) for p in programs], dtype=np.uint8)
+    self_paced = np.array([p.schedule.self_paced for p in programs], dtype=bool)
+    occ_pairs, occ_key = _group(target_set, sector_code)
+    prac_pairs, practical_key = _group(times_mask.astype(np.int64) | (self_paced.astype(np.int64) << 3),
+                                       lang_mask.astype(np.int64))
+    wage_pairs, wage_key = _group(np.nan_to_num(start, nan=-1.0), np.nan_to_num(median, nan=-1.0))
     provider_code = codes([p.provider.strip().lower() for p in programs])
     type_code = np.array([list(type(p.type)).index(p.type) for p in programs], dtype=np.int32)
     return CompiledCatalog(
@@ -316,7 +335,7 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         id_rank=id_rank,
         provider_code=provider_code,
         type_code=type_code,
-        sector_code=np.array([SECTOR_INDEX[p.sector] for p in programs], dtype=np.int32),
+        sector_code=sector_code,
         skill_index=skill_index,
         required_t=required_t,
         n_required=n_required,
@@ -342,8 +361,8 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         is_online=is_online,
         is_hybrid=np.array([p.location.delivery is Delivery.HYBRID for p in programs], dtype=bool),
         transit_access=np.array([p.location.transit_access for p in programs], dtype=bool),
-        times_mask=np.array([sum(TIME_BIT[t] for t in set(p.schedule.times)) for p in programs], dtype=np.uint8),
-        self_paced=np.array([p.schedule.self_paced for p in programs], dtype=bool),
+        times_mask=times_mask,
+        self_paced=self_paced,
         hours=np.array([p.schedule.hours_per_week for p in programs], dtype=np.float32),
         lang_index=lang_index,
         lang_mask=lang_mask,
@@ -351,6 +370,16 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         barrier_met=barrier_met,
         barrier_met_codes=met_codes.astype(np.uint32),
         barrier_met_group=met_group.reshape(-1).astype(np.int64),
+        occ_key=occ_key,
+        occ_key_set=occ_pairs[:, 0].astype(np.int64),
+        occ_key_sector=occ_pairs[:, 1].astype(np.int64),
+        practical_key=practical_key,
+        practical_key_times=(prac_pairs[:, 0] & 7).astype(np.uint8),
+        practical_key_paced=(prac_pairs[:, 0] >> 3).astype(bool),
+        practical_key_lang=prac_pairs[:, 1].astype(np.uint64),
+        wage_key=wage_key,
+        wage_key_start=np.where(wage_pairs[:, 0] < 0, np.nan, wage_pairs[:, 0]).astype(np.float32),
+        wage_key_median=np.where(wage_pairs[:, 1] < 0, np.nan, wage_pairs[:, 1]).astype(np.float32),
         provider_list=provider_code.tolist(),
         type_list=type_code.tolist(),
         min_age=np.array([q.min_age or 0 for q in pre], dtype=np.float32),
@@ -370,6 +399,14 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         median_wage=median,
         outcome_score=np.array([outcome_fit(p) for p in programs], dtype=np.float32),
     )
+
+
+def _group(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (a, b) pairs and, for each row, the index of its pair."""
+    if len(a) == 0:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+    pairs, inverse = np.unique(np.stack([a, b], axis=1), axis=0, return_inverse=True)
+    return pairs, inverse.reshape(-1).astype(np.int64)
 
 
 # --------------------------------------------------------------------------- seekers

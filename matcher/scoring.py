@@ -152,143 +152,159 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
           income_priority: float, board_support_mask: int, miles: np.ndarray,
           static: np.ndarray | None = None, success: np.ndarray | None = None,
           keep_parts: bool = True) -> Components:
-    """All components and the total for seekers x programs ``cols``."""
+    """All components and the total for seekers x programs ``cols``.
+
+    Most components depend on a program only through a few fields many programs
+    share (target occupations and sector; session times and languages; wages;
+    the mix of supports), so each is computed as a small (seekers x groups) table
+    and gathered per program: the same numbers, far fewer operations.
+    """
     b, n = pb.size, len(cols)
     f32 = np.float32
+    w = weights
 
-    # skills: transferable skills via target occupations (per target set), then starting-skill coverage
-    transfer_sets = np.asarray(cat.sets_mean @ pb.occ_transfer.T, dtype=f32).T
-    skills = transfer_sets[:, cat.target_set[cols]]
-    skills *= f32(1 - STARTING_SKILLS_SHARE)
-    skills += f32(STARTING_SKILLS_SHARE)  # full coverage, corrected below where starting skills are asked for
-    if n == cat.size and (n == 0 or (cols[0] == 0 and (np.diff(cols) == 1).all())):  # the whole catalog, in order
-        pos, required = cat.required_cols, cat.required_sub
-    else:
-        pos = np.flatnonzero(cat.n_required[cols] > 0)
-        required = cat.required_t[:, cols[pos]]
-    if len(pos):
-        have = (pb.skills @ required).toarray().astype(f32)
-        coverage = have / cat.n_required[cols[pos]][None, :]
-        skills[:, pos] -= f32(STARTING_SKILLS_SHARE) * (f32(1) - coverage)
-
-    # interest: the best of the program's target occupations, or its sector
-    interest = _interest(pb, cat, cols)
-
-    # practical: schedule, distance, language
-    ptimes = cat.times_mask[cols]
-    overlap = _POPCOUNT3[ptimes[None, :] & pb.times_mask[:, None]]
-    schedule = np.where(cat.self_paced[cols][None, :], f32(1), overlap / _POPCOUNT3[ptimes][None, :]).astype(f32)
+    skills_t, interest_t = _occupation_tables(pb, cat)
+    schedule_t, language_t = _practical_tables(pb, cat)
+    wage_t = _wage_table(pb, cat)
+    supports_t = _support_table(pb, cat, board_support_mask)
+    occ_k, prac_k, wage_k = cat.occ_key[cols], cat.practical_key[cols], cat.wage_key[cols]
+    mix_k = cat.barrier_met_group[cols]
     distance = _distance_fit(pb, cat, cols, miles)
-    lang = cat.lang_mask[cols][None, :]
-    language = np.where((lang & pb.pref_lang_mask[:, None]) != 0, f32(1),
-                        np.where((lang & pb.lang_mask[:, None]) != 0, f32(LANGUAGE_OTHER_SPOKEN),
-                                 f32(REMEDIED_LANGUAGE_FIT))).astype(f32)
     # Distance multiplies: a program 100 miles away is impractical however well the schedule fits.
-    practical = (schedule + language) * f32(0.5)
-    practical *= f32(1 - DISTANCE_PENALTY) + f32(DISTANCE_PENALTY) * distance
-
-    # supports: barriers met by the program, then those met only by the board
-    supports = _support_fit(pb, cat, cols, board_support_mask)
-
-    # wage outlook against the self-sufficiency target
-    wage = _wage_fit(pb, cat, cols)
+    reach = distance * f32(DISTANCE_PENALTY)
+    reach += f32(1 - DISTANCE_PENALTY)
 
     if static is None:
         static = static_part(cat, weights)
-    total = static[cols][None, :] + f32(weights["skills"]) * skills
-    total += f32(weights["interest"]) * interest
-    total += f32(weights["practical"]) * practical
-    total += f32(weights["supports"]) * supports
-    total += f32(weights["wage"]) * wage
+    total = np.empty((b, n), dtype=f32)
+    total[:] = static[cols][None, :]
+    total += (f32(w["skills"]) * skills_t + f32(w["interest"]) * interest_t)[:, occ_k]
+    total += (f32(w["wage"]) * wage_t)[:, wage_k]
+    if supports_t is not None:
+        total += (f32(w["supports"]) * supports_t)[:, mix_k]
+    practical_w = (f32(w["practical"] * 0.5) * (schedule_t + language_t))[:, prac_k]
+    practical_w *= reach
+    total += practical_w
+    del practical_w
+
+    # starting skills: the tables assumed full coverage; correct the programs that ask for some
+    pos, coverage = _coverage(pb, cat, cols)
+    if len(pos):
+        total[:, pos] -= f32(w["skills"] * STARTING_SKILLS_SHARE) * (f32(1) - coverage)
     if income_priority and pb.needs_income.any():
         total += (pb.needs_income[:, None] * f32(income_priority)) * cat.earn[cols][None, :]
-    if success is not None and weights["success"]:
-        total += f32(weights["success"]) * success
-    total *= f32(1.0 / (sum(weights.values()) + income_priority))
+    if success is not None and w["success"]:
+        total += f32(w["success"]) * success
+    total *= f32(1.0 / (sum(w.values()) + income_priority))
     # Round so that the same seeker scores identically alone or in a batch (float sums may differ in the last bit).
     np.round(total, 6, out=total)
 
     parts: dict[str, np.ndarray] = {}
+    schedule = language = np.zeros((0, 0), f32)
     if keep_parts:
-        parts = {"skills": skills, "interest": interest, "practical": practical, "supports": supports,
-                 "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": wage,
+        skills = skills_t[:, occ_k]
+        if len(pos):
+            skills[:, pos] -= f32(STARTING_SKILLS_SHARE) * (f32(1) - coverage)
+        schedule, language = schedule_t[:, prac_k], language_t[:, prac_k]
+        parts = {"skills": skills, "interest": interest_t[:, occ_k],
+                 "practical": (schedule + language) * f32(0.5) * reach,
+                 "supports": supports_t[:, mix_k] if supports_t is not None else np.zeros((b, n), f32),
+                 "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": wage_t[:, wage_k],
                  "outcomes": np.broadcast_to(cat.outcome_score[cols][None, :], (b, n))}
         if success is not None:
             parts["success"] = success
     return Components(parts, schedule, distance, language, miles, total)
 
 
+def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Columns (positions in ``cols``) of programs asking for starting skills, and the share the seeker has."""
+    n = len(cols)
+    if n == cat.size and (n == 0 or (cols[0] == 0 and (np.diff(cols) == 1).all())):  # the whole catalog, in order
+        pos, required = cat.required_cols, cat.required_sub
+    else:
+        pos = np.flatnonzero(cat.n_required[cols] > 0)
+        required = cat.required_t[:, cols[pos]]
+    if not len(pos):
+        return pos, np.zeros((pb.size, 0), np.float32)
+    have = (pb.skills @ required).toarray().astype(np.float32)
+    return pos, have / cat.n_required[cols[pos]][None, :]
+
+
+def _occupation_tables(pb: ProfileBatch, cat: CompiledCatalog) -> tuple[np.ndarray, np.ndarray]:
+    """Per (target set, sector) key: skills assuming full starting-skill coverage, and interest."""
+    f32 = np.float32
+    transfer_sets = np.asarray(cat.sets_mean @ pb.occ_transfer.T, dtype=f32).T  # (B, n_sets)
+    skills = transfer_sets[:, cat.occ_key_set] * f32(1 - STARTING_SKILLS_SHARE) + f32(STARTING_SKILLS_SHARE)
+    if not pb.has_interest.any():
+        return skills, np.full(skills.shape, NEUTRAL_INTEREST, f32)
+    per_set = np.maximum.reduceat(pb.occ_interest[:, cat.set_indices], cat.set_starts[:-1], axis=1)
+    interest = np.maximum(per_set[:, cat.occ_key_set],
+                          pb.sector_interest[:, cat.occ_key_sector] * f32(SECTOR_INTEREST)).astype(f32)
+    # Seekers who named nothing get the neutral value everywhere.
+    interest[~pb.has_interest] = NEUTRAL_INTEREST
+    return skills, interest
+
+
 _POPCOUNT3 = np.array([bin(i).count("1") for i in range(8)], dtype=np.float32)
 
 
-def _interest(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
-    b, n = pb.size, len(cols)
-    if not pb.has_interest.any():
-        return np.full((b, n), NEUTRAL_INTEREST, np.float32)
-    # best interest over each target set's occupations, then gathered per program
-    per_set = np.maximum.reduceat(pb.occ_interest[:, cat.set_indices], cat.set_starts[:-1], axis=1)
-    out = per_set[:, cat.target_set[cols]]
-    sector = pb.sector_interest[:, cat.sector_code[cols]]
-    sector *= np.float32(SECTOR_INTEREST)
-    np.maximum(out, sector, out=out)
-    # Seekers who named nothing get the neutral value everywhere.
-    if not pb.has_interest.all():
-        out[~pb.has_interest] = NEUTRAL_INTEREST
-    return out.astype(np.float32, copy=False)
+def _practical_tables(pb: ProfileBatch, cat: CompiledCatalog) -> tuple[np.ndarray, np.ndarray]:
+    """Per (session times, self-paced, languages) key: schedule fit and language fit."""
+    f32 = np.float32
+    times = cat.practical_key_times
+    overlap = _POPCOUNT3[times[None, :] & pb.times_mask[:, None]]
+    schedule = np.where(cat.practical_key_paced[None, :], f32(1),
+                        overlap / np.maximum(_POPCOUNT3[times], 1)[None, :]).astype(f32)
+    lang = cat.practical_key_lang[None, :]
+    language = np.where((lang & pb.pref_lang_mask[:, None]) != 0, f32(1),
+                        np.where((lang & pb.lang_mask[:, None]) != 0, f32(LANGUAGE_OTHER_SPOKEN),
+                                 f32(REMEDIED_LANGUAGE_FIT))).astype(f32)
+    return schedule, language
 
 
 def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, miles: np.ndarray) -> np.ndarray:
-    fit = 1.0 - miles / pb.distance_scale[:, None]
+    f32 = np.float32
+    inv_scale = (f32(1) / pb.distance_scale.astype(f32))[:, None]
+    fit = miles.astype(f32, copy=True)
     hybrid = cat.is_hybrid[cols]
     if hybrid.any():
-        fit[:, hybrid] = 1.0 - 0.5 * (miles[:, hybrid] / pb.distance_scale[:, None])
+        fit[:, hybrid] *= f32(0.5)
+    fit *= -inv_scale
+    fit += f32(1)
     np.clip(fit, 0.0, 1.0, out=fit)
-    fit[np.isnan(fit)] = UNKNOWN_DISTANCE_FIT
+    unknown = np.isnan(fit)
+    if unknown.any():
+        fit[unknown] = UNKNOWN_DISTANCE_FIT
     if pb.transit_only.any():
         off_line = ~cat.transit_access[cols] & ~cat.is_online[cols]
-        fit[np.ix_(pb.transit_only, off_line)] *= TRANSIT_MISSING_FACTOR
-    return fit.astype(np.float32)
+        fit[np.ix_(pb.transit_only, off_line)] *= f32(TRANSIT_MISSING_FACTOR)
+    return fit
 
 
-def _support_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, board_barrier_mask: int) -> np.ndarray:
-    b, n = pb.size, len(cols)
+def _support_table(pb: ProfileBatch, cat: CompiledCatalog, board_barrier_mask: int) -> np.ndarray | None:
+    """Per support mix: 1 - 0.5^k x 0.7^m (None when no seeker in the batch has a barrier)."""
     if not pb.barrier_mask.any():
-        return np.zeros((b, n), np.float32)
-    # Few distinct support mixes exist: compute per mix, then gather per program.
+        return None
     met = cat.barrier_met_codes[None, :] & pb.barrier_mask[:, None]
     k = np.bitwise_count(met)
     board_only = (pb.barrier_mask & np.uint32(board_barrier_mask))[:, None] & ~met
     m = np.bitwise_count(board_only)
-    per_mix = (1.0 - _POW_PROGRAM[k] * _POW_BOARD[m]).astype(np.float32)
-    return per_mix[:, cat.barrier_met_group[cols]]
+    return (1.0 - _POW_PROGRAM[k] * _POW_BOARD[m]).astype(np.float32)
 
 
 _POW_PROGRAM = np.array([SUPPORT_FROM_PROGRAM ** i for i in range(33)], dtype=np.float32)
 _POW_BOARD = np.array([SUPPORT_FROM_BOARD ** i for i in range(33)], dtype=np.float32)
 
 
-def _wage_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
-    """0.6 x min(1, start / target) + 0.4 x min(1, median / target); an unknown wage counts 0.5."""
+def _wage_table(pb: ProfileBatch, cat: CompiledCatalog) -> np.ndarray:
+    """Per (starting, median wage) key: 0.6 x min(1, start/target) + 0.4 x min(1, median/target); unknown 0.5."""
     f32 = np.float32
-    inv_target = (f32(1) / pb.target_wage.astype(f32))[:, None]
-    start = cat.start_wage[cols][None, :] * inv_target
-    np.minimum(start, f32(1), out=start)
-    median = cat.median_wage[cols][None, :] * inv_target
-    np.minimum(median, f32(1), out=median)
-    start *= f32(START_WAGE_SHARE)
-    median *= f32(1 - START_WAGE_SHARE)
-    start += median
-    unknown_start = np.isnan(cat.start_wage[cols])
-    unknown_median = np.isnan(cat.median_wage[cols])
-    bad = unknown_start | unknown_median
-    if bad.any():  # redo just those columns with the neutral value for the missing share
-        s_part = np.where(unknown_start[bad], f32(START_WAGE_SHARE * UNKNOWN_WAGE_FIT),
-                          np.minimum(np.nan_to_num(cat.start_wage[cols][bad]) * inv_target, 1) * f32(START_WAGE_SHARE))
-        m_part = np.where(unknown_median[bad], f32((1 - START_WAGE_SHARE) * UNKNOWN_WAGE_FIT),
-                          np.minimum(np.nan_to_num(cat.median_wage[cols][bad]) * inv_target, 1)
-                          * f32(1 - START_WAGE_SHARE))
-        start[:, bad] = s_part + m_part
-    return start.astype(f32, copy=False)
+    target = pb.target_wage.astype(f32)[:, None]
+    start = np.minimum(cat.wage_key_start[None, :] / target, f32(1))
+    median = np.minimum(cat.wage_key_median[None, :] / target, f32(1))
+    start = np.where(np.isnan(start), f32(UNKNOWN_WAGE_FIT), start)
+    median = np.where(np.isnan(median), f32(UNKNOWN_WAGE_FIT), median)
+    return (f32(START_WAGE_SHARE) * start + f32(1 - START_WAGE_SHARE) * median).astype(f32)
 
 
 def board_barrier_mask(board_supports: frozenset[Support]) -> int:
