@@ -35,7 +35,7 @@ from .explain import (
     SkillGap,
     SupportToArrange,
 )
-from .features import CompiledCatalog, ProfileBatch, compile_catalog, compile_profiles
+from .features import ProfileBatch, compile_catalog, compile_profiles
 from .profile_resolve import ProfileResolver, ResolvedProfile, UnmatchedInput
 from .records import Program, SeekerProfile
 from .scoring import EngineConfig, SuccessModel, board_barrier_mask, score, static_part

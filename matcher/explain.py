@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .eligibility import BARRIER_SUPPORTS, SUPPORT_BIT, Eligibility, covered_records
-from .features import TIME_BIT, CompiledCatalog
+from .eligibility import BARRIER_SUPPORTS, Eligibility, covered_records
+from .features import CompiledCatalog
 from .profile_resolve import LicenseStatus, ResolvedProfile, UnmatchedInput
 from .records import (
     Barrier,
@@ -553,7 +553,6 @@ class Explainer:
     def recommendation_list(self, r: ResolvedProfile, items: list[Recommendation], *, catalog_size: int,
                             excluded: int, excluded_by_reason: dict[str, int]) -> RecommendationList:
         notes: list[str] = []
-        prof = r.profile
         if r.point is None:
             notes.append("No usable ZIP code, so distance was not considered")
         if r.target_wage is None:
@@ -567,7 +566,6 @@ class Explainer:
             notes.append("Paid options (OJT, apprenticeship, stipends) are ranked first because income is needed now")
         if not items:
             notes.append("No program in the catalog meets this seeker's hard requirements")
-        del prof
         return RecommendationList(
             profile_id=r.profile.id,
             items=tuple(items),
@@ -580,11 +578,3 @@ class Explainer:
             target_is_estimate=r.target_is_estimate,
             notes=tuple(notes),
         )
-
-
-def time_mask(times: list[TimeOfDay]) -> int:
-    return sum(TIME_BIT[t] for t in set(times))
-
-
-def support_bit(support: Support) -> int:
-    return SUPPORT_BIT[support]

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -312,7 +312,3 @@ def board_barrier_mask(board_supports: frozenset[Support]) -> int:
     from .eligibility import BARRIER_BIT, BARRIER_SUPPORTS
 
     return sum(BARRIER_BIT[b] for b, wanted in BARRIER_SUPPORTS.items() if set(wanted) & set(board_supports))
-
-
-def describe_weights(weights: Mapping[str, float]) -> dict[str, Any]:
-    return {k: round(float(v), 4) for k, v in weights.items()}
