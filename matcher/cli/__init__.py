@@ -76,17 +76,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    # Sub-command modules are imported here, not at the top, so each can import
-    # the helpers above without a cycle. A module that is not written yet is skipped.
-    import importlib
+    # Imported here, not at the top, so each area module can import the helpers above without a cycle.
+    from . import demo, programs, recommend, skills
 
-    for name in ("skills", "programs", "recommend", "demo"):
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
+    for module in (skills, programs, recommend, demo):
         module.register(main)
 
 
