@@ -166,6 +166,43 @@ def rule_min_age(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: 
     return RuleOutcome(cat.min_age[cols][None, :] > pb.age[:, None])
 
 
+def rule_max_age(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    # Unknown age is NaN: the comparison is False, so it never excludes (the explanation asks).
+    if not np.isfinite(pb.age).any():
+        return None
+    return RuleOutcome(pb.age[:, None] > cat.max_age[cols][None, :])
+
+
+def rule_employment(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+                    ctx: RuleContext) -> RuleOutcome | None:
+    """Incumbent worker training is for people already employed in the field it upgrades.
+
+    Known not employed: excluded. Status not given: kept only when a job in the seeker's
+    work history is in the same SOC broad occupation as one of the program's targets (the
+    same job, or its close kin: nursing assistants, orderlies, psychiatric aides), so
+    someone with no history in the field is not offered an employer's upskilling slot.
+    """
+    needs = cat.must_be_employed[cols]
+    if not needs.any():
+        return None
+    blocked = np.zeros((pb.size, len(cols)), dtype=bool)
+    known_not = pb.employed == 0
+    unknown = pb.employed < 0
+    blocked[known_not] = needs
+    if unknown.any():
+        sub = np.flatnonzero(needs)
+        blocked[np.ix_(unknown, sub)] = ~held_target(pb, cat, cols[sub])[unknown]
+    return RuleOutcome(blocked)
+
+
+def held_target(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
+    """(B, len(cols)) bool: the seeker held a job in the SOC broad occupation of one of the program's targets."""
+    if not len(cols) or not pb.held_occ.any():
+        return np.zeros((pb.size, len(cols)), dtype=bool)
+    per_set = np.logical_or.reduceat(pb.held_occ[:, cat.set_indices], cat.set_starts[:-1], axis=1)
+    return per_set[:, cat.target_set[cols]]
+
+
 def rule_drivers_license(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
                          ctx: RuleContext) -> RuleOutcome | None:
     lacks = pb.license >= 2  # NONE or SUSPENDED
@@ -280,6 +317,8 @@ def rule_cost(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: Rul
 #: Every rule, by the name used in "excluded by reason" counts and in explanations.
 RULES: dict[str, Rule] = {
     "min_age": rule_min_age,
+    "max_age": rule_max_age,
+    "employment": rule_employment,
     "drivers_license": rule_drivers_license,
     "background": rule_background,
     "language": rule_language,

@@ -237,13 +237,17 @@ class Recommender:
         while remaining and len(picked) < limit:
             pos = 0
             best = remaining[0]
-            if providers.get(provider_of[best], 0) >= max_provider or types.get(type_of[best], 0) >= max_type:
+            best_prov, best_type = providers.get(provider_of[best], 0), types.get(type_of[best], 0)
+            if best_prov >= max_provider or best_type >= max_type:
+                # A close alternative qualifies when its provider and type are under quota or, once
+                # every close provider is at quota, less represented so far than the best's.
                 floor = score_of[best] - margin
                 for i in range(1, len(remaining)):
                     c = remaining[i]
                     if score_of[c] < floor:
                         break
-                    if providers.get(provider_of[c], 0) < max_provider and types.get(type_of[c], 0) < max_type:
+                    prov, typ = providers.get(provider_of[c], 0), types.get(type_of[c], 0)
+                    if (prov < max_provider or prov < best_prov) and (typ < max_type or typ < best_type):
                         pos = i
                         break
             chosen = remaining.pop(pos)

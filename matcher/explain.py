@@ -491,8 +491,16 @@ class Explainer:
         pre = program.prerequisites
         prof = r.profile
         out: list[str] = []
-        if pre.min_age and prof.age is None:
+        if pre.max_age is not None and prof.age is None:
+            ages = f"{pre.min_age}-{pre.max_age}" if pre.min_age else f"up to {pre.max_age}"
+            out.append(f"This program is for ages {ages}; confirm your age")
+        elif pre.min_age and prof.age is None:
             out.append(f"You must be at least {pre.min_age}; confirm your age")
+        if pre.must_be_employed:
+            if prof.employment_status is None:
+                out.append("For people already working in this field — ask your employer")
+            else:  # known employed (the rule excluded everyone else): it still runs through employers
+                out.append("Run with employers for their own staff — ask your employer whether it takes part")
         if pre.drivers_license and r.license == LicenseStatus.UNKNOWN:
             out.append("Needs a driver's license; ask if you have one")
         if pre.background_check and not r.record_categories:

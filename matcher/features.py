@@ -8,7 +8,7 @@ array operations over the whole catalog, never a Python loop per program.
 Sets (supports, languages, schedule times, record categories) are packed into
 integer bit masks; "no requirement" is encoded so that it can never block
 (``min_age`` 0, ``min_education`` -1...), and "seeker did not say" is encoded
-so that it never blocks either (age +inf, education 99...).
+so that it never blocks either (age NaN, education 99...).
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ class CompiledCatalog:
     required_sub: sp.csr_matrix  # required_t restricted to required_cols
     occ_minor: np.ndarray  # SOC minor group (e.g. 4721) of each occupation
     occ_major: np.ndarray
+    occ_broad: np.ndarray  # SOC broad occupation (e.g. 31113 for 31-1131.00)
     element_index: Mapping[str, int]
     occ_element_weights: np.ndarray  # (n_occ, n_el) row-normalised importance of key elements
     occ_element_level: np.ndarray  # (n_occ, n_el) level 0..1 (what doing that job teaches you)
@@ -133,6 +134,8 @@ class CompiledCatalog:
     type_list: list[int]
     # requirements
     min_age: np.ndarray
+    max_age: np.ndarray  # inf when the program has no upper age limit
+    must_be_employed: np.ndarray  # incumbent worker training: only for people already working
     needs_license: np.ndarray
     record_mask: np.ndarray
     drug_test: np.ndarray
@@ -227,6 +230,7 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
                                set_starts), shape=(len(set_keys), max(n_occ, 1)))
     occ_minor = np.array([int(c[:2] + c[3:5]) if len(c) >= 5 else -1 for c in occ_codes], dtype=np.int32)
     occ_major = np.array([int(c[:2]) if len(c) >= 2 else -1 for c in occ_codes], dtype=np.int32)
+    occ_broad = np.array([int(c[:2] + c[3:6]) if len(c) >= 6 else -1 for c in occ_codes], dtype=np.int32)
 
     # --- occupation elements (O*NET skills/knowledge importance and level)
     if taxonomy is not None:
@@ -352,6 +356,7 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         required_sub=required_t[:, np.flatnonzero(n_required > 0)].tocsr(),
         occ_minor=occ_minor,
         occ_major=occ_major,
+        occ_broad=occ_broad,
         element_index=element_index,
         occ_element_weights=weights,
         occ_element_level=levels,
@@ -383,6 +388,8 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         provider_list=provider_code.tolist(),
         type_list=type_code.tolist(),
         min_age=np.array([q.min_age or 0 for q in pre], dtype=np.float32),
+        max_age=np.array([np.inf if q.max_age is None else q.max_age for q in pre], dtype=np.float32),
+        must_be_employed=np.array([q.must_be_employed for q in pre], dtype=bool),
         needs_license=np.array([q.drivers_license for q in pre], dtype=bool),
         record_mask=np.array([sum(RECORD_BIT[r] for r in covered_records(q.background_exclusions)) for q in pre],
                              dtype=np.uint16),
@@ -418,6 +425,8 @@ class ProfileBatch:
 
     resolved: tuple[ResolvedProfile, ...]
     age: np.ndarray
+    employed: np.ndarray  # 1 employed, 0 not employed, -1 not said
+    held_occ: np.ndarray  # (B, n_occ) bool: in the SOC broad occupation of a job the seeker held
     education: np.ndarray
     reading: np.ndarray
     math: np.ndarray
@@ -518,6 +527,11 @@ def compile_profiles(resolved: Sequence[ResolvedProfile], cat: CompiledCatalog, 
     links = np.asarray((skills @ cat.skill_occ).todense(), dtype=np.float32) * SKILL_LINK_TRANSFER
     transfer = np.minimum(np.maximum(transfer, links), 1.0).astype(np.float32)
 
+    held = np.zeros((b, n_occ), dtype=bool)
+    for i, r in enumerate(resolved):
+        for code in r.work_occupations:
+            _mark_held(held[i], code, cat)
+
     interest = np.zeros((b, n_occ), dtype=np.float32)
     for i, r in enumerate(resolved):
         for code, factor in [(c, 1.0) for c in r.interest_occupations] + \
@@ -533,7 +547,10 @@ def compile_profiles(resolved: Sequence[ResolvedProfile], cat: CompiledCatalog, 
 
     return ProfileBatch(
         resolved=resolved,
-        age=arr([p.age if p.age is not None else np.inf for p in profiles], np.float32),
+        age=arr([p.age if p.age is not None else np.nan for p in profiles], np.float32),
+        employed=arr([-1 if p.employment_status is None else int(p.employment_status.is_employed)
+                      for p in profiles], np.int8),
+        held_occ=held,
         education=arr([p.education.rank if p.education is not None else 99 for p in profiles], np.int8),
         reading=arr([p.reading_grade if p.reading_grade is not None else np.inf for p in profiles], np.float32),
         math=arr([p.math_grade if p.math_grade is not None else np.inf for p in profiles], np.float32),
@@ -562,6 +579,16 @@ def compile_profiles(resolved: Sequence[ResolvedProfile], cat: CompiledCatalog, 
         sector_interest=sector_interest,
         has_interest=arr([r.has_interests for r in resolved], bool),
     )
+
+
+def _mark_held(row: np.ndarray, code: str, cat: CompiledCatalog) -> None:
+    """Mark the occupations in the SOC broad occupation of one the seeker held (31-1131 -> 31-113x).
+
+    Narrower than O*NET's related list on purpose: that list relates a nursing assistant to
+    medical assistants and psychiatric technicians, too far for an employer's own-staff upskilling.
+    """
+    if len(code) >= 6 and code[:2].isdigit() and code[3:6].isdigit():
+        row |= cat.occ_broad == int(code[:2] + code[3:6])
 
 
 def _add_interest(row: np.ndarray, code: str, factor: float, cat: CompiledCatalog, taxonomy: Any) -> None:

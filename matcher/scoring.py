@@ -12,7 +12,8 @@ computed over arrays (see ``docs/engine.md`` for the formulas):
              for everyone when the seeker named nothing.
 - practical: mean of schedule fit and language fit, times (0.2 + 0.8 x distance
              fit); distance fit falls from 1 at the door to 0 at 1.25 x the
-             seeker's range (by travel mode or max_miles; 30 miles if unknown).
+             seeker's range (by travel mode or max_miles; 30 miles if unknown);
+             x 0.8 when tuition is above what the seeker can pay (funding to arrange).
 - supports:  1 - 0.5^k x 0.7^m, where k barriers are met by the program's own
              supports and m more only by the board: it can only grow when a
              barrier is added, so barriers never lower a score.
@@ -64,6 +65,7 @@ UNKNOWN_DISTANCE_FIT = 0.5
 TRANSIT_MISSING_FACTOR = 0.7  # transit-only seeker, program not on a transit line
 REMEDIED_LANGUAGE_FIT = 0.5
 DISTANCE_PENALTY = 0.8  # a program at or beyond the seeker's range keeps 20% of its practical fit
+FUNDING_TO_ARRANGE_FACTOR = 0.8  # tuition above what the seeker can pay: funding must be arranged first
 NEUTRAL_INTEREST = 0.5
 SECTOR_INTEREST = 0.8
 
@@ -173,6 +175,11 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     # Distance multiplies: a program 100 miles away is impractical however well the schedule fits.
     reach = distance * f32(DISTANCE_PENALTY)
     reach += f32(1 - DISTANCE_PENALTY)
+    if np.isfinite(pb.max_cost).any():
+        # Tuition above what the seeker can pay is kept only through funding still to arrange:
+        # less practical than a program within their means.
+        over = cat.tuition[cols][None, :] > pb.max_cost[:, None]
+        reach[over] *= f32(FUNDING_TO_ARRANGE_FACTOR)
 
     if static is None:
         static = static_part(cat, weights)

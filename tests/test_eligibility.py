@@ -221,3 +221,43 @@ def test_every_kept_program_with_an_unmet_requirement_names_its_remedy() -> None
     assert set(by) == {"a", "b", "c"}  # d teaches only in English with no language support
     assert all(rec.blockers and all(b.remedy for b in rec.blockers) for rec in result.items)
     assert {b.requirement for b in by["a"].blockers} == {"drivers_license", "language"}
+
+
+def test_a_seeker_older_than_the_maximum_age_is_excluded_and_unknown_age_is_a_check() -> None:
+    eng = engine([program("youth", type="youth", prerequisites={"min_age": 16, "max_age": 24})])
+    assert ids(eng.recommend({**SEEKER, "age": 24})) == ["youth"]
+    assert ids(eng.recommend({**SEEKER, "age": 25})) == []
+    assert eng.recommend({**SEEKER, "age": 25}).excluded_by_reason == {"max_age": 1}
+    [rec] = eng.recommend(SEEKER).items
+    assert "This program is for ages 16-24; confirm your age" in rec.checks
+
+
+IWT = {"type": "incumbent_worker", "target_occupations": ["31-1131.00"], "prerequisites": {"must_be_employed": True}}
+
+
+@pytest.mark.parametrize("status", ["unemployed", "not_in_labor_force"])
+def test_training_for_people_already_employed_excludes_a_seeker_known_not_to_be(status: str) -> None:
+    eng = engine([program("iwt", **IWT)])
+    result = eng.recommend({**SEEKER, "employment_status": status, "work_history": ["31-1131.00"]})
+    assert ids(result) == []
+    assert result.excluded_by_reason == {"employment": 1}
+
+
+@pytest.mark.parametrize("status", ["employed", "employed_notice_of_layoff"])
+def test_training_for_people_already_employed_keeps_an_employed_seeker(status: str) -> None:
+    eng = engine([program("iwt", **IWT)])
+    [rec] = eng.recommend({**SEEKER, "employment_status": status}).items
+    assert any("ask your employer" in c for c in rec.checks)
+
+
+def test_unknown_employment_keeps_incumbent_training_only_for_someone_from_that_line_of_work() -> None:
+    eng = engine([program("iwt", **IWT)])
+    assert ids(eng.recommend(SEEKER)) == []
+    assert eng.recommend(SEEKER).excluded_by_reason == {"employment": 1}
+    assert ids(eng.recommend({**SEEKER, "work_history": ["41-2031.00"]})) == []  # retail: another field
+    # the same job, or one in its SOC broad occupation (orderlies 31-1132 work beside nursing assistants)
+    for held in ("31-1131.00", "31-1132.00"):
+        [rec] = eng.recommend({**SEEKER, "work_history": [held]}).items
+        assert "For people already working in this field — ask your employer" in rec.checks
+    # O*NET calls a home health aide related, but it is not the job this employer training upgrades
+    assert ids(eng.recommend({**SEEKER, "work_history": ["31-1121.00"]})) == []

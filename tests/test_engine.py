@@ -98,6 +98,23 @@ def test_top_list_is_not_all_one_provider_when_a_close_alternative_exists() -> N
     assert ids(strict) == ["a0", "a1", "a2"]  # no alternative within a zero margin
 
 
+def test_once_every_close_provider_is_at_quota_the_less_represented_one_comes_next() -> None:
+    big = [program(f"a{i}", provider="Big Provider", outcomes={"placement_rate": 0.9, "cohort_size": 100})
+           for i in range(6)]
+    mid = [program(f"m{i}", provider="Mid Provider", outcomes={"placement_rate": 0.8, "cohort_size": 100})
+           for i in range(3)]
+    listed = ids(engine(big + mid, EngineConfig(max_per_type=None)).recommend(SEEKER, top=6))
+    assert listed == ["a0", "a1", "m0", "m1", "a2", "m2"]
+
+
+def test_tuition_the_seeker_cannot_pay_ranks_below_a_free_twin_when_funding_must_be_arranged() -> None:
+    programs = [program("a-tuition", cost={"tuition_usd": 2000, "funding": ["wioa_ita"]}), program("b-free")]
+    eng = engine(programs)
+    assert ids(eng.recommend({**SEEKER, "max_cost_usd": 0})) == ["b-free", "a-tuition"]
+    unsaid = by_id(eng.recommend(SEEKER))
+    assert unsaid["a-tuition"].score == unsaid["b-free"].score  # cost unknown: no preference
+
+
 def test_batch_gives_the_same_lists_as_one_at_a_time() -> None:
     profiles = [{"zip": z, "interests": {"sectors": [s]}, "barriers": b}
                 for z, s, b in [("97214", "healthcare", []), ("97402", "construction", ["childcare"]),

@@ -18,6 +18,7 @@ from matcher.errors import ValidationError
 from matcher.records import (
     Barrier,
     EducationLevel,
+    EmploymentStatus,
     PhysicalDemand,
     RecordCategory,
     Sector,
@@ -34,6 +35,7 @@ SKILLS = ["cred:osha-10", "cred:forklift", "cred:cna", "skill:hand-tools", "skil
 OCCUPATIONS = ["47-2111.00", "31-1131.00", "53-7062.00", "15-1232.00", "51-4121.00", "35-2014.00"]
 LANGS = ["en", "es", "vi", "ru", "zh", "so"]
 MAX_MIN_AGE = max((p.prerequisites.min_age or 0) for p in default_catalog())
+MAX_MAX_AGE = max((p.prerequisites.max_age or 0) for p in default_catalog())
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +67,7 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
             p[name] = draw(st.integers(1, 16))
     if draw(st.booleans()):
         p["age"] = draw(st.integers(14, 110))
+    p["employment_status"] = draw(st.sampled_from([None, *(e.value for e in EmploymentStatus)]))
     p["availability"] = {"times": [t.value for t in draw(st.lists(st.sampled_from(list(TimeOfDay)), min_size=1,
                                                                    max_size=3, unique=True))]}
     if draw(st.booleans()):
@@ -111,9 +114,17 @@ def test_adding_a_barrier_never_lowers_a_remaining_programs_score(profile: dict,
 
 
 @SETTINGS
-@given(profiles(), st.integers(MAX_MIN_AGE, 110), st.integers(MAX_MIN_AGE, 110))
-def test_age_above_every_minimum_never_changes_scores(profile: dict, age1: int, age2: int) -> None:
+@given(profiles(), st.integers(max(MAX_MIN_AGE, MAX_MAX_AGE + 1), 110),
+       st.integers(max(MAX_MIN_AGE, MAX_MAX_AGE + 1), 110))
+def test_age_above_every_age_limit_never_changes_scores(profile: dict, age1: int, age2: int) -> None:
     assert scores({**profile, "age": age1}) == scores({**profile, "age": age2})
+
+
+@SETTINGS
+@given(profiles(), st.integers(14, 110), st.integers(14, 110))
+def test_age_only_opens_or_closes_programs_never_changes_a_score(profile: dict, age1: int, age2: int) -> None:
+    first, second = scores({**profile, "age": age1}), scores({**profile, "age": age2})
+    assert all(first[pid] == second[pid] for pid in set(first) & set(second))
 
 
 @SETTINGS
@@ -137,6 +148,10 @@ def test_an_unmet_requirement_with_no_remedy_never_appears(profile: dict) -> Non
         offers = set(p.supports)
         if seeker.age is not None and pre.min_age:
             assert seeker.age >= pre.min_age
+        if seeker.age is not None and pre.max_age is not None:
+            assert seeker.age <= pre.max_age
+        if pre.must_be_employed and seeker.employment_status is not None:
+            assert seeker.employment_status.is_employed
         if pre.work_authorization:
             assert seeker.work_authorized is not False
         if pre.drug_test:
