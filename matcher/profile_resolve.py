@@ -22,7 +22,8 @@ from .errors import MatcherError, NotFoundError
 from .records import Barrier, RecordCategory, SeekerProfile, Sector, normalize_code, parse_profile
 
 # Credentials that prove a valid driver's license (a CDL is a driver's license).
-LICENSE_CREDENTIALS = frozenset({"cred:cdl-a", "cred:cdl-b", "cred:drivers-license"})
+DRIVERS_LICENSE = "cred:drivers-license"
+LICENSE_CREDENTIALS = frozenset({"cred:cdl-a", "cred:cdl-b", DRIVERS_LICENSE})
 
 
 class LicenseStatus:
@@ -190,6 +191,7 @@ class ProfileResolver:
             license_status = LicenseStatus.NONE
         elif skills & LICENSE_CREDENTIALS:
             license_status = LicenseStatus.HAS
+            skills.add(DRIVERS_LICENSE)  # a CDL holder holds a driver's license too
         else:
             license_status = LicenseStatus.UNKNOWN
 

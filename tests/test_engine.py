@@ -225,3 +225,20 @@ def test_a_county_without_figures_is_reported_and_ranking_goes_on() -> None:
     result = engine([program("p")]).recommend({**SEEKER, "household": {"county": "Atlantis"}})
     assert ids(result) == ["p"]
     assert [u.field for u in result.unmatched] == ["household.county"]
+
+
+@pytest.mark.parametrize("typed", ["driver's license", "drivers license", "DL", "class C license", "CDL"])
+def test_a_drivers_license_typed_as_a_skill_counts_as_holding_one(typed: str) -> None:
+    eng = engine([program("drive", prerequisites={"drivers_license": True})], normalizer=None)
+    [rec] = eng.recommend({**SEEKER, "skills": [typed]}).items
+    assert not any("driver's license" in c for c in rec.checks)
+    [unknown] = eng.recommend(SEEKER).items
+    assert "Needs a driver's license; ask if you have one" in unknown.checks
+
+
+def test_a_cdl_implies_a_drivers_license_for_programs_that_ask_for_one() -> None:
+    eng = engine([program("drive", prerequisites={"skills": ["cred:drivers-license"]})])
+    [rec] = eng.recommend({**SEEKER, "skill_ids": ["cred:cdl-b"]}).items
+    assert rec.skill_gaps == () or all(g.kind != "required" for g in rec.skill_gaps)
+    [without] = eng.recommend(SEEKER).items
+    assert [g.skill_id for g in without.skill_gaps if g.kind == "required"] == ["cred:drivers-license"]

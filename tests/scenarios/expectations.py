@@ -302,8 +302,9 @@ def silent_requirements(item: Item, profile: SeekerProfile, skill_ids: frozenset
         need("already employed", profile.employment_status is not None and profile.employment_status.is_employed,
              words=("already working",))
     if pre.drivers_license:
-        # Nobody in these scenarios is *known* to hold a license unless they list a CDL.
-        need("driver's license", False, blocker="drivers_license", words=("driver's license",))
+        # Known to hold one only when a license or CDL is among the skills the normalizer resolved.
+        need("driver's license", bool(skill_ids & {"cred:drivers-license", "cred:cdl-a", "cred:cdl-b"}),
+             blocker="drivers_license", words=("driver's license",))
     if pre.background_check:
         known = bool(profile.record_categories) and bool(pre.background_exclusions) \
             and not screens_out(*profile.record_categories)(item)
@@ -612,10 +613,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                  every(2, targets("53-3032.00"), "the top 2 are CDL (heavy truck) programs"),
                  every(10, lambda i: i.blocker("drivers_license") is None, "nothing flagged for a license he has"),
                  custom("he is not asked again whether he has a driver's license",
-                        not_asked_about("ask if you have one"),
-                        xfail="'driver's license' typed as a skill resolves to skill:driving, which is not in "
-                              "profile_resolve.LICENSE_CREDENTIALS (and cred:drivers-license is not in the "
-                              "taxonomy), so license status stays unknown."),
+                        not_asked_about("ask if you have one")),
              )),
     Scenario("cannot_pass_drug_test",
              "NE Portland laborer who cannot pass a drug test yet, construction or manufacturing", (
