@@ -53,13 +53,23 @@ BARRIER_SUPPORTS: dict[Barrier, tuple[Support, ...]] = {
 }
 
 #: Record-category hierarchy: a program screening out the key screens out every
-#: category listed. ``any_conviction`` covers all; ``felony`` covers the felony
-#: kinds. Other categories cover only themselves (a theft or drug offence may be
-#: a misdemeanour; a coach records ``felony`` as well when it was one).
+#: category listed (``docs/engine.md`` gives the reasoning):
+#: - ``any_conviction`` covers all;
+#: - ``felony`` covers the felony kinds: violent felonies and sex offences (registrable
+#:   sex offences are almost all felonies);
+#: - ``crimes_against_vulnerable`` covers sex offences: child-care, elder-care and health
+#:   background checks treat a sex offence as a crime against a vulnerable person;
+#: - every other category covers only itself. A violent felony is not presumed to be a
+#:   sex offence or vice versa, a theft, drug offence or DUI may be a misdemeanour (coaches
+#:   record ``felony`` as well when it was one), and a crime against a vulnerable person is
+#:   recorded as such by the coach. Where the hierarchy does not decide, the program stays
+#:   and the explanation asks the coach to confirm the record with the program.
 RECORD_COVERS: dict[RecordCategory, frozenset[RecordCategory]] = {
     RecordCategory.ANY_CONVICTION: frozenset(RecordCategory),
     RecordCategory.FELONY: frozenset({RecordCategory.FELONY, RecordCategory.VIOLENT_FELONY,
                                       RecordCategory.SEX_OFFENSE}),
+    RecordCategory.CRIMES_AGAINST_VULNERABLE: frozenset({RecordCategory.CRIMES_AGAINST_VULNERABLE,
+                                                        RecordCategory.SEX_OFFENSE}),
 }
 
 #: Categories a record-clearing (expungement / set-aside) service can plausibly

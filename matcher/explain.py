@@ -503,10 +503,18 @@ class Explainer:
                 out.append("Run with employers for their own staff — ask your employer whether it takes part")
         if pre.drivers_license and r.license == LicenseStatus.UNKNOWN:
             out.append("Needs a driver's license; ask if you have one")
-        if pre.background_check and not r.record_categories:
+        if pre.background_check and "background" not in blocked:
             screened = sorted(c.value.replace("_", " ") for c in covered_records(pre.background_exclusions))
             what = f" (screens out: {', '.join(screened)})" if screened else ""
-            out.append(f"Runs a background check{what}; check whether anything on your record matters")
+            if not r.record_categories:
+                out.append(f"Runs a background check{what}; check whether anything on your record matters")
+            elif screened:
+                # Never silent for someone with a record: the categories are coarse and checks vary.
+                out.append(f"Runs a background check{what}; it does not screen out your record type, "
+                           f"but confirm with the program")
+            else:
+                out.append("Runs a background check that lists nothing it screens out; ask the program "
+                           "whether your record matters")
         if pre.drug_test and prof.can_pass_drug_test is None:
             out.append("Requires a drug test; check this is OK")
         if pre.work_authorization and prof.work_authorized is None:

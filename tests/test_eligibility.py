@@ -21,7 +21,15 @@ def test_felony_covers_violent_felony_and_sex_offense_but_not_misdemeanour_kinds
     assert {RecordCategory.VIOLENT_FELONY, RecordCategory.SEX_OFFENSE, RecordCategory.FELONY} <= covered
     assert RecordCategory.THEFT_FRAUD not in covered
     assert covered_records([RecordCategory.THEFT_FRAUD]) == {RecordCategory.THEFT_FRAUD}
-    assert set(RECORD_COVERS) == {RecordCategory.ANY_CONVICTION, RecordCategory.FELONY}
+    assert set(RECORD_COVERS) == {RecordCategory.ANY_CONVICTION, RecordCategory.FELONY,
+                                  RecordCategory.CRIMES_AGAINST_VULNERABLE}
+
+
+def test_crimes_against_vulnerable_people_covers_sex_offenses_only() -> None:
+    assert covered_records([RecordCategory.CRIMES_AGAINST_VULNERABLE]) == {
+        RecordCategory.CRIMES_AGAINST_VULNERABLE, RecordCategory.SEX_OFFENSE}
+    assert RecordCategory.CRIMES_AGAINST_VULNERABLE not in covered_records([RecordCategory.FELONY])
+    assert covered_records([RecordCategory.VIOLENT_FELONY]) == {RecordCategory.VIOLENT_FELONY}
 
 
 def test_every_barrier_named_in_the_issue_maps_to_its_support() -> None:
@@ -43,6 +51,8 @@ def test_every_barrier_named_in_the_issue_maps_to_its_support() -> None:
     (["any_conviction"], ["recent_dui"], False),
     (["violent_felony"], ["theft_fraud"], True),
     (["drug_offense"], ["drug_offense"], False),
+    (["crimes_against_vulnerable"], ["sex_offense"], False),
+    (["crimes_against_vulnerable"], ["violent_felony"], True),
 ])
 def test_background_exclusions_follow_the_record_hierarchy(excludes: list[str], record: list[str], kept: bool) -> None:
     eng = engine([program("bg", prerequisites={"background_check": True, "background_exclusions": excludes})])
@@ -261,3 +271,21 @@ def test_unknown_employment_keeps_incumbent_training_only_for_someone_from_that_
         assert "For people already working in this field — ask your employer" in rec.checks
     # O*NET calls a home health aide related, but it is not the job this employer training upgrades
     assert ids(eng.recommend({**SEEKER, "work_history": ["31-1121.00"]})) == []
+
+
+@pytest.mark.parametrize(("excludes", "says"), [
+    (["violent_felony"], "it does not screen out your record type, but confirm with the program"),
+    ([], "lists nothing it screens out; ask the program whether your record matters"),
+])
+def test_a_background_check_kept_for_someone_with_a_record_is_never_silent(excludes: list[str], says: str) -> None:
+    eng = engine([program("bg", prerequisites={"background_check": True, "background_exclusions": excludes})])
+    [rec] = eng.recommend({**SEEKER, "barriers": ["justice_involved"], "record_categories": ["theft_fraud"]}).items
+    assert any("Runs a background check" in c and says in c for c in rec.checks)
+
+
+def test_a_flagged_background_check_names_the_remedy_not_a_second_check() -> None:
+    eng = engine([program("bg", prerequisites={"background_check": True, "background_exclusions": ["drug_offense"]},
+                          supports=["record_expungement"])])
+    [rec] = eng.recommend({**SEEKER, "barriers": ["justice_involved"], "record_categories": ["drug_offense"]}).items
+    assert [b.requirement for b in rec.blockers] == ["background"]
+    assert not any("background check" in c for c in rec.checks)
