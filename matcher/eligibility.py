@@ -52,6 +52,17 @@ BARRIER_SUPPORTS: dict[Barrier, tuple[Support, ...]] = {
     Barrier.CULTURAL_BARRIERS: (Support.MENTORING, Support.CASE_MANAGEMENT),
 }
 
+#: The most pressing barriers and the supports that answer them: a program meeting one
+#: gains ``EngineConfig.urgent_priority`` (see :mod:`matcher.scoring`), enough to rank
+#: ahead of programs only marginally better on wage or interest. Income now (barrier
+#: ``no_income_while_training``) is answered by ``income_priority`` on paid programs instead.
+URGENT_SUPPORTS: dict[Barrier, tuple[Support, ...]] = {
+    Barrier.HOMELESS: (Support.HOUSING_REFERRAL,),
+    Barrier.HOUSING_INSTABILITY: (Support.HOUSING_REFERRAL,),
+    Barrier.SINGLE_PARENT: (Support.CHILDCARE,),
+    Barrier.CHILDCARE: (Support.CHILDCARE,),
+}
+
 #: Record-category hierarchy: a program screening out the key screens out every
 #: category listed (``docs/engine.md`` gives the reasoning):
 #: - ``any_conviction`` covers all;
@@ -93,6 +104,7 @@ SUPPORT_BIT: dict[Support, int] = {s: 1 << i for i, s in enumerate(Support)}
 BARRIER_BIT: dict[Barrier, int] = {b: 1 << i for i, b in enumerate(Barrier)}
 RECORD_BIT: dict[RecordCategory, int] = {r: 1 << i for i, r in enumerate(RecordCategory)}
 CLEARABLE_MASK = sum(RECORD_BIT[r] for r in CLEARABLE_RECORDS)
+URGENT_MASK = sum(BARRIER_BIT[b] for b in URGENT_SUPPORTS)
 
 
 def covered_records(categories: list[RecordCategory] | frozenset[RecordCategory]) -> frozenset[RecordCategory]:

@@ -117,6 +117,7 @@ class Recommender:
         self.context_ = RuleContext(board_support_mask=support_mask(self.config.board_supports),
                                     remedy_distance_miles=self.config.remedy_distance_miles)
         self.board_barriers_ = board_barrier_mask(self.config.board_supports)
+        self.board_urgent_ = board_barrier_mask(self.config.board_supports, urgent=True)
         self.resolver_ = ProfileResolver(
             normalizer,
             known_skills=taxonomy.skills if taxonomy is not None else None,
@@ -191,7 +192,8 @@ class Recommender:
         elig = evaluate(pb, cat, cols, self.context_, miles)
         success = self.success_model.predict(pb, cat, cols) if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
-                      board_support_mask=self.board_barriers_, miles=miles, static=self.static_,
+                      board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
+                      urgent_priority=self.config.urgent_priority, miles=miles, static=self.static_,
                       success=success, keep_parts=False)
         masked = comps.total
         np.copyto(masked, np.float32(-np.inf), where=elig.excluded)
@@ -281,7 +283,8 @@ class Recommender:
         elig = evaluate(one, cat, chosen, self.context_, miles)
         success = self.success_model.predict(one, cat, chosen) if self.success_model is not None else None
         comps = score(one, cat, chosen, self.weights_, income_priority=self.config.income_priority,
-                      board_support_mask=self.board_barriers_, miles=miles, static=self.static_, success=success)
+                      board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
+                      urgent_priority=self.config.urgent_priority, miles=miles, static=self.static_, success=success)
         return [self.explainer_.recommendation(rank, int(c), one.resolved[0], comps, elig, j, float(row[c]))
                 for rank, (j, c) in enumerate(zip(range(len(chosen)), chosen), start=1)]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .eligibility import BARRIER_SUPPORTS, Eligibility, covered_records
+from .eligibility import BARRIER_SUPPORTS, URGENT_SUPPORTS, Eligibility, covered_records
 from .features import CompiledCatalog
 from .profile_resolve import LicenseStatus, ResolvedProfile, UnmatchedInput
 from .records import (
@@ -325,13 +325,16 @@ class Explainer:
         elif program.type.is_paid_by_design:
             add(earn_weight * 0.8, f"Paid while you train ({program.type.label.lower()})")
 
-        # supports that meet the seeker's barriers
+        # supports that meet the seeker's barriers; the most pressing ones (housing, childcare) first
         offered = set(program.supports)
-        for barrier in sorted(r.barriers, key=lambda x: list(Barrier).index(x)):
-            wanted = BARRIER_SUPPORTS.get(barrier, ())
-            have_support = [s for s in wanted if s in offered]
-            if have_support:
-                add(w["supports"] * 1.5, f"Offers {have_support[0].label}")
+        said: set[Support] = set()
+        for barrier in sorted(r.barriers, key=lambda x: (x not in URGENT_SUPPORTS, list(Barrier).index(x))):
+            urgent = [s for s in URGENT_SUPPORTS.get(barrier, ()) if s in offered]
+            have_support = urgent or [s for s in BARRIER_SUPPORTS.get(barrier, ()) if s in offered]
+            if have_support and have_support[0] not in said:
+                said.add(have_support[0])
+                weight = w["supports"] * 1.5 + (self.config.urgent_priority * 0.5 if urgent else 0.0)
+                add(weight, f"Offers {have_support[0].label}")
 
         # schedule
         times = set(program.schedule.times)

@@ -27,6 +27,7 @@ from .eligibility import (
     MODE_MILES,
     RECORD_BIT,
     SUPPORT_BIT,
+    URGENT_SUPPORTS,
     covered_records,
     support_mask,
 )
@@ -116,8 +117,9 @@ class CompiledCatalog:
     lang_mask: np.ndarray
     support_mask: np.ndarray
     barrier_met: np.ndarray  # barriers (bit mask) the program's own supports meet
-    barrier_met_codes: np.ndarray  # the distinct values of barrier_met ...
-    barrier_met_group: np.ndarray  # ... and which one each program has
+    barrier_met_codes: np.ndarray  # per support group: barriers met (bit mask) ...
+    urgent_met_codes: np.ndarray  # ... and urgent barriers met (URGENT_SUPPORTS) ...
+    barrier_met_group: np.ndarray  # ... and which group each program is in
     # Grouping keys: programs alike in one respect share a key, so a component is computed
     # once per key (a small table per seeker) and gathered, instead of once per program.
     occ_key: np.ndarray  # (target set, sector)
@@ -305,7 +307,12 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
     for barrier, wanted in BARRIER_SUPPORTS.items():
         barrier_met[(supports & np.uint32(support_mask(wanted))) != 0] |= np.uint32(BARRIER_BIT[barrier])
 
-    met_codes, met_group = np.unique(barrier_met, return_inverse=True)
+    urgent_met = np.zeros(n, dtype=np.uint32)
+    for barrier, wanted in URGENT_SUPPORTS.items():
+        urgent_met[(supports & np.uint32(support_mask(wanted))) != 0] |= np.uint32(BARRIER_BIT[barrier])
+    # One group per distinct (barriers met, urgent barriers met) pair: the support tables are per group.
+    met_keys, met_group = np.unique((barrier_met.astype(np.uint64) << np.uint64(32)) | urgent_met,
+                                    return_inverse=True)
     pre = [p.prerequisites for p in programs]
 
     # --- wages: program outcome first, else OEWS 25th percentile (entry) and median of its targets
@@ -373,7 +380,8 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         lang_mask=lang_mask,
         support_mask=supports,
         barrier_met=barrier_met,
-        barrier_met_codes=met_codes.astype(np.uint32),
+        barrier_met_codes=(met_keys >> np.uint64(32)).astype(np.uint32),
+        urgent_met_codes=(met_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32),
         barrier_met_group=met_group.reshape(-1).astype(np.int64),
         occ_key=occ_key,
         occ_key_set=occ_pairs[:, 0].astype(np.int64),

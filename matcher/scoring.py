@@ -22,9 +22,14 @@ computed over arrays (see ``docs/engine.md`` for the formulas):
 - outcomes:  completion and placement, shrunk toward a prior for small cohorts.
 - success:   the future learned model's probability (weight 0 until given).
 
+- urgent:    1 - 0.5^k x 0.7^m over the seeker's most pressing barriers only
+             (eligibility.URGENT_SUPPORTS: housing, childcare), weighted by
+             ``urgent_priority``; monotone in barriers like supports.
+
 score = (sum of weight x component + income_priority x earn when the seeker
-needs income) / (sum of weights + income_priority). The denominator never
-depends on the seeker, so scores are comparable across seekers.
+needs income + urgent_priority x urgent) / (sum of weights + income_priority
++ urgent_priority). The denominator never depends on the seeker, so scores are
+comparable across seekers.
 """
 
 from __future__ import annotations
@@ -87,6 +92,8 @@ class EngineConfig:
     - ``weights``: component weights (missing names keep their default).
     - ``income_priority``: extra weight on earn-while-learning for a seeker who
       needs income now (``needs_income`` or barrier ``no_income_while_training``).
+    - ``urgent_priority``: extra weight on meeting the seeker's most pressing barriers
+      (``eligibility.URGENT_SUPPORTS``: homeless -> housing referrals, single parent -> childcare...).
     - ``board_supports``: supports the board arranges itself (e.g. transit passes
       through the one-stop); they count as remedies and supports, worded "the board provides".
     - ``max_per_provider`` / ``max_per_type``: at most this many programs from one
@@ -99,6 +106,7 @@ class EngineConfig:
 
     weights: Mapping[str, float] = field(default_factory=dict)
     income_priority: float = 0.35
+    urgent_priority: float = 0.15
     board_supports: frozenset[Support] = frozenset()
     max_per_provider: int | None = 2
     max_per_type: int | None = 4
@@ -123,6 +131,8 @@ class EngineConfig:
             raise ValidationError("diversity_margin must be from 0 to 1", field="diversity_margin")
         if self.income_priority < 0:
             raise ValidationError("income_priority must not be negative", field="income_priority")
+        if self.urgent_priority < 0:
+            raise ValidationError("urgent_priority must not be negative", field="urgent_priority")
 
     def resolved_weights(self, *, has_success_model: bool) -> dict[str, float]:
         w = {**DEFAULT_WEIGHTS, **self.weights}
@@ -153,7 +163,7 @@ def static_part(cat: CompiledCatalog, weights: Mapping[str, float]) -> np.ndarra
 def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Mapping[str, float], *,
           income_priority: float, board_support_mask: int, miles: np.ndarray,
           static: np.ndarray | None = None, success: np.ndarray | None = None,
-          keep_parts: bool = True) -> Components:
+          keep_parts: bool = True, urgent_priority: float = 0.0, board_urgent_mask: int = 0) -> Components:
     """All components and the total for seekers x programs ``cols``.
 
     Most components depend on a program only through a few fields many programs
@@ -169,6 +179,7 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     schedule_t, language_t = _practical_tables(pb, cat)
     wage_t = _wage_table(pb, cat)
     supports_t = _support_table(pb, cat, board_support_mask)
+    urgent_t = _urgent_table(pb, cat, board_urgent_mask) if urgent_priority else None
     occ_k, prac_k, wage_k = cat.occ_key[cols], cat.practical_key[cols], cat.wage_key[cols]
     mix_k = cat.barrier_met_group[cols]
     distance = _distance_fit(pb, cat, cols, miles)
@@ -188,7 +199,10 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     total += (f32(w["skills"]) * skills_t + f32(w["interest"]) * interest_t)[:, occ_k]
     total += (f32(w["wage"]) * wage_t)[:, wage_k]
     if supports_t is not None:
-        total += (f32(w["supports"]) * supports_t)[:, mix_k]
+        mix = f32(w["supports"]) * supports_t
+        if urgent_t is not None:
+            mix += f32(urgent_priority) * urgent_t
+        total += mix[:, mix_k]
     practical_w = (f32(w["practical"] * 0.5) * (schedule_t + language_t))[:, prac_k]
     practical_w *= reach
     total += practical_w
@@ -202,7 +216,7 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
         total += (pb.needs_income[:, None] * f32(income_priority)) * cat.earn[cols][None, :]
     if success is not None and w["success"]:
         total += f32(w["success"]) * success
-    total *= f32(1.0 / (sum(w.values()) + income_priority))
+    total *= f32(1.0 / (sum(w.values()) + income_priority + urgent_priority))
     # Round so that the same seeker scores identically alone or in a batch (float sums may differ in the last bit).
     np.round(total, 6, out=total)
 
@@ -299,6 +313,18 @@ def _support_table(pb: ProfileBatch, cat: CompiledCatalog, board_barrier_mask: i
     return (1.0 - _POW_PROGRAM[k] * _POW_BOARD[m]).astype(np.float32)
 
 
+def _urgent_table(pb: ProfileBatch, cat: CompiledCatalog, board_urgent_mask: int) -> np.ndarray | None:
+    """Per support group: 1 - 0.5^k x 0.7^m over the seeker's urgent barriers only (None when nobody has one)."""
+    from .eligibility import URGENT_MASK
+
+    urgent = pb.barrier_mask & np.uint32(URGENT_MASK)
+    if not urgent.any():
+        return None
+    met = cat.urgent_met_codes[None, :] & urgent[:, None]
+    board_only = (urgent & np.uint32(board_urgent_mask))[:, None] & ~met
+    return (1.0 - _POW_PROGRAM[np.bitwise_count(met)] * _POW_BOARD[np.bitwise_count(board_only)]).astype(np.float32)
+
+
 _POW_PROGRAM = np.array([SUPPORT_FROM_PROGRAM ** i for i in range(33)], dtype=np.float32)
 _POW_BOARD = np.array([SUPPORT_FROM_BOARD ** i for i in range(33)], dtype=np.float32)
 
@@ -314,8 +340,9 @@ def _wage_table(pb: ProfileBatch, cat: CompiledCatalog) -> np.ndarray:
     return (f32(START_WAGE_SHARE) * start + f32(1 - START_WAGE_SHARE) * median).astype(f32)
 
 
-def board_barrier_mask(board_supports: frozenset[Support]) -> int:
-    """Barriers (bit mask) the board's own supports meet."""
-    from .eligibility import BARRIER_BIT, BARRIER_SUPPORTS
+def board_barrier_mask(board_supports: frozenset[Support], *, urgent: bool = False) -> int:
+    """Barriers (bit mask) the board's own supports meet (``urgent``: through URGENT_SUPPORTS)."""
+    from .eligibility import BARRIER_BIT, BARRIER_SUPPORTS, URGENT_SUPPORTS
 
-    return sum(BARRIER_BIT[b] for b, wanted in BARRIER_SUPPORTS.items() if set(wanted) & set(board_supports))
+    table = URGENT_SUPPORTS if urgent else BARRIER_SUPPORTS
+    return sum(BARRIER_BIT[b] for b, wanted in table.items() if set(wanted) & set(board_supports))

@@ -242,3 +242,32 @@ def test_a_cdl_implies_a_drivers_license_for_programs_that_ask_for_one() -> None
     assert rec.skill_gaps == () or all(g.kind != "required" for g in rec.skill_gaps)
     [without] = eng.recommend(SEEKER).items
     assert [g.skill_id for g in without.skill_gaps if g.kind == "required"] == ["cred:drivers-license"]
+
+
+
+@pytest.mark.parametrize(("barrier", "support"), [("homeless", "housing_referral"),
+                                                  ("housing_instability", "housing_referral"),
+                                                  ("single_parent", "childcare"), ("childcare", "childcare")])
+def test_a_program_meeting_a_pressing_barrier_outranks_one_marginally_better_on_interest(barrier: str,
+                                                                                        support: str) -> None:
+    # "a" leads to the job named; "b" to an O*NET-related one (interest 0.7, not 1)
+    programs = [program("a-named-job"), program("b-meets-need", target_occupations=["53-7064.00"],
+                                                supports=[support, "tutoring"])]
+    eng = engine(programs)
+    seeker = {**SEEKER, "interests": {"occupations": ["53-7062.00"]}}
+    assert ids(eng.recommend(seeker)) == ["a-named-job", "b-meets-need"]
+    # an ordinary barrier's support (tutoring) is not enough to overturn the interest gap ...
+    assert ids(eng.recommend({**seeker, "barriers": ["basic_skills"]})) == ["a-named-job", "b-meets-need"]
+    # ... a pressing one is, and its support is named before the other supports
+    rec = eng.recommend({**seeker, "barriers": ["basic_skills", barrier]})
+    assert ids(rec) == ["b-meets-need", "a-named-job"]
+    offers = [r for r in rec.items[0].reasons if r.startswith("Offers")]
+    assert offers[0] == f"Offers {Support(support).label}"
+
+
+def test_board_housing_help_counts_toward_a_pressing_need_but_less_than_the_programs_own() -> None:
+    programs = [program("a-own", supports=["housing_referral"]), program("b-none")]
+    board = EngineConfig(board_supports=frozenset({Support.HOUSING_REFERRAL}))
+    scores = {r.program_id: r.score for r in engine(programs, board).recommend({**SEEKER, "barriers": ["homeless"]})}
+    plain = {r.program_id: r.score for r in engine(programs).recommend({**SEEKER, "barriers": ["homeless"]})}
+    assert scores["a-own"] > scores["b-none"] > plain["b-none"]

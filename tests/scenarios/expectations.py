@@ -559,10 +559,7 @@ SCENARIOS: tuple[Scenario, ...] = (
                  every(5, paid, "every program in the top 5 pays a wage or stipend"),
                  custom("each of the top 5 offers housing help or tells the coach to arrange it",
                         housing_named_everywhere),
-                 some(3, offers(U.HOUSING_REFERRAL), "at least one of the top 3 offers housing referrals",
-                      xfail="Supports weigh 0.08 of the score: for a homeless person the first program offering "
-                            "housing referrals ranks #4 behind programs 0.01-0.03 better on wage and interest. A coach "
-                            "puts the person's most urgent barrier first."),
+                 some(3, offers(U.HOUSING_REFERRAL), "at least one of the top 3 offers housing referrals"),
                  every(10, iwt_only_for_own_job(), "no incumbent-worker program for someone long unemployed"),
              )),
     Scenario("lane_single_mother",
