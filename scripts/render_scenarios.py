@@ -84,6 +84,8 @@ def render() -> str:
     lines += ["", f"{holding} checks hold, {failing} fail.", "", "## Known gaps (strict xfail)", ""]
     for key, says, why in gaps:
         lines.append(f"- **{key}**: {says}. *Why*: {why}")
+    if not gaps:
+        lines.append("None: every coach check holds.")
     return "\n".join(lines) + "\n"
 
 
