@@ -208,21 +208,25 @@ def rule_employment(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
     if not needs.any():
         return None
     blocked = np.zeros((pb.size, len(cols)), dtype=bool)
-    known_not = pb.employed == 0
-    unknown = pb.employed < 0
-    blocked[known_not] = needs
-    if unknown.any():
+    # Not employed, or status unknown: blocked unless the work history matches (checked below, only
+    # for the few seekers with a history and the few programs that ask).
+    blocked[pb.employed <= 0] = needs
+    rows = np.flatnonzero((pb.employed < 0) & pb.held_occ.any(axis=1))
+    if len(rows):
         sub = np.flatnonzero(needs)
-        blocked[np.ix_(unknown, sub)] = ~held_target(pb, cat, cols[sub])[unknown]
+        blocked[np.ix_(rows, sub)] = ~held_target(pb, cat, cols[sub], rows)
     return RuleOutcome(blocked)
 
 
-def held_target(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
-    """(B, len(cols)) bool: the seeker held a job in the SOC broad occupation of one of the program's targets."""
-    if not len(cols) or not pb.held_occ.any():
-        return np.zeros((pb.size, len(cols)), dtype=bool)
-    per_set = np.logical_or.reduceat(pb.held_occ[:, cat.set_indices], cat.set_starts[:-1], axis=1)
-    return per_set[:, cat.target_set[cols]]
+def held_target(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """(len(rows), len(cols)) bool: the seeker held a job in the SOC broad occupation of a program target."""
+    # Per distinct target set of these programs (few), then gathered per program.
+    sets, which = np.unique(cat.target_set[cols], return_inverse=True)
+    starts, ends = cat.set_starts[sets], cat.set_starts[sets + 1]
+    idx = np.concatenate([cat.set_indices[a:b] for a, b in zip(starts, ends)])
+    offsets = np.concatenate([[0], np.cumsum(ends - starts)[:-1]])
+    per_set = np.logical_or.reduceat(pb.held_occ[np.ix_(rows, idx)], offsets, axis=1)
+    return per_set[:, which.reshape(-1)]
 
 
 def rule_drivers_license(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
