@@ -443,7 +443,11 @@ class Explainer:
             else:
                 out.append(SupportToArrange(barrier.value, wanted[0].value, "arrange",
                                             f"Arrange {wanted[0].label} with your coach"))
-        return out
+        # Two barriers can call for the same support (single parent, childcare): say it once.
+        unique: dict[str, SupportToArrange] = {}
+        for item in out:
+            unique.setdefault(item.message, item)
+        return list(unique.values())
 
     # ------------------------------------------------------------------ blockers (remedied requirements)
 
