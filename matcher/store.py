@@ -271,3 +271,18 @@ def _from_row(row: ProgramRow) -> Program:
 def _short(exc: SQLAlchemyError) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.splitlines()[0][:300]
+
+
+def active_catalog(url: str | None = None) -> Catalog:
+    """The catalog the matcher works from: the store's when it holds programs,
+    else the shipped sample catalog (``Catalog.source`` says which).
+
+    Reading never creates a SQLite file, so a user who has imported nothing
+    gets the sample catalog without side effects.
+    """
+    from .catalog import default_catalog
+
+    with CatalogStore(url) as store:
+        if store.exists() and store.count() > 0:
+            return store.catalog()
+    return default_catalog()

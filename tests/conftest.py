@@ -102,3 +102,11 @@ def make_program() -> Callable[..., Program]:
         return parse_program(data)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _isolated_default_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that fall back to the default store (./matcher.db or $DATABASE_URL)
+    must never see a developer's own database during tests."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("MATCHER_DB", str(tmp_path_factory.mktemp("store") / "matcher.db"))

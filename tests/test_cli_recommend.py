@@ -80,3 +80,22 @@ def test_profile_and_profiles_are_exclusive_and_profiles_needs_out(tmp_path: Pat
     seekers = _write(tmp_path / "c.json", [KIOSK])
     result = runner.invoke(main, ["recommend", "--profiles", str(seekers)])
     assert result.exit_code == 2 and "--out" in result.output
+
+
+def test_an_imported_catalog_in_the_store_is_what_recommend_ranks(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.json"
+    write_json([program("board-a"), program("board-b")], catalog)
+    db = f"sqlite:///{tmp_path / 'board.db'}"
+    runner = CliRunner()
+    imported = runner.invoke(main, ["programs", "import", str(catalog), "--db", db])
+    assert imported.exit_code == 0, imported.output
+    result = runner.invoke(main, ["recommend", "--profile", str(_write(tmp_path / "s.json", KIOSK)), "--db", db,
+                                  "--json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(i["program_id"] for i in json.loads(result.output)["items"]) == ["board-a", "board-b"]
+
+
+def test_without_an_imported_catalog_recommend_ranks_the_sample_catalog(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["recommend", "--profile", str(_write(tmp_path / "s.json", KIOSK))])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Catalog: sample catalog")

@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
-from ..catalog import Catalog, ImportResult, default_catalog, load_catalog, read_catalog, write_csv, write_json
+from ..catalog import Catalog, ImportResult, load_catalog, read_catalog, write_csv, write_json
 from ..errors import FieldProblem
 from ..records import Program
-from ..store import CatalogStore
+from ..store import CatalogStore, active_catalog
 from . import echo_json, echo_table, handle_errors, json_option
 
 # Files bigger than this get a progress bar on stderr.
@@ -139,12 +139,10 @@ def _catalog(db_url: str | None, catalog_file: Path | None) -> Catalog:
         if db_url:
             raise click.UsageError("give --db or --file, not both")
         return load_catalog(catalog_file)
-    store = CatalogStore(db_url)
-    if store.exists() and store.count() > 0:
-        return store.catalog()
-    if db_url:
-        click.echo(f"(the store {store.display_url} has no programs; showing the sample catalog)", err=True)
-    return default_catalog()
+    catalog = active_catalog(db_url)
+    if db_url and not catalog.source.startswith("store"):
+        click.echo(f"(the store {db_url} has no programs; showing the sample catalog)", err=True)
+    return catalog
 
 
 @programs.command(name="list")

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from ..catalog import Catalog, default_catalog, load_catalog
+from ..catalog import Catalog, load_catalog
 from ..engine import Recommender
 from ..errors import InputFileError, ValidationError
 from ..explain import Recommendation, RecommendationList
 from ..profiles_io import iter_profiles, load_profile
+from ..store import active_catalog
 from . import echo_json, echo_table, handle_errors, json_option
 
 
@@ -28,12 +29,14 @@ def register(main: click.Group) -> None:
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write one JSON line of recommendations per profile (with --profiles).")
 @click.option("--programs", "programs_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Catalog file (CSV or JSON); default: the shipped sample catalog.")
+              help="Catalog file (CSV or JSON); default: the store's catalog, else the shipped sample.")
+@click.option("--db", "db_url", metavar="URL",
+              help="Catalog store (default: $DATABASE_URL, else SQLite at $MATCHER_DB or ./matcher.db).")
 @click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many programs to list.")
 @json_option
 @handle_errors
 def recommend(profile_path: Path | None, profiles_path: Path | None, out_path: Path | None,
-              programs_path: Path | None, top: int, as_json: bool) -> None:
+              programs_path: Path | None, db_url: str | None, top: int, as_json: bool) -> None:
     """Rank training programs for a job seeker, with reasons, gaps, supports and blockers.
 
     \b
@@ -44,7 +47,7 @@ def recommend(profile_path: Path | None, profiles_path: Path | None, out_path: P
         raise ValidationError("give either --profile (one seeker) or --profiles (a caseload)", field="profile")
     if profiles_path is not None and out_path is None:
         raise ValidationError("--profiles needs --out for the results file", field="out")
-    catalog = load_catalog(programs_path) if programs_path is not None else default_catalog()
+    catalog = load_catalog(programs_path) if programs_path is not None else active_catalog(db_url)
     engine = Recommender().fit(catalog)
     if profile_path is not None:
         result = engine.recommend(load_profile(profile_path), top=top)
