@@ -26,7 +26,7 @@ import re
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .errors import FieldProblem, ValidationError, from_pydantic
 
@@ -38,7 +38,16 @@ LANG_RE = r"^[a-z]{2}$"
 
 SocCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SOC_RE)]
 CipCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CIP_RE)]
-ZipCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ZIP_RE)]
+def _fold_zip(value: Any) -> Any:
+    """Accept what forms and spreadsheets send: 97217 as a number, or ZIP+4 (97217-1234)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 99999:
+        return f"{value:05d}"
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{5}-\d{4}\s*", value):
+        return value.strip()[:5]
+    return value
+
+
+ZipCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ZIP_RE), BeforeValidator(_fold_zip)]
 RecordId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_RE)]
 LangCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=LANG_RE)]
 TaxonomyId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]

@@ -151,3 +151,20 @@ def test_caseload_json_list_and_file_level_checks(tmp_path):
     csv_file.write_text("zip\n97206\n")
     with pytest.raises(InputFileError, match="not CSV"):
         list(iter_profiles(csv_file))
+
+
+def test_a_zip_sent_as_a_number_or_as_zip_plus_four_is_read_as_five_digits() -> None:
+    from matcher.records import parse_profile
+
+    assert parse_profile({"zip": 97217}).zip == "97217"
+    assert parse_profile({"zip": "97217-1234"}).zip == "97217"
+
+
+def test_a_zip_of_the_wrong_length_names_the_field_and_the_expected_form() -> None:
+    from matcher.errors import ValidationError
+    from matcher.records import parse_profile
+
+    with pytest.raises(ValidationError) as info:
+        parse_profile({"zip": "9721"})
+    assert info.value.field == "zip"
+    assert "5-digit ZIP" in info.value.problems[0].message
