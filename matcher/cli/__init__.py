@@ -77,9 +77,9 @@ def main() -> None:
 
 def _register() -> None:
     # Imported here, not at the top, so each area module can import the helpers above without a cycle.
-    from . import demo, programs, recommend, skills
+    from . import demo, programs, recommend, reference, skills
 
-    for module in (skills, programs, recommend, demo):
+    for module in (skills, programs, recommend, reference, demo):
         module.register(main)
 
 

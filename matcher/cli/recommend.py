@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from ..engine import Recommender
 from ..errors import InputFileError, ValidationError
 from ..explain import Recommendation, RecommendationList
 from ..profiles_io import iter_profiles, load_profile
+from ..selfsufficiency import SelfSufficiencyTable, target_for_profile
 from ..store import active_catalog
 from . import echo_json, echo_table, handle_errors, json_option
 
@@ -32,11 +34,14 @@ def register(main: click.Group) -> None:
               help="Catalog file (CSV or JSON); default: the store's catalog, else the shipped sample.")
 @click.option("--db", "db_url", metavar="URL",
               help="Catalog store (default: $DATABASE_URL, else SQLite at $MATCHER_DB or ./matcher.db).")
+@click.option("--self-sufficiency", "ss_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A board's own self-sufficiency table (CSV, same columns as the shipped one).")
 @click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many programs to list.")
 @json_option
 @handle_errors
 def recommend(profile_path: Path | None, profiles_path: Path | None, out_path: Path | None,
-              programs_path: Path | None, db_url: str | None, top: int, as_json: bool) -> None:
+              programs_path: Path | None, db_url: str | None, ss_path: Path | None, top: int,
+              as_json: bool) -> None:
     """Rank training programs for a job seeker, with reasons, gaps, supports and blockers.
 
     \b
@@ -48,7 +53,7 @@ def recommend(profile_path: Path | None, profiles_path: Path | None, out_path: P
     if profiles_path is not None and out_path is None:
         raise ValidationError("--profiles needs --out for the results file", field="out")
     catalog = load_catalog(programs_path) if programs_path is not None else active_catalog(db_url)
-    engine = Recommender().fit(catalog)
+    engine = Recommender(target_for_profile=_targets_from(ss_path)).fit(catalog)
     if profile_path is not None:
         result = engine.recommend(load_profile(profile_path), top=top)
         if as_json:
@@ -63,6 +68,14 @@ def recommend(profile_path: Path | None, profiles_path: Path | None, out_path: P
         echo_json(summary)
     else:
         click.echo(f"Wrote recommendations for {written:,} profiles to {out_path}")
+
+
+def _targets_from(path: Path | None):  # noqa: ANN202 - None or a profile -> target function
+    """The board's own self-sufficiency table when one is given (None: the shipped table)."""
+    if path is None:
+        return None
+    table = SelfSufficiencyTable.from_csv(path)
+    return functools.partial(target_for_profile, table=table)
 
 
 def _score_caseload(engine: Recommender, path: Path, out_path: Path, top: int) -> int:
