@@ -17,7 +17,8 @@ The rules and their remedies are documented in ``docs/engine.md``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -132,19 +133,38 @@ class RuleOutcome:
 
     ``blocked``: the seeker cannot meet the requirement. ``by_program`` /
     ``by_board``: a remedy exists from the program / from the board (None when
-    the rule has no remedy). Excluded = blocked and no remedy.
+    the rule has no remedy), as arrays broadcastable to ``blocked``'s shape
+    (``(1, n)`` for a per-program fact, ``(B, 1)`` or ``(1, 1)`` for the board).
+    Excluded = blocked and no remedy (computed once, on first use).
     """
 
     blocked: np.ndarray
     by_program: np.ndarray | None = None
     by_board: np.ndarray | None = None
 
-    @property
+    @cached_property
     def excluded(self) -> np.ndarray:
         if self.by_program is None:
             return self.blocked
-        remedied = self.by_program | self.by_board if self.by_board is not None else self.by_program
-        return self.blocked & ~remedied
+        # For booleans, a > b is "a and not b": one pass per remedy, no negated temporary.
+        out = np.greater(_u8(self.blocked), _u8(self.by_program))
+        if self.by_board is not None:
+            np.greater(out.view(np.uint8), _u8(self.by_board), out=out)
+        return out
+
+
+def _u8(a: np.ndarray | bool) -> np.ndarray:
+    """A boolean array as 0/1 bytes (a view, no copy)."""
+    return np.asarray(a, dtype=bool).view(np.uint8)
+
+
+def _and(a: np.ndarray | bool, b: np.ndarray | bool) -> np.ndarray:
+    """``a & b`` for booleans of broadcastable shapes, such as a seeker column times a program row.
+
+    numpy's boolean loops are several times slower than its byte loops when both operands
+    broadcast; 0/1 bytes are valid booleans, so the byte result is viewed back as bool.
+    """
+    return np.bitwise_and(_u8(a), _u8(b)).view(bool)
 
 
 @dataclass(frozen=True)
@@ -166,16 +186,17 @@ def _offers(cat: CompiledCatalog, cols: np.ndarray, mask: int | np.ndarray) -> n
     return (cat.support_mask[cols][None, :] & m) != 0
 
 
-def _board(ctx: RuleContext, mask: int | np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def _board(ctx: RuleContext, mask: int | np.ndarray) -> np.ndarray:
+    """(B, 1) or (1, 1): does the board arrange a support in ``mask`` (broadcasts over programs)."""
     m = np.asarray(mask, dtype=np.uint32)
     if m.ndim == 1:
-        return np.broadcast_to(((m & np.uint32(ctx.board_support_mask)) != 0)[:, None], shape)
-    return np.broadcast_to(bool(int(m) & ctx.board_support_mask), shape)
+        return ((m & np.uint32(ctx.board_support_mask)) != 0)[:, None]
+    return np.full((1, 1), bool(int(m) & ctx.board_support_mask))
 
 
 def _remedied(blocked: np.ndarray, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
               mask: int | np.ndarray) -> RuleOutcome:
-    return RuleOutcome(blocked, _offers(cat, cols, mask), _board(ctx, mask, blocked.shape))
+    return RuleOutcome(blocked, _offers(cat, cols, mask), _board(ctx, mask))
 
 
 # Each rule returns None when no seeker in the batch could be blocked by it
@@ -234,7 +255,7 @@ def rule_drivers_license(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarra
     lacks = pb.license >= 2  # NONE or SUSPENDED
     if not lacks.any():
         return None
-    blocked = lacks[:, None] & cat.needs_license[cols][None, :]
+    blocked = _and(lacks[:, None], cat.needs_license[cols][None, :])
     return _remedied(blocked, cat, cols, ctx, pb.license_remedy_mask)
 
 
@@ -252,9 +273,12 @@ def rule_background(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ct
 
 
 def rule_language(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
-    blocked = (cat.lang_mask[cols][None, :] & pb.lang_mask[:, None]) == 0
-    if not blocked.any():
+    # Seekers in a batch speak few distinct sets of languages: one row per set, then gathered.
+    spoken, which = np.unique(pb.lang_mask, return_inverse=True)
+    speaks_none = (cat.lang_mask[cols][None, :] & spoken[:, None]) == 0
+    if not speaks_none.any():
         return None
+    blocked = speaks_none[which.reshape(-1)]
     return _remedied(blocked, cat, cols, ctx, SUPPORT_BIT[Support.LANGUAGE_SUPPORT])
 
 
@@ -275,7 +299,7 @@ def rule_hours(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: Ru
 def rule_online(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
     if pb.online_ok.all():
         return None
-    return RuleOutcome(~pb.online_ok[:, None] & cat.is_online[cols][None, :])
+    return RuleOutcome(_and(~pb.online_ok[:, None], cat.is_online[cols][None, :]))
 
 
 def rule_distance(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
@@ -314,14 +338,14 @@ def rule_work_authorization(pb: ProfileBatch, cat: CompiledCatalog, cols: np.nda
     no = pb.work_authorized == 0
     if not no.any():
         return None
-    return RuleOutcome(no[:, None] & cat.needs_work_auth[cols][None, :])
+    return RuleOutcome(_and(no[:, None], cat.needs_work_auth[cols][None, :]))
 
 
 def rule_drug_test(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
     no = pb.drug_test == 0
     if not no.any():
         return None
-    return RuleOutcome(no[:, None] & cat.drug_test[cols][None, :])
+    return RuleOutcome(_and(no[:, None], cat.drug_test[cols][None, :]))
 
 
 def rule_physical(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
@@ -336,8 +360,7 @@ def rule_cost(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: Rul
     if not np.isfinite(pb.max_cost).any():
         return None
     blocked = cat.tuition[cols][None, :] > pb.max_cost[:, None]
-    funded = np.broadcast_to(cat.funded[cols][None, :], blocked.shape)
-    return RuleOutcome(blocked, funded, np.zeros_like(blocked))
+    return RuleOutcome(blocked, cat.funded[cols][None, :])
 
 
 #: Every rule, by the name used in "excluded by reason" counts and in explanations.
@@ -385,25 +408,42 @@ def distances(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.nd
 
 @dataclass(frozen=True)
 class Eligibility:
-    """The outcome of every rule that applied, and the combined exclusion mask."""
+    """The outcome of every rule that applied, and the combined exclusion mask.
+
+    ``outcomes`` is empty when :func:`evaluate` was asked not to keep them (batch ranking
+    needs only the combined mask and, at most, the count per rule in ``counts``).
+    """
 
     excluded: np.ndarray  # (B, n) bool
     outcomes: dict[str, RuleOutcome]
+    counts: dict[str, np.ndarray] = field(default_factory=dict)  # rule -> (B,) programs it excluded
 
     def excluded_counts(self, row: int) -> dict[str, int]:
         """Programs excluded by each rule for one seeker (a program may count under several)."""
+        if self.counts:
+            return {name: int(c[row]) for name, c in self.counts.items() if c[row]}
         return {name: int(o.excluded[row].sum()) for name, o in self.outcomes.items() if o.excluded[row].any()}
 
 
 def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
-             miles: np.ndarray | None = None) -> Eligibility:
-    """Run every rule over seekers x the programs ``cols``."""
+             miles: np.ndarray | None = None, *, keep_outcomes: bool = True, count: bool = False) -> Eligibility:
+    """Run every rule over seekers x the programs ``cols``.
+
+    ``keep_outcomes=False`` drops each rule's grids as soon as they are folded into the
+    combined mask: a batch then holds one grid at a time instead of a dozen, which keeps
+    its memory (and the page faults of fresh allocations) down. ``count`` records the
+    number of programs each rule excluded per seeker.
+    """
     excluded = np.zeros((pb.size, len(cols)), dtype=bool)
     outcomes: dict[str, RuleOutcome] = {}
+    counts: dict[str, np.ndarray] = {}
     for name, rule in RULES.items():
         outcome = rule_distance(pb, cat, cols, ctx, miles) if rule is rule_distance else rule(pb, cat, cols, ctx)
         if outcome is None:
             continue
-        outcomes[name] = outcome
+        if keep_outcomes:
+            outcomes[name] = outcome
+        if count:
+            counts[name] = np.count_nonzero(outcome.excluded, axis=1)
         excluded |= outcome.excluded
-    return Eligibility(excluded, outcomes)
+    return Eligibility(excluded, outcomes, counts)

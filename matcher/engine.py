@@ -16,13 +16,17 @@ shown get plain-language explanations (:mod:`matcher.explain`).
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import fields, replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from . import geo, normalize, selfsufficiency, wages
 from .catalog import Catalog
 from .eligibility import RuleContext, distances, evaluate, support_mask
 from .errors import ValidationError
@@ -39,6 +43,7 @@ from .features import ProfileBatch, compile_catalog, compile_profiles
 from .profile_resolve import ProfileResolver, ResolvedProfile, UnmatchedInput
 from .records import Program, SeekerProfile
 from .scoring import EngineConfig, SuccessModel, board_barrier_mask, score, static_part
+from .taxonomy import load_taxonomy
 
 __all__ = [
     "Blocker",
@@ -60,6 +65,12 @@ __all__ = [
 BATCH_CELLS = 2_000_000
 
 
+def default_workers() -> int:
+    """Threads scoring chunks of a batch at once: numpy releases the GIL in array work,
+    so two threads keep two cores busy; more rarely help (memory bandwidth, Python parts)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 class Recommender:
     """A reusable engine, scikit-learn style: settings in ``__init__``, compiled state
     (trailing underscore) set by :meth:`fit`, which returns ``self``.
@@ -68,7 +79,11 @@ class Recommender:
     ``target_for_profile`` default to the shipped data modules; pass objects to
     use others (tests, a board's own data) or ``False`` to go without.
     ``success_model`` is the hook for the learned completion+placement model:
-    when given, its probability becomes one more score component.
+    when given, its probability becomes one more score component (its ``predict``
+    may be called from the worker threads).
+    ``workers`` is how many threads score chunks of a batch at once (None:
+    :func:`default_workers`; 1 scores on the calling thread). Results never
+    depend on it.
     """
 
     def __init__(
@@ -81,8 +96,12 @@ class Recommender:
         zip_point: Any = None,
         wage_for: Any = None,
         target_for_profile: Any = None,
+        workers: int | None = None,
     ) -> None:
+        if workers is not None and (not isinstance(workers, int) or workers < 1):
+            raise ValidationError("workers must be a whole number of at least 1", field="workers")
         self.config = config or EngineConfig()
+        self.workers = workers if workers is not None else default_workers()
         self.success_model = success_model
         self.taxonomy = taxonomy
         self.normalizer = normalizer
@@ -99,14 +118,13 @@ class Recommender:
 
             catalog = default_catalog()
         programs = tuple(catalog.programs if isinstance(catalog, Catalog) else catalog)
-        taxonomy = _default(self.taxonomy, "taxonomy", "load_taxonomy", call=True)
-        zip_point = _default(self.zip_point, "geo", "zip_point")
-        wage_for = _default(self.wage_for, "wages", "wage_for")
-        target = _default(self.target_for_profile, "selfsufficiency", "target_for_profile")
+        taxonomy = _default(self.taxonomy, load_taxonomy, call=True)
+        zip_point = _default(self.zip_point, geo.zip_point)
+        wage_for = _default(self.wage_for, wages.wage_for)
+        target = _default(self.target_for_profile, selfsufficiency.target_for_profile)
         normalizer = self.normalizer
         if normalizer is None:
-            factory = _default(None, "normalize", "Normalizer")
-            normalizer = factory(taxonomy) if factory is not None and taxonomy is not None else None
+            normalizer = normalize.Normalizer(taxonomy) if taxonomy is not None else None
         elif normalizer is False:
             normalizer = None
 
@@ -139,24 +157,17 @@ class Recommender:
         self._check_fitted()
         _check_top(top)
         resolved = self.resolver_.resolve(profile)
-        return self._rank_chunk([resolved], top=top)[0]
+        return self._explain_chunk(self._score_and_select([resolved], top, count_rules=True))[0]
 
     def recommend_batch(self, profiles: Iterable[SeekerProfile | Mapping[str, Any]], *, top: int | None = 10,
                         chunk_size: int | None = None) -> Iterator[RecommendationList]:
         """Ranked lists for many seekers, scored a chunk at a time (memory stays bounded)."""
         self._check_fitted()
         _check_top(top)
-        size = chunk_size or max(1, min(1024, BATCH_CELLS // max(self.catalog_.size, 1)))
-        if size < 1:
-            raise ValidationError("chunk_size must be at least 1", field="chunk_size")
-        chunk: list[ResolvedProfile] = []
-        for profile in profiles:
-            chunk.append(self.resolver_.resolve(profile))
-            if len(chunk) >= size:
-                yield from self._rank_chunk(chunk, top=top)
-                chunk = []
-        if chunk:
-            yield from self._rank_chunk(chunk, top=top)
+        for scored in self._scored_chunks(profiles, top, chunk_size, count_rules=True):
+            # Explanations stay on this thread: they are Python work, which threads would only
+            # serialize, and the explainer need not be thread-safe.
+            yield from self._explain_chunk(scored)
 
     def rank_ids(self, profiles: Iterable[SeekerProfile | Mapping[str, Any]], *, top: int = 10,
                  chunk_size: int | None = None) -> Iterator[list[tuple[str, float]]]:
@@ -166,30 +177,56 @@ class Recommender:
         """
         self._check_fitted()
         _check_top(top)
-        size = chunk_size or max(1, min(1024, BATCH_CELLS // max(self.catalog_.size, 1)))
-        chunk: list[ResolvedProfile] = []
-        for profile in profiles:
-            chunk.append(self.resolver_.resolve(profile))
-            if len(chunk) >= size:
-                yield from self._rank_ids(chunk, top)
-                chunk = []
-        if chunk:
-            yield from self._rank_ids(chunk, top)
+        ids = self.catalog_.id_list
+        for scored in self._scored_chunks(profiles, top, chunk_size, count_rules=False):
+            for cols, scores in scored.chosen:
+                yield [(ids[c], s) for c, s in zip(cols, scores)]
 
     # ------------------------------------------------------------------ internals
 
-    def _score_chunk(self, resolved: list[ResolvedProfile]) -> tuple[ProfileBatch, np.ndarray, np.ndarray, Any]:
+    def _scored_chunks(self, profiles: Iterable[SeekerProfile | Mapping[str, Any]], top: int | None,
+                       chunk_size: int | None, *, count_rules: bool) -> Iterator[_ScoredChunk]:
+        """Resolve profiles a chunk at a time (here, in order) and score the chunks on the worker
+        threads, yielding them in input order. At most ``workers + 1`` chunks are in flight, so
+        memory stays bounded whatever the caseload size."""
+        size = chunk_size or max(1, min(1024, BATCH_CELLS // max(self.catalog_.size, 1)))
+        if size < 1:
+            raise ValidationError("chunk_size must be at least 1", field="chunk_size")
+
+        def work(chunk: list[ResolvedProfile]) -> _ScoredChunk:
+            return self._score_and_select(chunk, top, count_rules=count_rules)
+
+        chunks = _chunked((self.resolver_.resolve(p) for p in profiles), size)
+        if self.workers <= 1:
+            yield from map(work, chunks)
+            return
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="matcher") as pool:
+            pending: deque[Future[_ScoredChunk]] = deque()
+            try:
+                for chunk in chunks:
+                    pending.append(pool.submit(work, chunk))
+                    if len(pending) > self.workers:
+                        yield pending.popleft().result()
+            finally:
+                # Whatever stopped the loop (the end, a profile that does not validate), the chunks
+                # before it come out first, in order, as they would one at a time.
+                while pending:
+                    yield pending.popleft().result()
+
+    def _score_chunk(self, resolved: list[ResolvedProfile], *, count_rules: bool = False
+                     ) -> tuple[ProfileBatch, np.ndarray, Any]:
+        """Scores of every (seeker, program), -inf where a hard requirement excludes the program."""
         cat = self.catalog_
         pb = compile_profiles(resolved, cat, taxonomy=self.taxonomy_,
                               default_target_wage=self.config.default_target_wage)
         cols = cat.all_columns
         if np.isnan(pb.unit).all() or not cat.has_place.any():
-            miles = np.full((pb.size, cat.size), np.nan)
+            miles = np.full((pb.size, cat.size), np.nan, dtype=np.float32)
             if cat.is_online.any():
                 miles[:, cat.is_online] = 0.0
         else:
             miles = distances(pb, cat, cols)
-        elig = evaluate(pb, cat, cols, self.context_, miles)
+        elig = evaluate(pb, cat, cols, self.context_, miles, keep_outcomes=False, count=count_rules)
         success = self.success_model.predict(pb, cat, cols) if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
                       board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
@@ -197,45 +234,62 @@ class Recommender:
                       success=success, keep_parts=False)
         masked = comps.total
         np.copyto(masked, np.float32(-np.inf), where=elig.excluded)
-        return pb, masked, elig.excluded, elig
+        return pb, masked, elig
 
-    def _candidates(self, row: np.ndarray, top: int | None) -> np.ndarray:
-        """Eligible columns worth considering, best first (score desc, then program id)."""
+    def _score_and_select(self, resolved: list[ResolvedProfile], top: int | None, *,
+                          count_rules: bool) -> _ScoredChunk:
+        pb, masked, elig = self._score_chunk(resolved, count_rules=count_rules)
+        candidates = self._candidates(masked, top)
+        chosen = [self._diversify(cols, scores, top) for cols, scores in candidates]
+        n_excluded = np.count_nonzero(elig.excluded, axis=1) if count_rules else None
+        return _ScoredChunk(resolved, pb, chosen, n_excluded, elig.counts)
+
+    def _candidates(self, masked: np.ndarray, top: int | None) -> list[tuple[list[int], list[float]]]:
+        """Per seeker, the eligible columns worth considering and their scores, best first
+        (score desc, then program id): the ``top x candidate_factor`` best, with every program
+        tied with the last of them, so ties break by id, not by chance.
+
+        Done for the whole chunk at once: one partition per row gives each row's threshold,
+        one pass keeps the cells at or above it, and one sort orders all rows' candidates.
+        """
+        b, n = masked.shape
         cat = self.catalog_
-        eligible = np.flatnonzero(np.isfinite(row))
-        if top is not None:
-            pool = top * max(self.config.candidate_factor, 1)
-            if len(eligible) > pool:
-                # Keep every program tied with the pool's last score, so ties break by id, not by chance.
-                threshold = np.partition(row[eligible], len(eligible) - pool)[len(eligible) - pool]
-                eligible = eligible[row[eligible] >= threshold]
-        order = np.lexsort((cat.id_rank[eligible], -row[eligible]))
-        return eligible[order]
+        pool = n if top is None else top * max(self.config.candidate_factor, 1)
+        lowest = np.finfo(np.float32).min  # excluded cells are -inf, below any real score
+        if pool < n:
+            threshold = np.partition(masked, n - pool, axis=1)[:, n - pool]
+            np.maximum(threshold, lowest, out=threshold)  # fewer eligible than the pool: all of them
+            flat = np.flatnonzero(masked >= threshold[:, None])
+        else:
+            flat = np.flatnonzero(masked >= lowest)
+        rows, cols = np.divmod(flat, n)
+        values = masked.reshape(-1)[flat]
+        order = np.lexsort((cat.id_rank[cols], -values, rows))
+        bounds = np.zeros(b + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=b), out=bounds[1:])
+        col_list, value_list = cols[order].tolist(), values[order].tolist()
+        return [(col_list[lo:hi], value_list[lo:hi]) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
 
-    def _rank_ids(self, resolved: list[ResolvedProfile], top: int) -> Iterator[list[tuple[str, float]]]:
-        _, masked, _, _ = self._score_chunk(resolved)
-        for b in range(len(resolved)):
-            chosen = self._diversify(self._candidates(masked[b], top), masked[b], top)
-            yield [(str(self.catalog_.ids[c]), float(masked[b, c])) for c in chosen]
-
-    def _diversify(self, order: np.ndarray, row: np.ndarray, top: int | None) -> list[int]:
-        """Greedy re-rank: skip a program whose provider or type already fills its quota
-        when an alternative within ``diversity_margin`` of its score exists."""
+    def _diversify(self, cols: list[int], scores: list[float], top: int | None) -> tuple[list[int], list[float]]:
+        """Greedy re-rank of candidates (best first): skip a program whose provider or type already
+        fills its quota when an alternative within ``diversity_margin`` of its score exists.
+        Returns the chosen columns and their scores."""
         cfg = self.config
         cat = self.catalog_
-        remaining = [int(c) for c in order]
-        limit = len(remaining) if top is None else min(top, len(remaining))
+        limit = len(cols) if top is None else min(top, len(cols))
         if cfg.max_per_provider is None and cfg.max_per_type is None:
-            return remaining[:limit]
+            return cols[:limit], scores[:limit]
+        max_provider = cfg.max_per_provider if cfg.max_per_provider is not None else len(cols) + 1
+        max_type = cfg.max_per_type if cfg.max_per_type is not None else len(cols) + 1
+        if limit <= max_provider and limit <= max_type:  # no quota can fill: the best, in order
+            return cols[:limit], scores[:limit]
+        provider_of, type_of = cat.provider_list, cat.type_list
+        margin = cfg.diversity_margin
+        remaining, remaining_scores = list(cols), list(scores)
         providers: dict[int, int] = {}
         types: dict[int, int] = {}
-        provider_of, type_of = cat.provider_list, cat.type_list
-        max_provider = cfg.max_per_provider if cfg.max_per_provider is not None else len(remaining) + 1
-        max_type = cfg.max_per_type if cfg.max_per_type is not None else len(remaining) + 1
-        score_of = dict(zip(remaining, row[remaining].tolist()))
-        margin = cfg.diversity_margin
-
         picked: list[int] = []
+        picked_scores: list[float] = []
         while remaining and len(picked) < limit:
             pos = 0
             best = remaining[0]
@@ -243,37 +297,36 @@ class Recommender:
             if best_prov >= max_provider or best_type >= max_type:
                 # A close alternative qualifies when its provider and type are under quota or, once
                 # every close provider is at quota, less represented so far than the best's.
-                floor = score_of[best] - margin
+                floor = remaining_scores[0] - margin
                 for i in range(1, len(remaining)):
-                    c = remaining[i]
-                    if score_of[c] < floor:
+                    if remaining_scores[i] < floor:
                         break
+                    c = remaining[i]
                     prov, typ = providers.get(provider_of[c], 0), types.get(type_of[c], 0)
                     if (prov < max_provider or prov < best_prov) and (typ < max_type or typ < best_type):
                         pos = i
                         break
             chosen = remaining.pop(pos)
             picked.append(chosen)
+            picked_scores.append(remaining_scores.pop(pos))
             providers[provider_of[chosen]] = providers.get(provider_of[chosen], 0) + 1
             types[type_of[chosen]] = types.get(type_of[chosen], 0) + 1
-        return picked
+        return picked, picked_scores
 
-    def _rank_chunk(self, resolved: list[ResolvedProfile], *, top: int | None) -> list[RecommendationList]:
+    def _explain_chunk(self, scored: _ScoredChunk) -> list[RecommendationList]:
         cat = self.catalog_
-        pb, masked, excluded, elig = self._score_chunk(resolved)
-        excluded_by_rule = {name: o.excluded for name, o in elig.outcomes.items()}
-        counts_by_rule = {name: ex.sum(axis=1) for name, ex in excluded_by_rule.items()}
-        n_excluded = excluded.sum(axis=1)
+        assert scored.n_excluded is not None
         out: list[RecommendationList] = []
-        for b, r in enumerate(resolved):
-            chosen = np.array(self._diversify(self._candidates(masked[b], top), masked[b], top), dtype=np.int64)
-            items = self._explain_row(pb, b, chosen, masked[b])
-            by_reason = {name: int(c[b]) for name, c in counts_by_rule.items() if c[b]}
+        for b, r in enumerate(scored.resolved):
+            cols, scores = scored.chosen[b]
+            items = self._explain_row(scored.pb, b, np.array(cols, dtype=np.int64), scores)
+            by_reason = {name: int(c[b]) for name, c in scored.counts.items() if c[b]}
             out.append(self.explainer_.recommendation_list(
-                r, items, catalog_size=cat.size, excluded=int(n_excluded[b]), excluded_by_reason=by_reason))
+                r, items, catalog_size=cat.size, excluded=int(scored.n_excluded[b]), excluded_by_reason=by_reason))
         return out
 
-    def _explain_row(self, pb: ProfileBatch, b: int, chosen: np.ndarray, row: np.ndarray) -> list[Recommendation]:
+    def _explain_row(self, pb: ProfileBatch, b: int, chosen: np.ndarray, scores: list[float]
+                     ) -> list[Recommendation]:
         """Re-run the rules and components on the chosen programs only, keeping the detail."""
         if not len(chosen):
             return []
@@ -285,8 +338,30 @@ class Recommender:
         comps = score(one, cat, chosen, self.weights_, income_priority=self.config.income_priority,
                       board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
                       urgent_priority=self.config.urgent_priority, miles=miles, static=self.static_, success=success)
-        return [self.explainer_.recommendation(rank, int(c), one.resolved[0], comps, elig, j, float(row[c]))
+        return [self.explainer_.recommendation(rank, int(c), one.resolved[0], comps, elig, j, scores[j])
                 for rank, (j, c) in enumerate(zip(range(len(chosen)), chosen), start=1)]
+
+
+@dataclass(frozen=True)
+class _ScoredChunk:
+    """One chunk of seekers, scored and ranked: what explanations (or bare ids) are made from."""
+
+    resolved: list[ResolvedProfile]
+    pb: ProfileBatch
+    chosen: list[tuple[list[int], list[float]]]  # per seeker: columns shown, in order, and their scores
+    n_excluded: np.ndarray | None  # per seeker: programs excluded (when rules were counted)
+    counts: dict[str, np.ndarray]  # rule -> programs it excluded, per seeker (when counted)
+
+
+def _chunked(items: Iterator[ResolvedProfile], size: int) -> Iterator[list[ResolvedProfile]]:
+    chunk: list[ResolvedProfile] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _take_row(pb: ProfileBatch, b: int) -> ProfileBatch:
@@ -305,22 +380,13 @@ def _check_top(top: int | None) -> None:
         raise ValidationError("top must be a whole number of at least 1 (or None for all)", field="top")
 
 
-def _default(given: Any, module: str, name: str, *, call: bool = False) -> Any:
+def _default(given: Any, shipped: Any, *, call: bool = False) -> Any:
     """The shipped implementation of a dependency unless one was given (``False`` = none)."""
     if given is False:
         return None
     if given is not None:
         return given
-    import importlib
-
-    try:
-        mod = importlib.import_module(f"matcher.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"matcher.{module}":
-            raise
-        return None
-    obj = getattr(mod, name)
-    return obj() if call else obj
+    return shipped() if call else shipped
 
 
 # --------------------------------------------------------------------------- one-call API

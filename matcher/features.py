@@ -134,6 +134,7 @@ class CompiledCatalog:
     wage_key_median: np.ndarray
     provider_list: list[int]  # provider_code / type_code as Python ints for the re-rank loop
     type_list: list[int]
+    id_list: list[str]  # ids as Python strings, for building results without numpy scalars
     # requirements
     min_age: np.ndarray
     max_age: np.ndarray  # inf when the program has no upper age limit
@@ -395,6 +396,7 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         wage_key_median=np.where(wage_pairs[:, 1] < 0, np.nan, wage_pairs[:, 1]).astype(np.float32),
         provider_list=provider_code.tolist(),
         type_list=type_code.tolist(),
+        id_list=[str(i) for i in ids.tolist()],
         min_age=np.array([q.min_age or 0 for q in pre], dtype=np.float32),
         max_age=np.array([np.inf if q.max_age is None else q.max_age for q in pre], dtype=np.float32),
         must_be_employed=np.array([q.must_be_employed for q in pre], dtype=bool),

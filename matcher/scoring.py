@@ -189,31 +189,44 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     if np.isfinite(pb.max_cost).any():
         # Tuition above what the seeker can pay is kept only through funding still to arrange:
         # less practical than a program within their means.
-        over = cat.tuition[cols][None, :] > pb.max_cost[:, None]
-        reach[over] *= f32(FUNDING_TO_ARRANGE_FACTOR)
+        # Only the rows of seekers with a cost limit; x 1 leaves the programs within their means as they are.
+        limited = np.isfinite(pb.max_cost)
+        over = cat.tuition[cols][None, :] > pb.max_cost[limited][:, None]
+        reach[limited] *= np.where(over, f32(FUNDING_TO_ARRANGE_FACTOR), f32(1))
 
     if static is None:
         static = static_part(cat, weights)
+    # Gathers use np.take(axis=1), not table[:, keys]: numpy returns the latter in Fortran
+    # order, and mixing it with the C-ordered total makes every later pass several times slower.
+    # Each gather writes into one reused buffer (mode="clip" lets take write there unbuffered).
+    # The order of the float32 additions is the documented sum, term by term, so scores do not
+    # depend on how the work is arranged.
     total = np.empty((b, n), dtype=f32)
-    total[:] = static[cols][None, :]
-    total += (f32(w["skills"]) * skills_t + f32(w["interest"]) * interest_t)[:, occ_k]
-    total += (f32(w["wage"]) * wage_t)[:, wage_k]
+    gathered = np.empty((b, n), dtype=f32)
+    np.take(f32(w["skills"]) * skills_t + f32(w["interest"]) * interest_t, occ_k, axis=1, out=total, mode="clip")
+    total += static[cols][None, :]
+    total += np.take(f32(w["wage"]) * wage_t, wage_k, axis=1, out=gathered, mode="clip")
     if supports_t is not None:
         mix = f32(w["supports"]) * supports_t
         if urgent_t is not None:
             mix += f32(urgent_priority) * urgent_t
-        total += mix[:, mix_k]
-    practical_w = (f32(w["practical"] * 0.5) * (schedule_t + language_t))[:, prac_k]
+        total += np.take(mix, mix_k, axis=1, out=gathered, mode="clip")
+    practical_w = np.take(f32(w["practical"] * 0.5) * (schedule_t + language_t), prac_k, axis=1, out=gathered,
+                          mode="clip")
     practical_w *= reach
     total += practical_w
-    del practical_w
+    del practical_w, gathered
 
     # starting skills: the tables assumed full coverage; correct the programs that ask for some
     pos, coverage = _coverage(pb, cat, cols)
     if len(pos):
-        total[:, pos] -= f32(w["skills"] * STARTING_SKILLS_SHARE) * (f32(1) - coverage)
+        asking = np.take(total, pos, axis=1)
+        asking -= f32(w["skills"] * STARTING_SKILLS_SHARE) * (f32(1) - coverage)
+        total[:, pos] = asking
     if income_priority and pb.needs_income.any():
-        total += (pb.needs_income[:, None] * f32(income_priority)) * cat.earn[cols][None, :]
+        # Only the rows of seekers who need income: the others would add exactly 0.
+        paid = f32(income_priority) * cat.earn[cols]
+        np.add(total, paid[None, :], out=total, where=pb.needs_income[:, None])
     if success is not None and w["success"]:
         total += f32(w["success"]) * success
     total *= f32(1.0 / (sum(w.values()) + income_priority + urgent_priority))
@@ -286,10 +299,13 @@ def _practical_tables(pb: ProfileBatch, cat: CompiledCatalog) -> tuple[np.ndarra
 def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, miles: np.ndarray) -> np.ndarray:
     f32 = np.float32
     inv_scale = (f32(1) / pb.distance_scale.astype(f32))[:, None]
-    fit = miles.astype(f32, copy=True)
+    # Per-column and per-row factors are applied as a whole row of factors, 1 where nothing
+    # changes (x * 1 == x exactly): far cheaper than fancy-indexed column subsets.
     hybrid = cat.is_hybrid[cols]
     if hybrid.any():
-        fit[:, hybrid] *= f32(0.5)
+        fit = miles * np.where(hybrid, f32(0.5), f32(1))[None, :]
+    else:
+        fit = miles.astype(f32, copy=True)
     fit *= -inv_scale
     fit += f32(1)
     np.clip(fit, 0.0, 1.0, out=fit)
@@ -298,7 +314,7 @@ def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, mile
         fit[unknown] = UNKNOWN_DISTANCE_FIT
     if pb.transit_only.any():
         off_line = ~cat.transit_access[cols] & ~cat.is_online[cols]
-        fit[np.ix_(pb.transit_only, off_line)] *= f32(TRANSIT_MISSING_FACTOR)
+        fit[pb.transit_only] *= np.where(off_line, f32(TRANSIT_MISSING_FACTOR), f32(1))[None, :]
     return fit
 
 
