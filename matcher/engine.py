@@ -249,26 +249,37 @@ class Recommender:
         (score desc, then program id): the ``top x candidate_factor`` best, with every program
         tied with the last of them, so ties break by id, not by chance.
 
-        Done for the whole chunk at once: one partition per row gives each row's threshold,
-        one pass keeps the cells at or above it, and one sort orders all rows' candidates.
+        Done for the whole chunk at once, without a per-seeker partition of the catalog: a
+        cheap lower bound on each row's cut-off keeps a few dozen cells per row, one sort
+        orders every row's candidates, and the exact cut-off is read off the sorted rows.
         """
         b, n = masked.shape
         cat = self.catalog_
         pool = n if top is None else top * max(self.config.candidate_factor, 1)
         lowest = np.finfo(np.float32).min  # excluded cells are -inf, below any real score
         if pool < n:
-            threshold = np.partition(masked, n - pool, axis=1)[:, n - pool]
-            np.maximum(threshold, lowest, out=threshold)  # fewer eligible than the pool: all of them
-            flat = np.flatnonzero(masked >= threshold[:, None])
+            floor = _pool_floor(masked, pool)
+            np.maximum(floor, lowest, out=floor)  # fewer eligible than the pool: all of them
+            flat = np.flatnonzero(masked >= floor[:, None])
         else:
             flat = np.flatnonzero(masked >= lowest)
         rows, cols = np.divmod(flat, n)
         values = masked.reshape(-1)[flat]
-        order = np.lexsort((cat.id_rank[cols], -values, rows))
-        bounds = np.zeros(b + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=b), out=bounds[1:])
-        col_list, value_list = cols[order].tolist(), values[order].tolist()
-        return [(col_list[lo:hi], value_list[lo:hi]) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+        order = _best_first(rows, values, cat.id_rank[cols])
+        rows, cols, values = rows[order], cols[order], values[order]
+        counts = np.bincount(rows, minlength=b)
+        if pool < n and (counts > pool).any():
+            # The exact cut-off: the pool-th best score of each row; every cell tied with it stays.
+            starts = np.cumsum(counts) - counts
+            cut = np.full(b, lowest, dtype=masked.dtype)
+            over = counts > pool
+            cut[over] = values[starts[over] + pool - 1]
+            keep = values >= cut[rows]
+            rows, cols, values = rows[keep], cols[keep], values[keep]
+            counts = np.bincount(rows, minlength=b)
+        bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+        col_list, value_list = cols.tolist(), values.tolist()
+        return [(col_list[lo:hi], value_list[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])]
 
     def _diversify(self, cols: list[int], scores: list[float], top: int | None) -> tuple[list[int], list[float]]:
         """Greedy re-rank of candidates (best first): skip a program whose provider or type already
@@ -351,6 +362,41 @@ class _ScoredChunk:
     chosen: list[tuple[list[int], list[float]]]  # per seeker: columns shown, in order, and their scores
     n_excluded: np.ndarray | None  # per seeker: programs excluded (when rules were counted)
     counts: dict[str, np.ndarray]  # rule -> programs it excluded, per seeker (when counted)
+
+
+def _best_first(rows: np.ndarray, values: np.ndarray, id_rank: np.ndarray) -> np.ndarray:
+    """The order sorting cells by row, then score (highest first), then program id: what
+    ``np.lexsort((id_rank, -values, rows))`` gives, several times faster.
+
+    Score and id go into one 64-bit key (the score's float bits, made to sort in value
+    order, above the id's rank), sorted once; a stable sort by row, on small integers,
+    then groups the rows without disturbing the order within each.
+    """
+    if len(rows) and rows[-1] >= 2**16:
+        return np.lexsort((id_rank, -values, rows))
+    bits = (values.astype(np.float32) + np.float32(0)).view(np.uint32)  # + 0 turns -0.0 into 0.0: they tie
+    ascending = np.where(bits >> np.uint32(31), ~bits, bits | np.uint32(1 << 31))  # float order as unsigned order
+    id_bits = max(int(id_rank.max(initial=0)).bit_length(), 1)
+    key = ((~ascending).astype(np.uint64) << np.uint64(id_bits)) | id_rank.astype(np.uint64)
+    by_score = np.argsort(key)
+    return by_score[np.argsort(rows[by_score].astype(np.uint16), kind="stable")]
+
+
+def _pool_floor(masked: np.ndarray, pool: int) -> np.ndarray:
+    """Per row, a score at or below its ``pool``-th best: the ``pool``-th best of the maxima
+    of ``4 x pool`` column groups (there are at least ``pool`` cells at or above it).
+
+    Groups interleave (column j is in group j mod groups) so the maxima are one
+    elementwise pass over row slices, with no copy; leftover columns join the first groups.
+    """
+    b, n = masked.shape
+    groups = min(n, 4 * pool)
+    size = n // groups
+    full = groups * size
+    maxima = np.fmax.reduce(masked[:, :full].reshape(b, size, groups), axis=1)  # fmax: a NaN never hides a row
+    if full < n:
+        np.fmax(maxima[:, :n - full], masked[:, full:], out=maxima[:, :n - full])
+    return np.partition(maxima, groups - pool, axis=1)[:, groups - pool]
 
 
 def _chunked(items: Iterator[ResolvedProfile], size: int) -> Iterator[list[ResolvedProfile]]:

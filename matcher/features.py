@@ -14,7 +14,7 @@ so that it never blocks either (age NaN, education 99...).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -154,6 +154,8 @@ class CompiledCatalog:
     start_wage: np.ndarray  # NaN when unknown
     median_wage: np.ndarray
     outcome_score: np.ndarray
+    # (occupation code, id(taxonomy)) -> (taxonomy, (occupations, interest levels)); see _interest_levels
+    interest_cache: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
 
     @property
     def size(self) -> int:
@@ -534,8 +536,12 @@ def compile_profiles(resolved: Sequence[ResolvedProfile], cat: CompiledCatalog, 
             if o is not None and n_el:
                 np.maximum(elements[i], cat.occ_element_level[o], out=elements[i])
     transfer = elements @ cat.occ_element_weights.T if n_el else np.zeros((b, n_occ), np.float32)
-    links = np.asarray((skills @ cat.skill_occ).todense(), dtype=np.float32) * SKILL_LINK_TRANSFER
-    transfer = np.minimum(np.maximum(transfer, links), 1.0).astype(np.float32)
+    # min(max(transfer, links), 1) where links are few: cap everything, then raise the linked cells.
+    np.minimum(transfer, np.float32(1), out=transfer)
+    links = (skills @ cat.skill_occ).tocoo()
+    if links.nnz:
+        linked = np.minimum(np.maximum(transfer[links.row, links.col], links.data * SKILL_LINK_TRANSFER), 1.0)
+        transfer[links.row, links.col] = linked
 
     held = np.zeros((b, n_occ), dtype=bool)
     for i, r in enumerate(resolved):
@@ -543,10 +549,21 @@ def compile_profiles(resolved: Sequence[ResolvedProfile], cat: CompiledCatalog, 
             _mark_held(held[i], code, cat)
 
     interest = np.zeros((b, n_occ), dtype=np.float32)
+    # Raised in rounds: round k takes every seeker's k-th occupation at once, so no cell
+    # appears twice in one fancy-indexed maximum (which would keep only one of them).
+    rounds: list[tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = []
     for i, r in enumerate(resolved):
-        for code, factor in [(c, 1.0) for c in r.interest_occupations] + \
-                            [(c, WORK_HISTORY_FACTOR) for c in r.work_occupations]:
-            _add_interest(interest[i], code, factor, cat, taxonomy)
+        named = [(c, 1.0) for c in r.interest_occupations] + [(c, WORK_HISTORY_FACTOR) for c in r.work_occupations]
+        for k, (code, factor) in enumerate(named):
+            if k == len(rounds):
+                rounds.append(([], [], []))
+            occs, levels = _interest_levels(code, cat, taxonomy)
+            rounds[k][0].append(np.full(len(occs), i))
+            rounds[k][1].append(occs)
+            rounds[k][2].append(levels * factor)
+    for k_rows, k_cols, k_values in rounds:
+        cells = (np.concatenate(k_rows), np.concatenate(k_cols))
+        interest[cells] = np.maximum(interest[cells], np.concatenate(k_values))
     sector_interest = np.zeros((b, len(SECTORS)), dtype=np.float32)
     for i, r in enumerate(resolved):
         for s in r.sectors:
@@ -601,17 +618,29 @@ def _mark_held(row: np.ndarray, code: str, cat: CompiledCatalog) -> None:
         row |= cat.occ_broad == int(code[:2] + code[3:6])
 
 
-def _add_interest(row: np.ndarray, code: str, factor: float, cat: CompiledCatalog, taxonomy: Any) -> None:
-    """Raise ``row`` (interest per occupation) for one occupation the seeker named or held."""
+def _interest_levels(code: str, cat: CompiledCatalog, taxonomy: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The occupations an interest in ``code`` reaches and how strongly (exact, related, same
+    minor group, same major group), before the work-history factor. Cached per catalog and
+    taxonomy: a caseload names the same few occupations again and again."""
+    key = (code, id(taxonomy))
+    cached = cat.interest_cache.get(key)
+    if cached is not None:
+        return cached[1]
+    level = np.zeros(len(cat.occ_codes), dtype=np.float64)
     if len(code) >= 5 and code[:2].isdigit() and code[3:5].isdigit():
-        np.maximum(row, np.where(cat.occ_major == int(code[:2]), INTEREST_SAME_MAJOR_GROUP * factor, 0.0), out=row)
-        np.maximum(row, np.where(cat.occ_minor == int(code[:2] + code[3:5]), INTEREST_SAME_MINOR_GROUP * factor, 0.0),
-                   out=row)
+        np.maximum(level, np.where(cat.occ_major == int(code[:2]), INTEREST_SAME_MAJOR_GROUP, 0.0), out=level)
+        np.maximum(level, np.where(cat.occ_minor == int(code[:2] + code[3:5]), INTEREST_SAME_MINOR_GROUP, 0.0),
+                   out=level)
     if taxonomy is not None and code in taxonomy.occupations:
         for rel in taxonomy.occupations[code].related:
             j = cat.occ_index.get(rel)
             if j is not None:
-                row[j] = max(row[j], INTEREST_RELATED * factor)
+                level[j] = max(level[j], INTEREST_RELATED)
     j = cat.occ_index.get(code)
     if j is not None:
-        row[j] = max(row[j], INTEREST_EXACT * factor)
+        level[j] = max(level[j], INTEREST_EXACT)
+    occs = np.flatnonzero(level)
+    result = (occs, level[occs])
+    # The taxonomy is kept with its entry so its id cannot be reused by another object.
+    cat.interest_cache[key] = (taxonomy, result)
+    return result
