@@ -309,11 +309,21 @@ def rule_distance(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx:
     if miles is None:
         miles = distances(pb, cat, cols)
     # NaN distance (unknown place) compares False: never blocked.
-    blocked = miles > pb.travel_limit[:, None]
+    blocked = miles > _float32_floor(pb.travel_limit)[:, None]
     # Transportation help extends reach up to the remedy distance (a van, gas cards, a ride program).
     reachable = miles <= ctx.remedy_distance_miles
     mask = SUPPORT_BIT[Support.TRANSPORTATION]
-    return RuleOutcome(blocked, reachable & _offers(cat, cols, mask), reachable & bool(ctx.board_support_mask & mask))
+    by_board = reachable if ctx.board_support_mask & mask else None
+    return RuleOutcome(blocked, reachable & _offers(cat, cols, mask), by_board)
+
+
+def _float32_floor(limits: np.ndarray) -> np.ndarray:
+    """The largest float32 at or below each (float64) limit, so that for float32 miles
+    ``miles > floor`` is exactly ``miles > limit`` while comparing in float32 (half the bytes)."""
+    floor = limits.astype(np.float32)
+    above = floor > limits
+    floor[above] = np.nextafter(floor[above], np.float32(-np.inf))
+    return floor
 
 
 def rule_education(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
@@ -395,8 +405,8 @@ def distances(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.nd
     # arcsine makes batch scoring markedly faster.
     two_minus = pb.unit @ cat.unit[cols].T
     two_minus *= -2.0
-    two_minus += 2.0
-    miles = two_minus.astype(np.float32)
+    miles = np.add(two_minus, 2.0, out=np.empty(two_minus.shape, np.float32))  # added in float64, stored as float32
+    del two_minus
     np.maximum(miles, 0, out=miles)
     np.sqrt(miles, out=miles)
     miles *= np.float32(EARTH_RADIUS_MILES)

@@ -145,7 +145,8 @@ class EngineConfig:
 
 @dataclass(frozen=True)
 class Components:
-    """(B, n) arrays of each component and of the total score."""
+    """(B, n) arrays of each component and of the total score (``total`` and ``miles`` only,
+    the others empty, when :func:`score` was called with ``keep_parts=False``)."""
 
     parts: dict[str, np.ndarray]
     schedule: np.ndarray
@@ -184,15 +185,20 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     mix_k = cat.barrier_met_group[cols]
     distance = _distance_fit(pb, cat, cols, miles)
     # Distance multiplies: a program 100 miles away is impractical however well the schedule fits.
-    reach = distance * f32(DISTANCE_PENALTY)
+    if keep_parts:
+        reach = distance * f32(DISTANCE_PENALTY)
+    else:  # ranking only: the distance fit itself is not returned, so reach can take its place
+        reach, distance = np.multiply(distance, f32(DISTANCE_PENALTY), out=distance), np.zeros((0, 0), f32)
     reach += f32(1 - DISTANCE_PENALTY)
     if np.isfinite(pb.max_cost).any():
         # Tuition above what the seeker can pay is kept only through funding still to arrange:
         # less practical than a program within their means.
-        # Only the rows of seekers with a cost limit; x 1 leaves the programs within their means as they are.
-        limited = np.isfinite(pb.max_cost)
-        over = cat.tuition[cols][None, :] > pb.max_cost[limited][:, None]
-        reach[limited] *= np.where(over, f32(FUNDING_TO_ARRANGE_FACTOR), f32(1))
+        # One row of factors per distinct cost limit (x 1 within the seeker's means), applied to
+        # the rows of the seekers with that limit.
+        limited = np.flatnonzero(np.isfinite(pb.max_cost))
+        limits, which = np.unique(pb.max_cost[limited], return_inverse=True)
+        factors = np.where(cat.tuition[cols][None, :] > limits[:, None], f32(FUNDING_TO_ARRANGE_FACTOR), f32(1))
+        _scale_rows(reach, limited, factors, which.reshape(-1))
 
     if static is None:
         static = static_part(cat, weights)
@@ -314,8 +320,17 @@ def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, mile
         fit[unknown] = UNKNOWN_DISTANCE_FIT
     if pb.transit_only.any():
         off_line = ~cat.transit_access[cols] & ~cat.is_online[cols]
-        fit[pb.transit_only] *= np.where(off_line, f32(TRANSIT_MISSING_FACTOR), f32(1))[None, :]
+        factors = np.where(off_line, f32(TRANSIT_MISSING_FACTOR), f32(1))[None, :]
+        transit_rows = np.flatnonzero(pb.transit_only)
+        _scale_rows(fit, transit_rows, factors, np.zeros(len(transit_rows), dtype=np.int64))
     return fit
+
+
+def _scale_rows(a: np.ndarray, rows: np.ndarray, factors: np.ndarray, which: np.ndarray) -> None:
+    """``a[rows[i]] *= factors[which[i]]`` in place, row by row: a boolean or fancy row index
+    would copy the rows out and back; a full-size mask would touch every cell."""
+    for r, k in zip(rows.tolist(), which.tolist()):
+        a[r] *= factors[k]
 
 
 def _support_table(pb: ProfileBatch, cat: CompiledCatalog, board_barrier_mask: int) -> np.ndarray | None:
