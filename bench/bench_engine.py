@@ -162,10 +162,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def bench_size(size: int, profiles: list[SeekerProfile], *, runs: int, batch_profiles: int,
-               naive_programs: int, naive_profiles: int) -> dict[str, Any]:
+               naive_programs: int, naive_profiles: int, workers: int | None = None) -> dict[str, Any]:
     programs = synthetic_catalog(size)
     t0 = time.perf_counter()
-    engine = Recommender().fit(programs)
+    # workers=None leaves the engine's default (and lets this script time engines that predate the setting).
+    engine = (Recommender() if workers is None else Recommender(workers=workers)).fit(programs)
     fit_s = time.perf_counter() - t0
 
     # Warm-up: resolve every profile once, so free-text look-ups (benchmarked with the normalizer)
@@ -212,6 +213,7 @@ def bench_size(size: int, profiles: list[SeekerProfile], *, runs: int, batch_pro
 
     return {
         "programs": size,
+        "workers": getattr(engine, "workers", 1),
         "fit_seconds": round(fit_s, 2),
         "single_runs": runs,
         "single_p50_ms": round(percentile(latencies, 0.5), 2),
@@ -249,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-profiles", type=int, default=2000, help="Profiles in the batch caseload.")
     ap.add_argument("--naive-programs", type=int, default=2000, help="Programs in the naive-loop subset.")
     ap.add_argument("--naive-profiles", type=int, default=20, help="Profiles in the naive-loop subset.")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="Threads scoring batch chunks (default: the engine's own default).")
     ap.add_argument("--quick", action="store_true", help="Few runs: a smoke test of the benchmark itself.")
     ap.add_argument("--out", type=Path, default=RESULTS / "bench_engine.json")
     args = ap.parse_args(argv)
@@ -262,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         batch = args.batch_profiles if size <= 10_000 else max(100, args.batch_profiles // 5)
         row = bench_size(size, profiles, runs=args.runs if size <= 10_000 else max(30, args.runs // 3),
                          batch_profiles=batch, naive_programs=min(args.naive_programs, size),
-                         naive_profiles=args.naive_profiles)
+                         naive_profiles=args.naive_profiles, workers=args.workers)
         rows.append(row)
         print(f"  {size:>7,} programs done", file=sys.stderr)
     result = {"machine": machine(), "command": "python bench/bench_engine.py " + " ".join(argv or sys.argv[1:]),
@@ -270,11 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
-    headers = ["programs", "p50 ms", "p99 ms", "batch pairs/s", "batch+explain pairs/s", "peak MB", "naive ns/pair",
+    headers = ["programs", "workers", "p50 ms", "p99 ms", "batch pairs/s", "batch+explain pairs/s", "peak MB", "naive ns/pair",
                "speed-up (batch)"]
     print("  ".join(headers))
     for r in rows:
-        print("  ".join(str(x) for x in [f"{r['programs']:,}", r["single_p50_ms"], r["single_p99_ms"],
+        print("  ".join(str(x) for x in [f"{r['programs']:,}", r["workers"], r["single_p50_ms"], r["single_p99_ms"],
                                           f"{r['batch_pairs_per_s']:,}", f"{r['batch_explained_pairs_per_s']:,}",
                                           r["peak_traced_mb"], r["naive_ns_per_pair"],
                                           f"{r['speedup_batch_vs_naive']}x"]))

@@ -271,3 +271,133 @@ def test_board_housing_help_counts_toward_a_pressing_need_but_less_than_the_prog
     scores = {r.program_id: r.score for r in engine(programs, board).recommend({**SEEKER, "barriers": ["homeless"]})}
     plain = {r.program_id: r.score for r in engine(programs).recommend({**SEEKER, "barriers": ["homeless"]})}
     assert scores["a-own"] > scores["b-none"] > plain["b-none"]
+
+
+# --------------------------------------------------------------------------- batch ranking internals
+
+
+def _replicated_catalog(copies: int = 3) -> list:
+    """The sample catalog plus copies under new ids: exact score ties and crowded providers."""
+    from matcher.catalog import default_catalog
+
+    base = list(default_catalog().programs)
+    out = list(base)
+    for k in range(1, copies):
+        # the first copy keeps its provider (crowding it), later ones spread over a few new ones
+        out += [p.model_copy(update={"id": f"{p.id}-c{k}",
+                                     "provider": p.provider if k == 1 else f"{p.provider} #{i % 3}"})
+                for i, p in enumerate(base)]
+    return out
+
+
+CASELOAD = [
+    {"zip": "97214", "interests": {"sectors": ["healthcare", "construction"]}},
+    {"zip": "97402", "skills": ["forklift"], "interests": {"occupations": ["53-7062.00"]},
+     "availability": {"times": ["evening"]}, "travel": {"modes": ["transit"]}, "barriers": ["childcare"]},
+    {"zip": "98660", "age": 22, "education": "hs_diploma_or_ged", "reading_grade": 7, "max_cost_usd": 500,
+     "needs_income": True, "languages": ["es", "en"], "work_history": ["47-2061.00"], "barriers": ["homeless"]},
+    {"zip": "97266", "travel": {"max_miles": 12.3}, "interests": {"sectors": ["technology"]}},
+    {},
+    {"zip": "97124", "languages": ["vi"], "can_pass_drug_test": False, "barriers": ["no_car", "basic_skills"]},
+]
+
+
+def test_batch_rankings_do_not_depend_on_threads_or_chunk_size() -> None:
+    programs = _replicated_catalog()
+    one_thread = Recommender(workers=1).fit(programs)
+    two_threads = Recommender(workers=2).fit(programs)
+    expected = list(one_thread.rank_ids(CASELOAD))
+    assert list(two_threads.rank_ids(CASELOAD, chunk_size=2)) == expected
+    assert list(two_threads.rank_ids(CASELOAD, chunk_size=1)) == expected
+    explained = [result.to_dict() for result in two_threads.recommend_batch(CASELOAD, chunk_size=4)]
+    assert explained == [result.to_dict() for result in one_thread.recommend_batch(CASELOAD)]
+    assert explained == [one_thread.recommend(p).to_dict() for p in CASELOAD]
+    assert [[item["program_id"] for item in result["items"]] for result in explained] == \
+        [[program_id for program_id, _ in ranked] for ranked in expected]
+
+
+def _reference_pick(row: np.ndarray, id_rank: np.ndarray, provider: list[int], kind: list[int],
+                    config: EngineConfig, top: int) -> tuple[list[int], list[int]]:
+    """The candidate pool and diversity re-rank written plainly, one seeker at a time."""
+    eligible = np.flatnonzero(np.isfinite(row))
+    pool = top * config.candidate_factor
+    if len(eligible) > pool:
+        threshold = np.sort(row[eligible])[len(eligible) - pool]
+        eligible = eligible[row[eligible] >= threshold]
+    candidates = [int(c) for c in eligible[np.lexsort((id_rank[eligible], -row[eligible]))]]
+    remaining = list(candidates)
+    picked: list[int] = []
+    while remaining and len(picked) < top:
+        count = {"p": [provider[c] for c in picked], "t": [kind[c] for c in picked]}
+        used = {c: (count["p"].count(provider[c]), count["t"].count(kind[c])) for c in remaining}
+        best = remaining[0]
+        bp, bt = used[best]
+        pos = 0
+        if bp >= config.max_per_provider or bt >= config.max_per_type:
+            for i, c in enumerate(remaining[1:], start=1):
+                if row[c] < row[best] - config.diversity_margin:
+                    break
+                p, t = used[c]
+                if (p < config.max_per_provider or p < bp) and (t < config.max_per_type or t < bt):
+                    pos = i
+                    break
+        picked.append(remaining.pop(pos))
+    return candidates, picked
+
+
+@pytest.mark.parametrize("top", [1, 3, 10])
+def test_batch_candidates_and_diversity_match_a_plain_per_seeker_reference(top: int) -> None:
+    eng = Recommender(workers=1).fit(_replicated_catalog())
+    resolved = [eng.resolver_.resolve(p) for p in CASELOAD]
+    _, masked, _ = eng._score_chunk(resolved)
+    cat = eng.catalog_
+    skipped = 0
+    for row, (cols, scores) in zip(masked, eng._candidates(masked, top)):
+        candidates, picked = _reference_pick(row, cat.id_rank, cat.provider_list, cat.type_list, eng.config, top)
+        assert cols == candidates
+        assert scores == [float(row[c]) for c in cols]
+        chosen, chosen_scores = eng._diversify(cols, scores, top)
+        assert chosen == picked
+        assert chosen_scores == [float(row[c]) for c in chosen]
+        skipped += chosen != cols[:top]
+    assert top < 10 or skipped  # with ten to show, the re-rank had something to do
+
+
+def test_candidate_order_is_row_then_score_then_program_id() -> None:
+    from matcher.engine import _best_first
+
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        n = int(rng.integers(0, 300))
+        rows = np.sort(rng.integers(0, 20, n))
+        values = rng.choice(np.array([0.0, -0.0, 0.25, 0.5, 0.500001, 1.0, -1.5], np.float32), n)
+        id_rank = rng.permutation(1000)[:n]
+        assert (_best_first(rows, values, id_rank) == np.lexsort((id_rank, -values, rows))).all()
+
+
+def test_the_float32_distance_limit_compares_exactly_like_the_float64_one() -> None:
+    from matcher.eligibility import _float32_floor
+
+    limits = np.array([12.3, 15.0, 0.1, 2.0, 499.99, np.inf])
+    floor = _float32_floor(limits)
+    for limit, f in zip(limits, floor):
+        near = np.float32(limit) if np.isfinite(limit) else np.float32(500)
+        miles = np.array([near, np.nextafter(near, np.float32(0)), np.nextafter(near, np.float32(np.inf)), np.nan],
+                         dtype=np.float32)
+        assert ((miles > limit) == (miles > f)).all()
+
+
+def test_workers_must_be_a_positive_whole_number() -> None:
+    with pytest.raises(ValidationError) as err:
+        Recommender(workers=0)
+    assert err.value.field == "workers"
+
+
+def test_a_bad_profile_mid_caseload_stops_the_batch_after_the_lists_before_it() -> None:
+    eng = engine([program("p"), program("q")], workers=2)
+    caseload = [SEEKER] * 5 + [{"zip": "not a zip"}] + [SEEKER] * 3
+    results = []
+    with pytest.raises(ValidationError):
+        for result in eng.recommend_batch(caseload, chunk_size=2):
+            results.append(result)
+    assert len(results) == 4  # the two whole chunks before the bad profile
