@@ -16,7 +16,6 @@ shown get plain-language explanations (:mod:`matcher.explain`).
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -64,11 +63,11 @@ __all__ = [
 #: hundred MB at most whatever the caseload size (about 100 MB at 2 million cells).
 BATCH_CELLS = 2_000_000
 
-
-def default_workers() -> int:
-    """Threads scoring chunks of a batch at once: numpy releases the GIL in array work,
-    so two threads keep two cores busy; more rarely help (memory bandwidth, Python parts)."""
-    return max(1, min(2, os.cpu_count() or 1))
+#: Threads scoring chunks of a batch at once, unless ``Recommender(workers=...)`` says otherwise.
+#: One: on the 2-core machines measured (docs/benchmarks.md), batch scoring is bound by memory
+#: bandwidth and by its Python parts, and a second thread gained nothing while doubling peak
+#: memory. Try 2 or more where memory bandwidth per core is higher.
+DEFAULT_WORKERS = 1
 
 
 class Recommender:
@@ -82,8 +81,7 @@ class Recommender:
     when given, its probability becomes one more score component (its ``predict``
     may be called from the worker threads).
     ``workers`` is how many threads score chunks of a batch at once (None:
-    :func:`default_workers`; 1 scores on the calling thread). Results never
-    depend on it.
+    ``DEFAULT_WORKERS``; 1 scores on the calling thread). Results never depend on it.
     """
 
     def __init__(
@@ -101,7 +99,7 @@ class Recommender:
         if workers is not None and (not isinstance(workers, int) or workers < 1):
             raise ValidationError("workers must be a whole number of at least 1", field="workers")
         self.config = config or EngineConfig()
-        self.workers = workers if workers is not None else default_workers()
+        self.workers = workers if workers is not None else DEFAULT_WORKERS
         self.success_model = success_model
         self.taxonomy = taxonomy
         self.normalizer = normalizer
@@ -203,15 +201,25 @@ class Recommender:
         with ThreadPoolExecutor(self.workers, thread_name_prefix="matcher") as pool:
             pending: deque[Future[_ScoredChunk]] = deque()
             try:
-                for chunk in chunks:
+                while True:
+                    try:
+                        chunk = next(chunks)
+                    except StopIteration:
+                        break
+                    except Exception:
+                        # A profile that does not validate: the chunks before it come out first,
+                        # in order, as they would one at a time.
+                        while pending:
+                            yield pending.popleft().result()
+                        raise
                     pending.append(pool.submit(work, chunk))
                     if len(pending) > self.workers:
                         yield pending.popleft().result()
-            finally:
-                # Whatever stopped the loop (the end, a profile that does not validate), the chunks
-                # before it come out first, in order, as they would one at a time.
                 while pending:
                     yield pending.popleft().result()
+            finally:
+                for future in pending:  # the caller stopped early: do not score what nobody will read
+                    future.cancel()
 
     def _score_chunk(self, resolved: list[ResolvedProfile], *, count_rules: bool = False
                      ) -> tuple[ProfileBatch, np.ndarray, Any]:

@@ -401,3 +401,10 @@ def test_a_bad_profile_mid_caseload_stops_the_batch_after_the_lists_before_it() 
         for result in eng.recommend_batch(caseload, chunk_size=2):
             results.append(result)
     assert len(results) == 4  # the two whole chunks before the bad profile
+
+
+def test_a_batch_can_be_abandoned_part_way() -> None:
+    eng = engine([program("p"), program("q")], workers=2)
+    ranked = eng.rank_ids([SEEKER] * 10, chunk_size=1)
+    assert next(ranked)[0][0] == "p"
+    ranked.close()  # no error, no waiting for the rest
