@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -287,7 +288,7 @@ class Recommender:
             counts = np.bincount(rows, minlength=b)
         bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
         col_list, value_list = cols.tolist(), values.tolist()
-        return [(col_list[lo:hi], value_list[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])]
+        return [(col_list[lo:hi], value_list[lo:hi]) for lo, hi in pairwise(bounds)]
 
     def _diversify(self, cols: list[int], scores: list[float], top: int | None) -> tuple[list[int], list[float]]:
         """Greedy re-rank of candidates (best first): skip a program whose provider or type already

@@ -398,8 +398,7 @@ def test_a_bad_profile_mid_caseload_stops_the_batch_after_the_lists_before_it() 
     caseload = [SEEKER] * 5 + [{"zip": "not a zip"}] + [SEEKER] * 3
     results = []
     with pytest.raises(ValidationError):
-        for result in eng.recommend_batch(caseload, chunk_size=2):
-            results.append(result)
+        results.extend(eng.recommend_batch(caseload, chunk_size=2))
     assert len(results) == 4  # the two whole chunks before the bad profile
 
 
