@@ -18,8 +18,6 @@ import argparse
 import gc
 import json
 import math
-import os
-import platform
 import random
 import resource
 import statistics
@@ -29,6 +27,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from machine import describe  # bench/machine.py (the script's own folder)
 from matcher.catalog import default_catalog
 from matcher.engine import Recommender
 from matcher.records import Program, SeekerProfile, Support, parse_profile
@@ -232,18 +231,6 @@ def bench_size(size: int, profiles: list[SeekerProfile], *, runs: int, batch_pro
     }
 
 
-def machine() -> dict[str, Any]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "platform": platform.platform()}
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="Catalog sizes, comma-separated.")
@@ -269,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                          naive_profiles=args.naive_profiles, workers=args.workers)
         rows.append(row)
         print(f"  {size:>7,} programs done", file=sys.stderr)
-    result = {"machine": machine(), "command": "python bench/bench_engine.py " + " ".join(argv or sys.argv[1:]),
+    result = {"machine": describe(), "command": "python bench/bench_engine.py " + " ".join(argv or sys.argv[1:]),
               "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), "sizes": rows}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

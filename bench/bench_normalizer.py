@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -27,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from machine import describe  # noqa: E402 - bench/machine.py (the script's own folder)
 from matcher.normalize import DEFAULT_THRESHOLD, Match, Normalizer  # noqa: E402
 from matcher.taxonomy import load_taxonomy  # noqa: E402
 
@@ -62,18 +61,6 @@ def score(rows: list[dict[str, str]], matches: list[Match]) -> dict[str, float |
 
 def run(normalizer: Normalizer, rows: list[dict[str, str]]) -> list[Match]:
     return [normalizer.normalize(r["phrase"], kind=r["kind"]) for r in rows]  # type: ignore[arg-type]
-
-
-def machine() -> dict[str, str | int]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count() or 0, "cpu": cpu, "python": platform.python_version()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             "labelled": str(args.labelled), "default_threshold": DEFAULT_THRESHOLD, **quality,
             "phrases_per_second": round(per_second), "repeat": args.repeat,
             "taxonomy_load_seconds": round(t1 - t0, 3), "index_build_seconds": round(t2 - t1, 3),
-            "sweep": sweep, "machine": machine(), "taxonomy_version": taxonomy.version,
+            "sweep": sweep, "machine": describe(), "taxonomy_version": taxonomy.version,
         }
         args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"\nwrote {args.out}")
