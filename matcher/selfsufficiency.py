@@ -23,22 +23,22 @@ Rules of :meth:`SelfSufficiencyTable.target`:
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .csv_format import parse_bool
 from .errors import DataError, FieldProblem, ImportRowsError, InputFileError, NotFoundError, ValidationError
 from .geo import county_for_zip
+from .input_files import read_text
 from .paths import data_dir
 from .records import SeekerProfile
 
 DEFAULT_COUNTY_FIPS = "41051"  # Multnomah: regional default when no county is known
 REQUIRED_COLUMNS = ("county_fips", "county", "state", "adults", "children", "hourly_wage", "measure", "edition",
                     "is_estimate")
-OPTIONAL_COLUMNS = ("annual", "method", "reliability", "source_url", "note")
-_TRUE = {"true", "1", "yes", "y"}
-_FALSE = {"false", "0", "no", "n"}
 _STATES = {"or": "OR", "oregon": "OR", "wa": "WA", "washington": "WA"}
 
 
@@ -89,33 +89,30 @@ class SelfSufficiencyTable:
         Row numbers are file line numbers (the header is row 1).
         """
         path = Path(path)
-        try:
-            with path.open(newline="", encoding="utf-8") as fh:
-                reader = csv.DictReader(fh)
-                header = reader.fieldnames or []
-                missing = [c for c in REQUIRED_COLUMNS if c not in header]
-                if missing:
-                    raise InputFileError(
-                        f"{path.name} lacks required column(s): {', '.join(missing)}", field=missing[0],
-                        problems=[FieldProblem(field=c, message="required column is missing") for c in missing])
-                rows, problems = [], []
-                seen: dict[tuple[str, int, int], int] = {}
-                for line, raw in enumerate(reader, start=2):
-                    row, row_problems = _parse_row(raw, line)
-                    problems.extend(row_problems)
-                    if row is None:
-                        continue
-                    key = (row.county_fips, row.adults, row.children)
-                    if key in seen:
-                        problems.append(FieldProblem(field="county_fips", row=line,
-                                                     message=f"duplicate household (same as row {seen[key]})"))
-                        continue
-                    seen[key] = line
-                    rows.append(row)
-        except FileNotFoundError:
-            raise DataError(f"self-sufficiency table not found: {path}", field="self_sufficiency") from None
-        except UnicodeDecodeError:
-            raise InputFileError(f"{path.name} is not UTF-8 text", field="self_sufficiency") from None
+        if not path.exists():
+            raise DataError(f"self-sufficiency table not found: {path}", field="self_sufficiency")
+        # The same file-level checks as catalogs: size, encoding (a BOM is fine), binary or workbook files.
+        reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise InputFileError(
+                f"{path.name} lacks required column(s): {', '.join(missing)}", field=missing[0],
+                problems=[FieldProblem(field=c, message="required column is missing") for c in missing])
+        rows, problems = [], []
+        seen: dict[tuple[str, int, int], int] = {}
+        for line, raw in enumerate(reader, start=2):
+            row, row_problems = _parse_row(raw, line)
+            problems.extend(row_problems)
+            if row is None:
+                continue
+            key = (row.county_fips, row.adults, row.children)
+            if key in seen:
+                problems.append(FieldProblem(field="county_fips", row=line,
+                                             message=f"duplicate household (same as row {seen[key]})"))
+                continue
+            seen[key] = line
+            rows.append(row)
         if problems:
             raise ImportRowsError(f"{path.name}: {len(problems)} problem(s), first: {problems[0]}",
                                   field=problems[0].field, problems=problems)
@@ -249,15 +246,17 @@ def _parse_row(raw: dict[str, str | None], line: int) -> tuple[_Row | None, list
     except ValueError:
         wage = None
         bad("hourly_wage", "must be a number of dollars per hour above 0 and at most 500")
-    flag = text("is_estimate").lower()
-    if flag not in _TRUE | _FALSE:
+    try:
+        is_estimate = parse_bool(text("is_estimate"))
+    except ValueError:
+        is_estimate = False
         bad("is_estimate", "must be true or false")
     if problems:
         return None, problems
     assert adults is not None and children is not None and wage is not None
     return _Row(county_fips=fips, county=text("county").removesuffix(" County"), state=state, adults=adults,
                 children=children, hourly_wage=wage, measure=text("measure"), edition=text("edition"),
-                is_estimate=flag in _TRUE, source_url=text("source_url"), note=text("note")), []
+                is_estimate=is_estimate, source_url=text("source_url"), note=text("note")), []
 
 
 def _int(text: str) -> int | None:

@@ -111,3 +111,25 @@ def test_profile_outside_service_counties_has_no_target(table):
 def test_profile_without_place_gets_regional_default(table):
     t = target_for_profile(SeekerProfile(household={"adults": 1, "children": 0}))
     assert t.county_fips == "41051" and "regional default" in t.note
+
+
+def test_a_board_table_saved_as_excel_csv_utf8_with_a_bom_is_read(tmp_path) -> None:
+    from matcher.paths import data_dir
+    from matcher.selfsufficiency import SelfSufficiencyTable
+
+    shipped = (data_dir() / "self_sufficiency" / "self_sufficiency.csv").read_bytes()
+    path = tmp_path / "board.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + shipped)
+    table = SelfSufficiencyTable.from_csv(path)
+    assert table.target(1, 2, "Multnomah").hourly_wage == 36.42
+
+
+def test_a_board_table_that_is_not_text_is_refused_naming_the_file(tmp_path) -> None:
+    from matcher.errors import InputFileError
+    from matcher.selfsufficiency import SelfSufficiencyTable
+
+    path = tmp_path / "board.csv"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    with pytest.raises(InputFileError) as info:
+        SelfSufficiencyTable.from_csv(path)
+    assert "board.csv" in info.value.message
