@@ -10,11 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from .errors import FieldProblem, InputFileError, ValidationError
-from .input_files import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, detect_format, iter_json_lines, parse_json, read_text
+from .errors import InputFileError
+from .input_files import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    detect_format,
+    iter_json_lines,
+    parse_json,
+    raise_too_many_rows,
+    read_text,
+)
 from .records import SeekerProfile, parse_profile
+
 
 def load_profile(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SeekerProfile:
     """Read one profile from a JSON file holding a single object."""
@@ -24,7 +32,7 @@ def load_profile(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> See
     if isinstance(data, list):
         raise InputFileError(f"{p.name} holds a list; use a caseload command for several profiles",
                              field="file")
-    return _parse(data, row=None)
+    return parse_profile(data)
 
 
 def iter_profiles(
@@ -42,25 +50,13 @@ def iter_profiles(
         raise InputFileError(f"{p.name}: profiles are read from JSON or JSON Lines, not CSV", field="file")
     if fmt == "jsonl":
         for lineno, item in iter_json_lines(text, name=p.name, max_rows=max_rows):
-            yield lineno, _parse(item, row=lineno)
+            yield lineno, parse_profile(item, row=lineno)
         return
     data = parse_json(text, name=p.name)
     items = data if isinstance(data, list) else [data]
     if not items:
         raise InputFileError(f"{p.name} holds no profiles", field="file")
     if len(items) > max_rows:
-        raise InputFileError(f"file has more than {max_rows:,} records (the limit); split it into smaller files",
-                             field="file")
+        raise_too_many_rows(max_rows)
     for index, item in enumerate(items, start=1):
-        yield index, _parse(item, row=index)
-
-
-def _parse(data: Any, *, row: int | None) -> SeekerProfile:
-    try:
-        return parse_profile(data)
-    except ValidationError as exc:
-        problems = [FieldProblem(p.field, p.message, row, p.value) for p in exc.problems]
-        if not problems:
-            problems = [FieldProblem(exc.field or "(record)", exc.message, row)]
-        where = f"row {row}: " if row is not None else ""
-        raise ValidationError(f"{where}{exc.message}", field=exc.field, problems=problems) from None
+        yield index, parse_profile(item, row=index)

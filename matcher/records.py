@@ -634,9 +634,9 @@ def parse_program(data: Any, *, row: int | None = None) -> Program:
     return _parse(Program, data, row=row, what="program")
 
 
-def parse_profile(data: Any) -> SeekerProfile:
-    """Validate one job-seeker profile from a dict (or pass a profile through)."""
-    return _parse(SeekerProfile, data, row=None, what="profile")
+def parse_profile(data: Any, *, row: int | None = None) -> SeekerProfile:
+    """Validate one job-seeker profile from a dict (or pass a profile through); ``row`` for caseloads."""
+    return _parse(SeekerProfile, data, row=row, what="profile")
 
 
 def _parse(model: type[_Record], data: Any, *, row: int | None, what: str) -> Any:
@@ -645,7 +645,8 @@ def _parse(model: type[_Record], data: Any, *, row: int | None, what: str) -> An
     if isinstance(data, model):
         return data
     if not isinstance(data, dict):
-        raise ValidationError(f"a {what} must be a JSON object, not {type(data).__name__}", field="(record)")
+        message = f"a {what} must be a JSON object, not {type(data).__name__}"
+        raise ValidationError(message, field="(record)", problems=[FieldProblem("(record)", message, row)])
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
