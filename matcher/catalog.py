@@ -278,7 +278,7 @@ def _csv_records(text: str, *, name: str, max_rows: int) -> Iterator[_Record]:
     except csv.Error as exc:
         raise InputFileError(f"{name} is not valid CSV: {exc}", field="file") from None
     keep = _check_header(header, name=name)
-    unnamed = [i for i, h in enumerate(header) if not h.strip().lstrip("\ufeff")]
+    unnamed = [i for i, h in enumerate(header) if not h.strip()]
     count = 0
     row = 1
     while True:
@@ -314,9 +314,7 @@ def _check_header(header: list[str], *, name: str) -> dict[int, str]:
     keep: dict[int, str] = {}
     seen: set[str] = set()
     for index, raw in enumerate(header):
-        column = raw.strip()
-        if index == 0:
-            column = column.lstrip("\ufeff")
+        column = raw.strip()  # read_text has already removed any byte-order mark
         if not column or cf.is_comment_column(column):
             continue  # comment column, or a blank header (its cells must be empty: checked per row)
         if column not in cf.BY_NAME:

@@ -34,12 +34,13 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from .errors import FieldProblem, ValidationError
+from .records import SHORT_TEXT_MAX
 from .taxonomy import Taxonomy, load_taxonomy
 
 Kind = Literal["any", "skill", "occupation"]
 
 DEFAULT_THRESHOLD = 0.86
-MAX_TEXT_LENGTH = 200  # what a profile's free-text skill or job title may hold (matcher.records)
+MAX_TEXT_LENGTH = SHORT_TEXT_MAX  # what a profile's free-text skill or job title may hold
 MIN_FUZZY_KEY_LENGTH = 5  # shorter keys (acronyms) must match exactly: "lol" is not "lpn"
 SUGGESTION_FLOOR = 0.6
 N_SUGGESTIONS = 5
@@ -329,7 +330,7 @@ class Normalizer:
                 confidence = 1.0 if how == "exact" else 0.97
                 if kind == "occupation" and best_tier == _OCC_ALTERNATE:
                     confidence -= 0.03  # O*NET alternate titles are sometimes loose
-                return self._matched(text, kind, cid, confidence, method, index, toks)
+                return self._matched(text, kind, cid, confidence, method)
             suggestions = tuple((cid, self._name(kind, cid), 1.0) for cid in winners[:N_SUGGESTIONS])
             return Match(text, "unmatched", None, None, None, 0.0, "ambiguous", suggestions)
 
@@ -345,7 +346,7 @@ class Normalizer:
         if partial is not None and (best is None or partial[1] > best[1]):
             best = partial
         if best is not None and best[1] >= self.threshold:
-            return self._matched(text, kind, best[0], round(best[1], 3), best[2], index, toks)
+            return self._matched(text, kind, best[0], round(best[1], 3), best[2])
 
         suggestions = self._suggestions(kind, candidates, partial)
         return Match(text, "unmatched", None, None, None, round(best[1], 3) if best else 0.0, "none", suggestions)
@@ -380,8 +381,8 @@ class Normalizer:
         # Covering 80% of the letters scores about 0.89; all of them (two aliases of one ID) 0.95.
         return cid, min(0.95, share ** 0.5), "partial"
 
-    def _matched(self, text: str, kind: Literal["skill", "occupation"], cid: str, confidence: float, method: str,
-                 index: _Index, toks: list[str]) -> Match:
+    def _matched(self, text: str, kind: Literal["skill", "occupation"], cid: str, confidence: float,
+                 method: str) -> Match:
         return Match(text, "matched", kind, cid, self._name(kind, cid), confidence, method)
 
     def _suggestions(self, kind: Literal["skill", "occupation"], candidates: list[tuple[str, float, int]],

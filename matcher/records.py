@@ -51,7 +51,8 @@ ZipCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ZIP_RE
 RecordId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_RE)]
 LangCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=LANG_RE)]
 TaxonomyId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+SHORT_TEXT_MAX = 200  # a name, a job title, one skill as typed
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT_MAX)]
 FreeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Money = Annotated[float, Field(ge=0, le=1_000_000)]
 HourlyWage = Annotated[float, Field(ge=0, le=500)]
@@ -541,7 +542,7 @@ class Travel(_Record):
 
 class Interests(_Record):
     sectors: list[Sector] = Field(default_factory=list)
-    occupations: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]] = Field(
+    occupations: list[ShortText] = Field(
         default_factory=list, description="O*NET-SOC codes or job titles in free text."
     )
 
@@ -554,11 +555,11 @@ class SeekerProfile(_Record):
     """
 
     id: RecordId | None = None
-    skills: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]] = Field(
+    skills: list[ShortText] = Field(
         default_factory=list, description="Skills and credentials as typed (free text)."
     )
     skill_ids: list[TaxonomyId] = Field(default_factory=list, description="Canonical skill/credential IDs.")
-    work_history: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]] = Field(
+    work_history: list[ShortText] = Field(
         default_factory=list, description="Past job titles, most recent first."
     )
     employment_status: EmploymentStatus | None = None

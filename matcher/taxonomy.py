@@ -37,7 +37,6 @@ REBUILD_HINT = "rebuild it with: python scripts/build_taxonomy.py --source ../sh
 # least 3.5 on the 1-5 scale ("important" or more), i.e. 0.625 once rescaled.
 USES_ELEMENT_MIN_IMPORTANCE = 0.625
 
-SKILL_KINDS = ("credential", "entry_skill", "skill", "knowledge", "technology", "tool")
 
 
 @dataclass(frozen=True)
