@@ -13,11 +13,14 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from ..catalog import Catalog, load_catalog
 from ..errors import MatcherError
+from ..store import active_catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +48,20 @@ def handle_errors(func: F) -> F:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+db_option = click.option("--db", "db_url", metavar="URL",
+                         help="Database URL (default: $DATABASE_URL, else SQLite at $MATCHER_DB or ./matcher.db).")
+
+
+def catalog_from(db_url: str | None, catalog_file: Path | None) -> Catalog:
+    """The catalog a command works on: a given file, else the store if it has programs, else the sample."""
+    if catalog_file is not None:
+        if db_url:
+            raise click.UsageError("give a catalog file or --db, not both")
+        return load_catalog(catalog_file)
+    catalog = active_catalog(db_url)
+    if db_url and not catalog.source.startswith("store"):
+        click.echo(f"(the store {db_url} has no programs; using the sample catalog)", err=True)
+    return catalog
 
 
 def echo_json(data: Any) -> None:

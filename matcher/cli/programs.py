@@ -10,17 +10,15 @@ from typing import Any
 
 import click
 
-from ..catalog import Catalog, ImportResult, load_catalog, read_catalog, write_csv, write_json
+from ..catalog import ImportResult, read_catalog, write_csv, write_json
 from ..errors import FieldProblem
 from ..records import Program
-from ..store import CatalogStore, active_catalog
-from . import echo_json, echo_table, handle_errors, json_option
+from ..store import CatalogStore
+from . import catalog_from, db_option, echo_json, echo_table, handle_errors, json_option
 
 # Files bigger than this get a progress bar on stderr.
 PROGRESS_MIN_BYTES = 1_000_000
 
-db_option = click.option("--db", "db_url", metavar="URL",
-                         help="Database URL (default: $DATABASE_URL, else SQLite at $MATCHER_DB or ./matcher.db).")
 file_option = click.option("--file", "catalog_file", type=click.Path(dir_okay=False, path_type=Path),
                            help="Read programs from this catalog file instead of the store.")
 
@@ -133,18 +131,6 @@ def _echo_problems(problems: Sequence[FieldProblem]) -> None:
 # --------------------------------------------------------------------------- list / show / export
 
 
-def _catalog(db_url: str | None, catalog_file: Path | None) -> Catalog:
-    """The catalog to read: --file, else the store if it has programs, else the shipped sample."""
-    if catalog_file is not None:
-        if db_url:
-            raise click.UsageError("give --db or --file, not both")
-        return load_catalog(catalog_file)
-    catalog = active_catalog(db_url)
-    if db_url and not catalog.source.startswith("store"):
-        click.echo(f"(the store {db_url} has no programs; showing the sample catalog)", err=True)
-    return catalog
-
-
 @programs.command(name="list")
 @click.option("--sector", help="Only this sector (e.g. construction, healthcare).")
 @click.option("--type", "type_", metavar="TYPE",
@@ -158,7 +144,7 @@ def _catalog(db_url: str | None, catalog_file: Path | None) -> Catalog:
 def list_(sector: str | None, type_: str | None, county: str | None, db_url: str | None,
           catalog_file: Path | None, limit: int | None, as_json: bool) -> None:
     """List programs from the store (or the sample catalog when the store is empty)."""
-    catalog = _catalog(db_url, catalog_file)
+    catalog = catalog_from(db_url, catalog_file)
     matching = catalog.filter(sector=sector, type=type_, county=county)
     shown = matching.programs[:limit] if limit else matching.programs
     if as_json:
@@ -180,7 +166,7 @@ def list_(sector: str | None, type_: str | None, county: str | None, db_url: str
 @handle_errors
 def show(program_id: str, db_url: str | None, catalog_file: Path | None, as_json: bool) -> None:
     """Show every field of one program."""
-    catalog = _catalog(db_url, catalog_file)
+    catalog = catalog_from(db_url, catalog_file)
     program = catalog.get(program_id)
     if as_json:
         echo_json(program.model_dump(mode="json"))
@@ -210,7 +196,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
 @handle_errors
 def export(fmt: str, out: Path, db_url: str | None, catalog_file: Path | None) -> None:
     """Write the catalog (store, else sample) to OUT as CSV or canonical JSON ('-' for stdout)."""
-    catalog = _catalog(db_url, catalog_file)
+    catalog = catalog_from(db_url, catalog_file)
     writer = write_csv if fmt == "csv" else write_json
     if str(out) == "-":
         buffer = io.StringIO()

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import click
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog
 from ..engine import Recommender
 from ..errors import InputFileError, ValidationError
 from ..explain import Recommendation, RecommendationList
 from ..profiles_io import iter_profiles, load_profile
 from ..selfsufficiency import SelfSufficiencyTable, target_for_profile
-from ..store import active_catalog
-from . import echo_json, echo_table, handle_errors, json_option
+from . import catalog_from, db_option, echo_json, echo_table, handle_errors, json_option
 
 
 def register(main: click.Group) -> None:
@@ -32,8 +31,7 @@ def register(main: click.Group) -> None:
               help="Where to write one JSON line of recommendations per profile (with --profiles).")
 @click.option("--programs", "programs_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Catalog file (CSV or JSON); default: the store's catalog, else the shipped sample.")
-@click.option("--db", "db_url", metavar="URL",
-              help="Catalog store (default: $DATABASE_URL, else SQLite at $MATCHER_DB or ./matcher.db).")
+@db_option
 @click.option("--self-sufficiency", "ss_path", type=click.Path(dir_okay=False, path_type=Path),
               help="A board's own self-sufficiency table (CSV, same columns as the shipped one).")
 @click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many programs to list.")
@@ -52,7 +50,7 @@ def recommend(profile_path: Path | None, profiles_path: Path | None, out_path: P
         raise ValidationError("give either --profile (one seeker) or --profiles (a caseload)", field="profile")
     if profiles_path is not None and out_path is None:
         raise ValidationError("--profiles needs --out for the results file", field="out")
-    catalog = load_catalog(programs_path) if programs_path is not None else active_catalog(db_url)
+    catalog = catalog_from(db_url, programs_path)
     engine = Recommender(target_for_profile=_targets_from(ss_path)).fit(catalog)
     if profile_path is not None:
         result = engine.recommend(load_profile(profile_path), top=top)
