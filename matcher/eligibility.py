@@ -399,6 +399,13 @@ def distances(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.nd
     """(B, n) miles from each seeker to each program; NaN when either place is unknown, 0 online."""
     from .features import EARTH_RADIUS_MILES
 
+    online = cat.is_online[cols]
+    if np.isnan(pb.unit).all() or not cat.has_place.any():
+        # No seeker or no program has a known place: skip the product, every distance is unknown.
+        miles = np.full((pb.size, len(cols)), np.nan, dtype=np.float32)
+        if online.any():
+            miles[:, online] = 0.0
+        return miles
     # Chord length between unit vectors, from a (B x 3) @ (3 x n) product in float64 (exact to
     # a few yards), in miles: R x sqrt(2 - 2 cos). Within the 500-mile range the engine cares
     # about, the chord is shorter than the great-circle arc by under 0.1%, and skipping the
@@ -410,7 +417,6 @@ def distances(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.nd
     np.maximum(miles, 0, out=miles)
     np.sqrt(miles, out=miles)
     miles *= np.float32(EARTH_RADIUS_MILES)
-    online = cat.is_online[cols]
     if online.any():
         miles[:, online] = 0.0
     return miles

@@ -234,12 +234,7 @@ class Recommender:
         pb = compile_profiles(resolved, cat, taxonomy=self.taxonomy_,
                               default_target_wage=self.config.default_target_wage)
         cols = cat.all_columns
-        if np.isnan(pb.unit).all() or not cat.has_place.any():
-            miles = np.full((pb.size, cat.size), np.nan, dtype=np.float32)
-            if cat.is_online.any():
-                miles[:, cat.is_online] = 0.0
-        else:
-            miles = distances(pb, cat, cols)
+        miles = distances(pb, cat, cols)
         elig = evaluate(pb, cat, cols, self.context_, miles, keep_outcomes=False, count=count_rules)
         success = self.success_model.predict(pb, cat, cols) if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
