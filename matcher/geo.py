@@ -27,18 +27,19 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         raise DataError(f"reference data file is missing: {path}", field="geo") from None
 
 
-@lru_cache(maxsize=1)
-def _points() -> dict[str, tuple[float, float]]:
-    rows = _read_rows(data_dir() / "geo" / "zip_centroids.csv")
+# Caches are keyed by the data folder, so pointing MATCHER_DATA_DIR elsewhere never serves stale data.
+@lru_cache(maxsize=4)
+def _points(folder: Path) -> dict[str, tuple[float, float]]:
+    rows = _read_rows(folder / "geo" / "zip_centroids.csv")
     try:
         return {r["zip"]: (float(r["lat"]), float(r["lon"])) for r in rows}
     except (KeyError, ValueError) as exc:
         raise DataError(f"geo/zip_centroids.csv is corrupt: {exc}", field="geo") from None
 
 
-@lru_cache(maxsize=1)
-def _counties() -> dict[str, str]:
-    rows = _read_rows(data_dir() / "geo" / "zip_county.csv")
+@lru_cache(maxsize=4)
+def _counties(folder: Path) -> dict[str, str]:
+    rows = _read_rows(folder / "geo" / "zip_county.csv")
     try:
         return {r["zip"]: r["county_fips"] for r in rows}
     except KeyError as exc:
@@ -55,7 +56,7 @@ def _clean(zip_code: str | None) -> str | None:
 def zip_point(zip_code: str | None) -> tuple[float, float] | None:
     """(latitude, longitude) of a ZIP's Census internal point; None if unknown."""
     key = _clean(zip_code)
-    return _points().get(key) if key else None
+    return _points(data_dir()).get(key) if key else None
 
 
 def county_for_zip(zip_code: str | None) -> str | None:
@@ -65,7 +66,7 @@ def county_for_zip(zip_code: str | None) -> str | None:
     residents live in; ZIPs not in the curated table give None.
     """
     key = _clean(zip_code)
-    return _counties().get(key) if key else None
+    return _counties(data_dir()).get(key) if key else None
 
 
 def haversine_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -93,9 +94,3 @@ def haversine_miles(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) 
     np.arcsin(dphi, out=dphi)
     dphi *= 2.0 * EARTH_RADIUS_MILES
     return dphi
-
-
-def clear_cache() -> None:
-    """Forget loaded data (tests that point MATCHER_DATA_DIR elsewhere)."""
-    _points.cache_clear()
-    _counties.cache_clear()

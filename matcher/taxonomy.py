@@ -229,13 +229,14 @@ def _search(query: str, choices: list[tuple[str, str, int]], limit: int) -> list
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Load the taxonomy from ``path`` (default ``data_dir()/"taxonomy"``, cached)."""
     if path is None:
-        return _load_default()
+        return _load_default(data_dir() / "taxonomy")
     return _load(Path(path))
 
 
-@functools.lru_cache(maxsize=1)
-def _load_default() -> Taxonomy:
-    return _load(data_dir() / "taxonomy")
+@functools.lru_cache(maxsize=2)
+def _load_default(folder: Path) -> Taxonomy:
+    # Keyed by folder, so pointing MATCHER_DATA_DIR elsewhere loads that copy.
+    return _load(folder)
 
 
 def _load(folder: Path) -> Taxonomy:

@@ -17,6 +17,7 @@ import csv
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 
 from .errors import DataError, ValidationError
 from .paths import data_dir
@@ -76,7 +77,7 @@ def oews_soc(code: str) -> str:
         raise ValidationError(f"not an SOC or O*NET-SOC code: {code!r}", field="soc")
     major, minor, detail = match.groups()
     onet = f"{major}-{minor}.{detail or '00'}"
-    return _remap().get(onet, f"{major}-{minor}")
+    return _remap(data_dir()).get(onet, f"{major}-{minor}")
 
 
 def wage_for(soc: str, area: str = "portland") -> WageFigures | None:
@@ -89,7 +90,7 @@ def wage_for(soc: str, area: str = "portland") -> WageFigures | None:
     if key not in FALLBACK:
         raise ValidationError(f"unknown wage area {area!r}; use one of {', '.join(AREAS)}", field="area")
     code = oews_soc(soc)
-    table = _table()
+    table = _table(data_dir())
     for candidate in FALLBACK[key]:
         found = table.get((candidate, code))
         if found is not None and found.median is not None:
@@ -97,9 +98,10 @@ def wage_for(soc: str, area: str = "portland") -> WageFigures | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[tuple[str, str], WageFigures]:
-    path = data_dir() / "wages" / "oews_may2025_hourly.csv"
+# Caches are keyed by the data folder, so pointing MATCHER_DATA_DIR elsewhere never serves stale data.
+@lru_cache(maxsize=4)
+def _table(folder: Path) -> dict[tuple[str, str], WageFigures]:
+    path = folder / "wages" / "oews_may2025_hourly.csv"
     out: dict[tuple[str, str], WageFigures] = {}
     try:
         with path.open(newline="", encoding="utf-8") as fh:
@@ -118,9 +120,9 @@ def _table() -> dict[tuple[str, str], WageFigures]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _remap() -> dict[str, str]:
-    path = data_dir() / "wages" / "onet_to_oews_soc.csv"
+@lru_cache(maxsize=4)
+def _remap(folder: Path) -> dict[str, str]:
+    path = folder / "wages" / "onet_to_oews_soc.csv"
     try:
         with path.open(newline="", encoding="utf-8") as fh:
             return {r["onet_soc"]: r["oews_soc"] for r in csv.DictReader(fh)}
@@ -130,8 +132,3 @@ def _remap() -> dict[str, str]:
 
 def _num(text: str) -> float | None:
     return float(text) if text else None
-
-
-def clear_cache() -> None:
-    _table.cache_clear()
-    _remap.cache_clear()
