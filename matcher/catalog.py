@@ -33,7 +33,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import csv_format as cf
-from .errors import DataError, FieldProblem, ImportRowsError, InputFileError, NotFoundError, ValidationError
+from .errors import (
+    DataError,
+    FieldProblem,
+    ImportRowsError,
+    InputFileError,
+    NotFoundError,
+    ValidationError,
+    shown_value,
+)
 from .input_files import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
@@ -301,7 +309,7 @@ def _csv_records(text: str, *, name: str, max_rows: int) -> Iterator[_Record]:
                                     message=f"row has {len(cells)} cells but the header has {len(header)} columns"))
         for index in unnamed:
             if index < len(cells) and cells[index].strip():
-                pre.append(FieldProblem(field=f"(column {index + 1})", row=row, value=cells[index].strip()[:80],
+                pre.append(FieldProblem(field=f"(column {index + 1})", row=row, value=shown_value(cells[index].strip()),
                                         message="this cell is in a column with no header"))
         by_name = {column: (cells[index] if index < len(cells) else "") for index, column in keep.items()}
         record, cell_problems = cf.row_to_record(by_name, row=row)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .errors import FieldProblem
+from .errors import FieldProblem, shown_value
 
 TEXT, LIST, BOOL, NUMBER, DATE, ENUM, ENUM_LIST = "text", "list", "bool", "number", "date", "enum", "enum_list"
 
@@ -175,7 +175,7 @@ def row_to_record(cells: dict[str, str], *, row: int) -> tuple[dict[str, Any], l
             try:
                 value = parse_bool(text)
             except ValueError as exc:
-                problems.append(FieldProblem(field=name, message=str(exc), row=row, value=_shown(text)))
+                problems.append(FieldProblem(field=name, message=str(exc), row=row, value=shown_value(text)))
                 continue
         elif column.kind == LIST:
             value = split_items(text)
@@ -200,10 +200,6 @@ def _put(record: dict[str, Any], path: str, value: Any) -> None:
     for part in parts[:-1]:
         target = target.setdefault(part, {})
     target[parts[-1]] = value
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def column_for_field(field: str, message: str) -> tuple[str, str]:

@@ -110,13 +110,15 @@ def from_pydantic(exc: Any, *, row: int | None = None, prefix: str = "") -> list
         if prefix:
             field = f"{prefix}.{field}" if loc else prefix
         value = err.get("input")
-        shown = None
-        if value is not None and not isinstance(value, (dict, list)):
-            shown = str(value)
-            if len(shown) > 80:
-                shown = shown[:77] + "..."
+        shown = None if value is None or isinstance(value, (dict, list)) else shown_value(value)
         problems.append(FieldProblem(field=field, message=_plain(err), row=row, value=shown))
     return problems
+
+
+def shown_value(value: Any) -> str:
+    """A bad value as an error repeats it: cut to 80 characters so one huge cell cannot flood a report."""
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _plain(err: dict[str, Any]) -> str:
