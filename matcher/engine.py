@@ -30,7 +30,7 @@ import scipy.sparse as sp
 
 from . import geo, normalize, selfsufficiency, wages
 from .catalog import Catalog
-from .eligibility import RuleContext, distances, evaluate, support_mask
+from .eligibility import Eligibility, RuleContext, distances, evaluate, support_mask
 from .errors import ValidationError
 from .explain import (
     Blocker,
@@ -44,7 +44,7 @@ from .explain import (
 from .features import ProfileBatch, compile_catalog, compile_profiles
 from .profile_resolve import ProfileResolver, ResolvedProfile, UnmatchedInput
 from .records import Program, SeekerProfile
-from .scoring import EngineConfig, SuccessModel, board_barrier_mask, score, static_part
+from .scoring import Components, EngineConfig, SuccessModel, board_barrier_mask, score, static_part
 from .taxonomy import load_taxonomy
 
 __all__ = [
@@ -228,22 +228,30 @@ class Recommender:
                     future.cancel()
 
     def _score_chunk(self, resolved: list[ResolvedProfile], *, count_rules: bool = False
-                     ) -> tuple[ProfileBatch, np.ndarray, Any]:
+                     ) -> tuple[ProfileBatch, np.ndarray, Eligibility]:
         """Scores of every (seeker, program), -inf where a hard requirement excludes the program."""
         cat = self.catalog_
         pb = compile_profiles(resolved, cat, taxonomy=self.taxonomy_,
                               default_target_wage=self.config.default_target_wage)
-        cols = cat.all_columns
+        elig, comps = self._rules_and_scores(pb, cat.all_columns, detail=False, count_rules=count_rules)
+        masked = comps.total
+        np.copyto(masked, np.float32(-np.inf), where=elig.excluded)
+        return pb, masked, elig
+
+    def _rules_and_scores(self, pb: ProfileBatch, cols: np.ndarray, *, detail: bool,
+                          count_rules: bool = False) -> tuple[Eligibility, Components]:
+        """Run the rules and the score components for seekers x programs ``cols``: the one path
+        both ranking (``detail=False``: combined mask and totals only) and explanation
+        (``detail=True``: every rule outcome and component kept) go through."""
+        cat = self.catalog_
         miles = distances(pb, cat, cols)
-        elig = evaluate(pb, cat, cols, self.context_, miles, keep_outcomes=False, count=count_rules)
+        elig = evaluate(pb, cat, cols, self.context_, miles, keep_outcomes=detail, count=count_rules)
         success = self.success_model.predict(pb, cat, cols) if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
                       board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
                       urgent_priority=self.config.urgent_priority, miles=miles, static=self.static_,
-                      success=success, keep_parts=False)
-        masked = comps.total
-        np.copyto(masked, np.float32(-np.inf), where=elig.excluded)
-        return pb, masked, elig
+                      success=success, keep_parts=detail)
+        return elig, comps
 
     def _score_and_select(self, resolved: list[ResolvedProfile], top: int | None, *,
                           count_rules: bool) -> _ScoredChunk:
@@ -351,13 +359,7 @@ class Recommender:
         if not len(chosen):
             return []
         one = _take_row(pb, b)
-        cat = self.catalog_
-        miles = distances(one, cat, chosen)
-        elig = evaluate(one, cat, chosen, self.context_, miles)
-        success = self.success_model.predict(one, cat, chosen) if self.success_model is not None else None
-        comps = score(one, cat, chosen, self.weights_, income_priority=self.config.income_priority,
-                      board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
-                      urgent_priority=self.config.urgent_priority, miles=miles, static=self.static_, success=success)
+        elig, comps = self._rules_and_scores(one, chosen, detail=True)
         return [self.explainer_.recommendation(rank, int(c), one.resolved[0], comps, elig, j, scores[j])
                 for rank, (j, c) in enumerate(zip(range(len(chosen)), chosen), start=1)]
 
