@@ -175,7 +175,9 @@ class RuleContext:
     remedy_distance_miles: float = 40.0
 
 
-Rule = Callable[["ProfileBatch", "CompiledCatalog", np.ndarray, RuleContext], RuleOutcome | None]
+#: A rule's arguments: seekers, catalog, the program columns, board settings, and the (B, n)
+#: miles from :func:`distances` (NaN unknown), computed once per call and shared with scoring.
+Rule = Callable[["ProfileBatch", "CompiledCatalog", np.ndarray, RuleContext, np.ndarray], RuleOutcome | None]
 
 
 def _offers(cat: CompiledCatalog, cols: np.ndarray, mask: int | np.ndarray) -> np.ndarray:
@@ -203,21 +205,23 @@ def _remedied(blocked: np.ndarray, cat: CompiledCatalog, cols: np.ndarray, ctx: 
 # (the common case for a rule about an answer nobody gave): the grid is skipped.
 
 
-def rule_min_age(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_min_age(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                 miles: np.ndarray) -> RuleOutcome | None:
     if not np.isfinite(pb.age).any():
         return None
     return RuleOutcome(cat.min_age[cols][None, :] > pb.age[:, None])
 
 
-def rule_max_age(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_max_age(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                 miles: np.ndarray) -> RuleOutcome | None:
     # Unknown age is NaN: the comparison is False, so it never excludes (the explanation asks).
     if not np.isfinite(pb.age).any():
         return None
     return RuleOutcome(pb.age[:, None] > cat.max_age[cols][None, :])
 
 
-def rule_employment(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
-                    ctx: RuleContext) -> RuleOutcome | None:
+def rule_employment(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                    miles: np.ndarray) -> RuleOutcome | None:
     """Incumbent worker training is for people already employed in the field it upgrades.
 
     Known not employed: excluded. Status not given: kept only when a job in the seeker's
@@ -250,8 +254,8 @@ def held_target(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, rows: 
     return per_set[:, which.reshape(-1)]
 
 
-def rule_drivers_license(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
-                         ctx: RuleContext) -> RuleOutcome | None:
+def rule_drivers_license(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                         miles: np.ndarray) -> RuleOutcome | None:
     lacks = pb.license >= 2  # NONE or SUSPENDED
     if not lacks.any():
         return None
@@ -259,7 +263,8 @@ def rule_drivers_license(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarra
     return _remedied(blocked, cat, cols, ctx, pb.license_remedy_mask)
 
 
-def rule_background(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_background(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                    miles: np.ndarray) -> RuleOutcome | None:
     if not pb.record_mask.any():
         return None
     hits = cat.record_mask[cols][None, :] & pb.record_mask[:, None]
@@ -272,7 +277,8 @@ def rule_background(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ct
     return RuleOutcome(blocked, by_program, by_board)
 
 
-def rule_language(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_language(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                  miles: np.ndarray) -> RuleOutcome | None:
     # Seekers in a batch speak few distinct sets of languages: one row per set, then gathered.
     spoken, which = np.unique(pb.lang_mask, return_inverse=True)
     speaks_none = (cat.lang_mask[cols][None, :] & spoken[:, None]) == 0
@@ -282,32 +288,33 @@ def rule_language(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx:
     return _remedied(blocked, cat, cols, ctx, SUPPORT_BIT[Support.LANGUAGE_SUPPORT])
 
 
-def rule_schedule(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_schedule(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                  miles: np.ndarray) -> RuleOutcome | None:
     if (pb.times_mask == 7).all():
         return None
     overlap = (cat.times_mask[cols][None, :] & pb.times_mask[:, None]) != 0
     return RuleOutcome(~overlap & ~cat.self_paced[cols][None, :])
 
 
-def rule_hours(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_hours(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+               miles: np.ndarray) -> RuleOutcome | None:
     if not np.isfinite(pb.max_hours).any():
         return None
     too_many = cat.hours[cols][None, :] > pb.max_hours[:, None]
     return RuleOutcome(too_many & ~cat.self_paced[cols][None, :])
 
 
-def rule_online(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_online(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                miles: np.ndarray) -> RuleOutcome | None:
     if pb.online_ok.all():
         return None
     return RuleOutcome(_and(~pb.online_ok[:, None], cat.is_online[cols][None, :]))
 
 
 def rule_distance(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
-                  miles: np.ndarray | None = None) -> RuleOutcome | None:
+                  miles: np.ndarray) -> RuleOutcome | None:
     if not np.isfinite(pb.travel_limit).any():
         return None
-    if miles is None:
-        miles = distances(pb, cat, cols)
     # NaN distance (unknown place) compares False: never blocked.
     blocked = miles > _float32_floor(pb.travel_limit)[:, None]
     # Transportation help extends reach up to the remedy distance (a van, gas cards, a ride program).
@@ -326,14 +333,16 @@ def _float32_floor(limits: np.ndarray) -> np.ndarray:
     return floor
 
 
-def rule_education(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_education(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                   miles: np.ndarray) -> RuleOutcome | None:
     if (pb.education >= 99).all():
         return None
     return RuleOutcome(cat.min_education[cols][None, :] > pb.education[:, None])
 
 
 def _grade_rule(attr_need: str, attr_have: str) -> Rule:
-    def rule(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+    def rule(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+             miles: np.ndarray) -> RuleOutcome | None:
         have = getattr(pb, attr_have)
         if not np.isfinite(have).any():
             return None
@@ -343,29 +352,32 @@ def _grade_rule(attr_need: str, attr_have: str) -> Rule:
     return rule
 
 
-def rule_work_authorization(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
-                            ctx: RuleContext) -> RuleOutcome | None:
+def rule_work_authorization(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                            miles: np.ndarray) -> RuleOutcome | None:
     no = pb.work_authorized == 0
     if not no.any():
         return None
     return RuleOutcome(_and(no[:, None], cat.needs_work_auth[cols][None, :]))
 
 
-def rule_drug_test(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_drug_test(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                   miles: np.ndarray) -> RuleOutcome | None:
     no = pb.drug_test == 0
     if not no.any():
         return None
     return RuleOutcome(_and(no[:, None], cat.drug_test[cols][None, :]))
 
 
-def rule_physical(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_physical(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+                  miles: np.ndarray) -> RuleOutcome | None:
     if (pb.max_physical >= 99).all():
         return None
     blocked = cat.physical[cols][None, :] > pb.max_physical[:, None]
     return _remedied(blocked, cat, cols, ctx, SUPPORT_BIT[Support.ACCOMMODATIONS])
 
 
-def rule_cost(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext) -> RuleOutcome | None:
+def rule_cost(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+              miles: np.ndarray) -> RuleOutcome | None:
     # Funding (WIOA, Pell, employer...) is the remedy a coach arranges; with none, it is a blocker.
     if not np.isfinite(pb.max_cost).any():
         return None
@@ -442,8 +454,8 @@ class Eligibility:
 
 
 def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
-             miles: np.ndarray | None = None, *, keep_outcomes: bool = True, count: bool = False) -> Eligibility:
-    """Run every rule over seekers x the programs ``cols``.
+             miles: np.ndarray, *, keep_outcomes: bool = True, count: bool = False) -> Eligibility:
+    """Run every rule over seekers x the programs ``cols``; ``miles`` is :func:`distances` for them.
 
     ``keep_outcomes=False`` drops each rule's grids as soon as they are folded into the
     combined mask: a batch then holds one grid at a time instead of a dozen, which keeps
@@ -454,7 +466,7 @@ def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: Rule
     outcomes: dict[str, RuleOutcome] = {}
     counts: dict[str, np.ndarray] = {}
     for name, rule in RULES.items():
-        outcome = rule_distance(pb, cat, cols, ctx, miles) if rule is rule_distance else rule(pb, cat, cols, ctx)
+        outcome = rule(pb, cat, cols, ctx, miles)
         if outcome is None:
             continue
         if keep_outcomes:
