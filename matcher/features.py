@@ -76,9 +76,6 @@ class CompiledCatalog:
     programs: tuple[Program, ...]
     ids: np.ndarray
     id_rank: np.ndarray  # position of each id in sorted order: the deterministic tie-break
-    provider_code: np.ndarray
-    type_code: np.ndarray
-    sector_code: np.ndarray
     # skills
     skill_index: Mapping[str, int]
     required_t: sp.csr_matrix  # (n_skills, n_programs) 1 where the program requires the skill at entry
@@ -86,9 +83,6 @@ class CompiledCatalog:
     # occupations
     occ_codes: tuple[str, ...]
     occ_index: Mapping[str, int]
-    target_indices: np.ndarray  # CSR layout of each program's target occupations
-    target_starts: np.ndarray
-    targets_mean: sp.csr_matrix  # (n_programs, n_occ) 1/k for each of k targets
     # Programs sharing the same target occupations share one "target set": interest and
     # transfer are computed per set (far fewer than programs) and gathered.
     target_set: np.ndarray  # (n_programs,) set index
@@ -116,7 +110,6 @@ class CompiledCatalog:
     lang_index: Mapping[str, int]
     lang_mask: np.ndarray
     support_mask: np.ndarray
-    barrier_met: np.ndarray  # barriers (bit mask) the program's own supports meet
     barrier_met_codes: np.ndarray  # per support group: barriers met (bit mask) ...
     urgent_met_codes: np.ndarray  # ... and urgent barriers met (URGENT_SUPPORTS) ...
     barrier_met_group: np.ndarray  # ... and which group each program is in
@@ -132,7 +125,7 @@ class CompiledCatalog:
     wage_key: np.ndarray  # (starting wage, median wage)
     wage_key_start: np.ndarray
     wage_key_median: np.ndarray
-    provider_list: list[int]  # provider_code / type_code as Python ints for the re-rank loop
+    provider_list: list[int]  # provider and type codes as Python ints for the re-rank loop
     type_list: list[int]
     id_list: list[str]  # ids as Python strings, for building results without numpy scalars
     # requirements
@@ -218,9 +211,6 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         tgt.extend(occ_index[c] for c in p.target_occupations)
         starts[i + 1] = len(tgt)
     target_indices = np.array(tgt, dtype=np.int64)
-    k = np.diff(starts).astype(np.float32)
-    targets_mean = sp.csr_matrix((np.repeat(1.0 / k, np.diff(starts)).astype(np.float32), target_indices, starts),
-                                 shape=(n, max(n_occ, 1)))
     set_of: dict[tuple[int, ...], int] = {}
     target_set = np.empty(n, dtype=np.int64)
     for i in range(n):
@@ -347,17 +337,11 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         programs=programs,
         ids=ids,
         id_rank=id_rank,
-        provider_code=provider_code,
-        type_code=type_code,
-        sector_code=sector_code,
         skill_index=skill_index,
         required_t=required_t,
         n_required=n_required,
         occ_codes=tuple(occ_codes),
         occ_index=occ_index,
-        target_indices=target_indices,
-        target_starts=starts,
-        targets_mean=targets_mean,
         target_set=target_set,
         set_indices=set_indices,
         set_starts=set_starts,
@@ -382,7 +366,6 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         lang_index=lang_index,
         lang_mask=lang_mask,
         support_mask=supports,
-        barrier_met=barrier_met,
         barrier_met_codes=(met_keys >> np.uint64(32)).astype(np.uint32),
         urgent_met_codes=(met_keys & np.uint64(0xFFFFFFFF)).astype(np.uint32),
         barrier_met_group=met_group.reshape(-1).astype(np.int64),
