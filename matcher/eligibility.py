@@ -120,10 +120,6 @@ def support_mask(supports: set[Support] | frozenset[Support] | list[Support]) ->
     return sum(SUPPORT_BIT[s] for s in set(supports))
 
 
-def barrier_support_mask(barrier: Barrier) -> int:
-    return support_mask(BARRIER_SUPPORTS.get(barrier, ()))
-
-
 # --------------------------------------------------------------------------- rule outcomes
 
 
@@ -445,12 +441,6 @@ class Eligibility:
     excluded: np.ndarray  # (B, n) bool
     outcomes: dict[str, RuleOutcome]
     counts: dict[str, np.ndarray] = field(default_factory=dict)  # rule -> (B,) programs it excluded
-
-    def excluded_counts(self, row: int) -> dict[str, int]:
-        """Programs excluded by each rule for one seeker (a program may count under several)."""
-        if self.counts:
-            return {name: int(c[row]) for name, c in self.counts.items() if c[row]}
-        return {name: int(o.excluded[row].sum()) for name, o in self.outcomes.items() if o.excluded[row].any()}
 
 
 def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,

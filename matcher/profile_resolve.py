@@ -66,7 +66,6 @@ class ResolvedProfile:
     point: tuple[float, float] | None
     target_wage: float | None
     target_is_estimate: bool = False
-    target_county: str | None = None
     license: int = LicenseStatus.UNKNOWN
     barriers: frozenset[Barrier] = field(default_factory=frozenset)
     record_categories: frozenset[RecordCategory] = field(default_factory=frozenset)
@@ -205,7 +204,6 @@ class ProfileResolver:
             point=point,
             target_wage=float(target.hourly_wage) if target is not None else None,
             target_is_estimate=bool(getattr(target, "is_estimate", False)),
-            target_county=getattr(target, "county_name", None),
             license=license_status,
             barriers=barriers,
             record_categories=frozenset(p.record_categories),
