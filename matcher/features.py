@@ -34,6 +34,7 @@ from .eligibility import (
 from .errors import DataError
 from .profile_resolve import LicenseStatus, ResolvedProfile
 from .records import (
+    Barrier,
     Delivery,
     PaidKind,
     Program,
@@ -296,13 +297,8 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
     lang_mask = np.array([sum(1 << lang_index[x] for x in p.languages) for p in programs], dtype=np.uint64)
 
     supports = np.array([support_mask(p.supports) for p in programs], dtype=np.uint32)
-    barrier_met = np.zeros(n, dtype=np.uint32)
-    for barrier, wanted in BARRIER_SUPPORTS.items():
-        barrier_met[(supports & np.uint32(support_mask(wanted))) != 0] |= np.uint32(BARRIER_BIT[barrier])
-
-    urgent_met = np.zeros(n, dtype=np.uint32)
-    for barrier, wanted in URGENT_SUPPORTS.items():
-        urgent_met[(supports & np.uint32(support_mask(wanted))) != 0] |= np.uint32(BARRIER_BIT[barrier])
+    barrier_met = _barriers_met(supports, BARRIER_SUPPORTS)
+    urgent_met = _barriers_met(supports, URGENT_SUPPORTS)
     # One group per distinct (barriers met, urgent barriers met) pair: the support tables are per group.
     met_keys, met_group = np.unique((barrier_met.astype(np.uint64) << np.uint64(32)) | urgent_met,
                                     return_inverse=True)
@@ -401,6 +397,15 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         median_wage=median,
         outcome_score=np.array([outcome_fit(p) for p in programs], dtype=np.float32),
     )
+
+
+def _barriers_met(supports: np.ndarray, table: Mapping[Barrier, tuple[Support, ...]]) -> np.ndarray:
+    """Per program, the barriers (bit mask) its supports (bit mask) meet under ``table``
+    (:data:`~matcher.eligibility.BARRIER_SUPPORTS` or :data:`~matcher.eligibility.URGENT_SUPPORTS`)."""
+    met = np.zeros(len(supports), dtype=np.uint32)
+    for barrier, wanted in table.items():
+        met[(supports & np.uint32(support_mask(wanted))) != 0] |= np.uint32(BARRIER_BIT[barrier])
+    return met
 
 
 def _group(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

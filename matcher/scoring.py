@@ -337,11 +337,7 @@ def _support_table(pb: ProfileBatch, cat: CompiledCatalog, board_barrier_mask: i
     """Per support mix: 1 - 0.5^k x 0.7^m (None when no seeker in the batch has a barrier)."""
     if not pb.barrier_mask.any():
         return None
-    met = cat.barrier_met_codes[None, :] & pb.barrier_mask[:, None]
-    k = np.bitwise_count(met)
-    board_only = (pb.barrier_mask & np.uint32(board_barrier_mask))[:, None] & ~met
-    m = np.bitwise_count(board_only)
-    return (1.0 - _POW_PROGRAM[k] * _POW_BOARD[m]).astype(np.float32)
+    return _met_table(pb.barrier_mask, cat.barrier_met_codes, board_barrier_mask)
 
 
 def _urgent_table(pb: ProfileBatch, cat: CompiledCatalog, board_urgent_mask: int) -> np.ndarray | None:
@@ -351,8 +347,14 @@ def _urgent_table(pb: ProfileBatch, cat: CompiledCatalog, board_urgent_mask: int
     urgent = pb.barrier_mask & np.uint32(URGENT_MASK)
     if not urgent.any():
         return None
-    met = cat.urgent_met_codes[None, :] & urgent[:, None]
-    board_only = (urgent & np.uint32(board_urgent_mask))[:, None] & ~met
+    return _met_table(urgent, cat.urgent_met_codes, board_urgent_mask)
+
+
+def _met_table(barriers: np.ndarray, met_codes: np.ndarray, board_mask: int) -> np.ndarray:
+    """(B, groups) 1 - 0.5^k x 0.7^m: k of each seeker's ``barriers`` (bit masks) met by the group's
+    own supports (``met_codes``), m more met only by the board (``board_mask``)."""
+    met = met_codes[None, :] & barriers[:, None]
+    board_only = (barriers & np.uint32(board_mask))[:, None] & ~met
     return (1.0 - _POW_PROGRAM[np.bitwise_count(met)] * _POW_BOARD[np.bitwise_count(board_only)]).astype(np.float32)
 
 
