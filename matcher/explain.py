@@ -222,6 +222,8 @@ class Explainer:
         self.taxonomy = taxonomy
         self.config = config
         self._board = config.board_supports
+        # Reasons are ordered by the component weights without the success model (it gives no reason).
+        self._reason_weights = config.resolved_weights(has_success_model=False)
         self._names: dict[str, str] = {}
 
     # ------------------------------------------------------------------ names
@@ -280,7 +282,7 @@ class Explainer:
     def _reasons(self, program: Program, r: ResolvedProfile, p: dict[str, float], comps: Components, j: int,
                  miles: float) -> list[str]:
         """Positive reasons, most important first (by the weight of the part they explain)."""
-        w = {**self.config.resolved_weights(has_success_model=False)}
+        w = self._reason_weights
         found: list[tuple[float, int, str]] = []
 
         def add(weight: float, text: str) -> None:
