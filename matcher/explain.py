@@ -268,20 +268,21 @@ class Explainer:
             sector=program.sector.value,
             score=round(total, 4),
             parts=parts,
-            reasons=tuple(self._reasons(program, r, p, comps, j, miles)),
+            reasons=tuple(self._reasons(program, col, r, p, comps, j, miles)),
             skill_gaps=tuple(self._gaps(program, r)),
             supports=tuple(self._supports(program, r)),
             blockers=tuple(blockers),
-            checks=tuple(self._checks(program, r, miles, {b.requirement for b in blockers})),
+            checks=tuple(self._checks(program, col, r, miles, {b.requirement for b in blockers})),
             distance_miles=None if np.isnan(miles) or program.location.delivery is Delivery.ONLINE
             else round(miles, 1),
         )
 
     # ------------------------------------------------------------------ reasons
 
-    def _reasons(self, program: Program, r: ResolvedProfile, p: dict[str, float], comps: Components, j: int,
-                 miles: float) -> list[str]:
-        """Positive reasons, most important first (by the weight of the part they explain)."""
+    def _reasons(self, program: Program, col: int, r: ResolvedProfile, p: dict[str, float], comps: Components,
+                 j: int, miles: float) -> list[str]:
+        """Positive reasons, most important first (by the weight of the part they explain).
+        ``col`` is the program's column in the compiled catalog."""
         w = self._reason_weights
         found: list[tuple[float, int, str]] = []
 
@@ -363,8 +364,8 @@ class Explainer:
 
         # wage outlook
         target = r.target_wage
-        start = self.catalog.start_wage[self._col(program)]
-        median = self.catalog.median_wage[self._col(program)]
+        start = self.catalog.start_wage[col]
+        median = self.catalog.median_wage[col]
         if target:
             if not np.isnan(start) and start >= target:
                 add(w["wage"], f"Starting wage {wage(float(start))} meets your self-sufficiency target of "
@@ -392,14 +393,6 @@ class Explainer:
 
         found.sort()
         return [text for _, _, text in found[:MAX_REASONS]]
-
-    def _col(self, program: Program) -> int:
-        # Programs are looked up by identity in the compiled order (ids are unique).
-        index = getattr(self, "_index", None)
-        if index is None:
-            index = {p.id: i for i, p in enumerate(self.catalog.programs)}
-            self._index = index
-        return index[program.id]
 
     # ------------------------------------------------------------------ gaps
 
@@ -495,7 +488,8 @@ class Explainer:
 
     # ------------------------------------------------------------------ checks (unknown answers)
 
-    def _checks(self, program: Program, r: ResolvedProfile, miles: float, blocked: set[str]) -> list[str]:
+    def _checks(self, program: Program, col: int, r: ResolvedProfile, miles: float,
+                blocked: set[str]) -> list[str]:
         """Requirements the seeker did not answer: never exclude, always listed to ask about."""
         pre = program.prerequisites
         prof = r.profile
@@ -561,7 +555,7 @@ class Explainer:
                 out.append(f"Tuition {money(program.cost.tuition_usd)} with no funding listed; check you can pay")
         # wage below target
         target = r.target_wage
-        median = self.catalog.median_wage[self._col(program)]
+        median = self.catalog.median_wage[col]
         if target and not np.isnan(median) and median < target:
             out.append(f"The typical wage in this job, {wage(float(median))}, is below your self-sufficiency "
                        f"target of {wage(target)}")
