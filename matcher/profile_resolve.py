@@ -120,27 +120,22 @@ class ProfileResolver:
     # ------------------------------------------------------------------ text -> ids
 
     def _resolve_skill(self, text: str) -> tuple[str | None, tuple[str, ...]]:
-        if text in self.known_skills:
-            return text, ()
-        if self.normalizer is None:
-            return None, ()
-        try:
-            match = self.normalizer.normalize_skill(text)
-        except MatcherError:  # text the normalizer refuses (e.g. nothing but punctuation)
-            return None, ()
-        if match.status == "matched" and match.id:
-            return match.id, ()
-        return None, _suggestion_names(match.suggestions)
+        return self._resolve(text, text, self.known_skills, "normalize_skill")
 
     def _resolve_occupation(self, text: str) -> tuple[str | None, tuple[str, ...]]:
-        code = normalize_code(text)
-        if code in self.known_occupations:
-            return code, ()
+        return self._resolve(text, normalize_code(text), self.known_occupations, "normalize_occupation")
+
+    def _resolve(self, text: str, key: str, known: Mapping[str, Any], method: str
+                 ) -> tuple[str | None, tuple[str, ...]]:
+        """``(id, ())`` when ``key`` (the text as an ID or code) is already known or the normalizer's
+        ``method`` matches the text; else ``(None, readable suggestions)``."""
+        if key in known:
+            return key, ()
         if self.normalizer is None:
             return None, ()
         try:
-            match = self.normalizer.normalize_occupation(text)
-        except MatcherError:
+            match = getattr(self.normalizer, method)(text)
+        except MatcherError:  # text the normalizer refuses (e.g. nothing but punctuation)
             return None, ()
         if match.status == "matched" and match.id:
             return match.id, ()
