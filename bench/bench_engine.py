@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from machine import describe  # bench/machine.py (the script's own folder)
+
 from matcher.catalog import default_catalog
 from matcher.engine import Recommender
 from matcher.records import Program, SeekerProfile, Support, parse_profile
@@ -261,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
-    headers = ["programs", "workers", "p50 ms", "p99 ms", "batch pairs/s", "batch+explain pairs/s", "peak MB", "naive ns/pair",
+    headers = ["programs", "workers", "p50 ms", "p99 ms", "batch pairs/s", "batch+explain pairs/s", "peak MB",
+               "naive ns/pair",
                "speed-up (batch)"]
     print("  ".join(headers))
     for r in rows:

@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from machine import describe  # noqa: E402 - bench/machine.py (the script's own folder)
+
 from matcher.normalize import DEFAULT_THRESHOLD, Match, Normalizer  # noqa: E402
 from matcher.taxonomy import load_taxonomy  # noqa: E402
 

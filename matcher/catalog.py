@@ -180,9 +180,7 @@ class Catalog:
                 return False
             if paid is not None and p.paid.is_paid != paid:
                 return False
-            if free is not None and p.cost.is_free != free:
-                return False
-            return True
+            return not (free is not None and p.cost.is_free != free)
 
         return Catalog(tuple(p for p in self.programs if keep(p)), source=self.source)
 

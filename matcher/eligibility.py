@@ -16,7 +16,7 @@ The rules and their remedies are documented in ``docs/engine.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -116,7 +116,7 @@ def covered_records(categories: list[RecordCategory] | frozenset[RecordCategory]
     return frozenset(out)
 
 
-def support_mask(supports: set[Support] | frozenset[Support] | list[Support]) -> int:
+def support_mask(supports: Iterable[Support]) -> int:
     return sum(SUPPORT_BIT[s] for s in set(supports))
 
 

@@ -17,7 +17,6 @@ shown get plain-language explanations (:mod:`matcher.explain`).
 from __future__ import annotations
 
 import functools
-
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -86,6 +85,8 @@ class Recommender:
     ``workers`` is how many threads score chunks of a batch at once (None:
     ``DEFAULT_WORKERS``; 1 scores on the calling thread). Results never depend on it.
     """
+
+    fitted_catalog_: Catalog  # set by the one-call API's cache (see _recommender_for)
 
     def __init__(
         self,
@@ -424,11 +425,11 @@ def _chunked(items: Iterator[ResolvedProfile], size: int) -> Iterator[list[Resol
 def _take_row(pb: ProfileBatch, b: int) -> ProfileBatch:
     changes: dict[str, Any] = {}
     for f in fields(pb):
-        value = getattr(pb, f.name)
+        value: Any = getattr(pb, f.name)
         if f.name == "resolved":
             changes[f.name] = (value[b],)
         elif isinstance(value, (np.ndarray, sp.spmatrix, sp.sparray)):
-            changes[f.name] = value[b:b + 1]
+            changes[f.name] = value[b:b + 1]  # type: ignore[index]
     return replace(pb, **changes)
 
 

@@ -235,10 +235,10 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
         levels = np.zeros((n_occ, len(element_ids)), dtype=np.float32)
         rows = [occ_index[c] for c in m_codes if c in occ_index]
         src = [i for i, c in enumerate(m_codes) if c in occ_index]
-        key = np.where(importance >= ELEMENT_MIN_IMPORTANCE, importance, 0.0).astype(np.float32)
-        totals = key.sum(axis=1, keepdims=True)
+        important = np.where(importance >= ELEMENT_MIN_IMPORTANCE, importance, 0.0).astype(np.float32)
+        totals = important.sum(axis=1, keepdims=True)
         totals[totals == 0] = 1.0
-        weights[rows] = (key / totals)[src]
+        weights[rows] = (important / totals)[src]
         levels[rows] = level[src]
     else:
         element_ids, weights, levels = [], np.zeros((n_occ, 0), np.float32), np.zeros((n_occ, 0), np.float32)
@@ -309,7 +309,7 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
     median = np.full(n, np.nan, dtype=np.float32)
     lookup = lru_cache(maxsize=None)(wage_for) if wage_for is not None else None
     for i, p in enumerate(programs):
-        figures = [f for f in (lookup(c, wage_area(p)) for c in p.target_occupations)] if lookup else []
+        figures = [lookup(c, wage_area(p)) for c in p.target_occupations] if lookup else []
         figures = [f for f in figures if f is not None]
         meds = [f.median for f in figures if f.median is not None]
         entry = [f.pct25 for f in figures if f.pct25 is not None]
@@ -404,7 +404,8 @@ def _barriers_met(supports: np.ndarray, table: Mapping[Barrier, tuple[Support, .
     (:data:`~matcher.eligibility.BARRIER_SUPPORTS` or :data:`~matcher.eligibility.URGENT_SUPPORTS`)."""
     met = np.zeros(len(supports), dtype=np.uint32)
     for barrier, wanted in table.items():
-        met[(supports & np.uint32(support_mask(wanted))) != 0] |= np.uint32(BARRIER_BIT[barrier])
+        offered = (supports & np.uint32(support_mask(wanted))) != 0
+        met[offered] |= np.uint32(BARRIER_BIT[barrier])
     return met
 
 

@@ -47,16 +47,7 @@ N_SUGGESTIONS = 5
 N_CANDIDATES = 48
 
 # Words people add around a skill or title that say nothing about which one it is.
-NOISE_WORDS = frozenset("""
-    cert certs certified certification certifications certificate certificates certificat card cards
-    license licensed licence lic permit exp experience experienced expert yr yrs year years month months mo mos
-    hr hrs hour hours training trained course courses skill skills knowledge proficient
-    proficiency familiar familiarity good strong excellent basic level completed current valid active
-    able ability with in of the and or to at for on an have has had i im my me some using use work
-    working
-    de del la el los las y en con para por un una tengo mi certificado certificacion tarjeta curso
-    experiencia anos nivel
-""".split())
+NOISE_WORDS = frozenset(["cert", "certs", "certified", "certification", "certifications", "certificate", "certificates", "certificat", "card", "cards", "license", "licensed", "licence", "lic", "permit", "exp", "experience", "experienced", "expert", "yr", "yrs", "year", "years", "month", "months", "mo", "mos", "hr", "hrs", "hour", "hours", "training", "trained", "course", "courses", "skill", "skills", "knowledge", "proficient", "proficiency", "familiar", "familiarity", "good", "strong", "excellent", "basic", "level", "completed", "current", "valid", "active", "able", "ability", "with", "in", "of", "the", "and", "or", "to", "at", "for", "on", "an", "have", "has", "had", "i", "im", "my", "me", "some", "using", "use", "work", "working", "de", "del", "la", "el", "los", "las", "y", "en", "con", "para", "por", "un", "una", "tengo", "mi", "certificado", "certificacion", "tarjeta", "curso", "experiencia", "anos", "nivel"])  # noqa: E501
 # Noise words long enough that a one-letter typo of them is still clearly noise ("certifcation").
 _FUZZY_NOISE = tuple(w for w in NOISE_WORDS if len(w) >= 7)
 
@@ -362,7 +353,7 @@ class Normalizer:
             return None
         covered: dict[str, set[int]] = defaultdict(set)
         for size in range(min(n - 1, index.max_tokens), 0, -1):
-            for start in range(0, n - size + 1):
+            for start in range(n - size + 1):
                 hit = index.exact.get(" ".join(toks[start:start + size]))
                 if not hit:
                     continue
@@ -392,7 +383,8 @@ class Normalizer:
             scored[partial[0]] = partial[1]
         for cid, score, _ in candidates:
             scored[cid] = max(score, scored.get(cid, 0.0))
-        ranked = sorted(((cid, s) for cid, s in scored.items() if s >= SUGGESTION_FLOOR), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted(((cid, s) for cid, s in scored.items() if s >= SUGGESTION_FLOOR),
+                        key=lambda kv: (-kv[1], kv[0]))
         return tuple((cid, self._name(kind, cid), round(s, 3)) for cid, s in ranked[:N_SUGGESTIONS])
 
     def _name(self, kind: str, cid: str) -> str:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from .errors import MatcherError, NotFoundError
-from .records import Barrier, RecordCategory, SeekerProfile, Sector, normalize_code, parse_profile
+from .records import Barrier, RecordCategory, Sector, SeekerProfile, normalize_code, parse_profile
 
 # Credentials that prove a valid driver's license (a CDL is a driver's license).
 DRIVERS_LICENSE = "cred:drivers-license"

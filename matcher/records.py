@@ -392,7 +392,8 @@ BARRIER_LABELS = {
 class Prerequisites(_Record):
     """What a program requires before someone can start."""
 
-    skills: list[TaxonomyId] = Field(default_factory=list, description="Canonical skill/credential IDs required at entry.")
+    skills: list[TaxonomyId] = Field(default_factory=list,
+                                     description="Canonical skill/credential IDs required at entry.")
     min_education: EducationLevel = EducationLevel.NONE
     min_age: int | None = Field(default=None, ge=14, le=99)
     max_age: int | None = Field(default=None, ge=14, le=99,
@@ -525,7 +526,8 @@ class Program(_Record):
 class Household(_Record):
     adults: int = Field(default=1, ge=1, le=10)
     children: int = Field(default=0, ge=0, le=15)
-    county: ShortText | None = Field(default=None, description="County name or 5-digit FIPS, for the self-sufficiency target.")
+    county: ShortText | None = Field(default=None,
+                                     description="County name or 5-digit FIPS, for the self-sufficiency target.")
 
 
 class Availability(_Record):

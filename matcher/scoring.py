@@ -308,10 +308,7 @@ def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, mile
     # Per-column and per-row factors are applied as a whole row of factors, 1 where nothing
     # changes (x * 1 == x exactly): far cheaper than fancy-indexed column subsets.
     hybrid = cat.is_hybrid[cols]
-    if hybrid.any():
-        fit = miles * np.where(hybrid, f32(0.5), f32(1))[None, :]
-    else:
-        fit = miles.astype(f32, copy=True)
+    fit = miles * np.where(hybrid, f32(0.5), f32(1))[None, :] if hybrid.any() else miles.astype(f32, copy=True)
     fit *= -inv_scale
     fit += f32(1)
     np.clip(fit, 0.0, 1.0, out=fit)

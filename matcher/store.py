@@ -158,7 +158,7 @@ class CatalogStore:
         If anything fails, from a bad record to a database error half-way,
         the transaction is rolled back and the store is left as it was.
         """
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         seen: set[str] = set()
         try:
             with self._session() as session, session.begin():

@@ -425,7 +425,7 @@ def build_self_sufficiency(src: Path, out: Path) -> None:
     for fips in ["41051", "41067", "41005", "53011", "41039"]:
         name, state = COUNTIES[fips]
         for adults in range(1, MAX_ADULTS + 1):
-            for children in range(0, MAX_CHILDREN + 1):
+            for children in range(MAX_CHILDREN + 1):
                 fig = real_by_key.get((fips, adults, children))
                 if fig is not None:
                     rows.append([fips, name, state, adults, children, f"{fig.hourly:.2f}", f"{fig.annual:.0f}",

@@ -98,7 +98,7 @@ CURATED_FILES = {
     "abbreviations": "abbreviations.csv",
 }
 
-ATTRIBUTION = """\
+ATTRIBUTION = f"""\
 # Attribution
 
 The taxonomy in this folder is built from the O*NET database and public crosswalks.
@@ -114,8 +114,8 @@ Licence: Creative Commons Attribution 4.0 (https://creativecommons.org/licenses/
 
 Modifications made by `scripts/build_taxonomy.py`: importance and level ratings
 rescaled to 0..1; technology examples kept only when marked Hot Technology or
-listed for at least {tech} occupations, tool examples only when listed for at
-least {tool} occupations; the typical education of an occupation is the most
+listed for at least {TECH_MIN_OCCUPATIONS} occupations, tool examples only when listed for at
+least {TOOL_MIN_OCCUPATIONS} occupations; the typical education of an occupation is the most
 frequent O*NET "Required Level of Education" category, mapped to the matcher's
 education levels.
 
@@ -124,7 +124,7 @@ Other sources:
 - CIP 2020 to SOC 2018 crosswalk, NCES/BLS (US government work, public domain).
 - Credentials, entry skills, job-title aliases, Spanish terms and abbreviations
   in `training_data/curated/` are written by this project.
-""".format(tech=TECH_MIN_OCCUPATIONS, tool=TOOL_MIN_OCCUPATIONS)
+"""
 
 
 # --------------------------------------------------------------------------- readers
@@ -436,7 +436,8 @@ def build(source: Path, out: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="the shared data folder (default: %(default)s)")
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
+                        help="the shared data folder (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: %(default)s)")
     args = parser.parse_args(argv)
     manifest = build(args.source, args.out)

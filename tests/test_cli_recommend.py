@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from test_engine_fixtures import program
 
 from matcher.catalog import write_json
 from matcher.cli import main
-from test_engine_fixtures import program
 
 KIOSK = {"zip": "97214", "interests": {"sectors": ["healthcare", "technology"]}}
 

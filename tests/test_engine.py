@@ -6,11 +6,11 @@ import json
 
 import numpy as np
 import pytest
+from test_engine_fixtures import by_id, engine, ids, program
 
 from matcher.engine import EngineConfig, Recommender, recommend, recommend_batch
 from matcher.errors import ValidationError
 from matcher.records import Support
-from test_engine_fixtures import by_id, engine, ids, program
 
 SEEKER = {"zip": "97214"}
 
@@ -77,7 +77,8 @@ def test_an_unmet_barrier_is_a_support_to_arrange() -> None:
 def test_a_seeker_who_needs_income_now_sees_paid_options_first() -> None:
     programs = [program("a-class", outcomes={"completion_rate": 0.95, "placement_rate": 0.9, "cohort_size": 200}),
                 program("b-class", outcomes={"completion_rate": 0.9, "placement_rate": 0.9, "cohort_size": 200}),
-                program("y-ojt", type="ojt", paid={"kind": "wage", "hourly_wage": 19}, target_occupations=["53-7065.00"]),
+                program("y-ojt", type="ojt", paid={"kind": "wage", "hourly_wage": 19},
+                        target_occupations=["53-7065.00"]),
                 program("z-stipend", paid={"kind": "stipend", "stipend_usd": 2000}, target_occupations=["53-7065.00"])]
     eng = engine(programs, EngineConfig(max_per_provider=None))
     seeker = {**SEEKER, "interests": {"occupations": ["53-7062.00"]}}
@@ -208,8 +209,8 @@ def test_results_are_frozen_and_serialise_to_json() -> None:
 
 
 def test_scores_stay_between_zero_and_one() -> None:
-    result = recommend({"zip": "97214", "needs_income": True, "barriers": list(
-        ["childcare", "no_car", "homeless", "basic_skills", "digital_literacy"])}, top=None)
+    barriers = ["childcare", "no_car", "homeless", "basic_skills", "digital_literacy"]
+    result = recommend({"zip": "97214", "needs_income": True, "barriers": barriers}, top=None)
     assert all(0 <= r.score <= 1 for r in result.items)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from test_engine_fixtures import engine, program
+
 from matcher.engine import EngineConfig
 from matcher.records import Support
-from test_engine_fixtures import engine, program
 
 SEEKER = {"zip": "97214"}
 
@@ -67,7 +68,8 @@ def test_wage_outlook_is_compared_with_the_self_sufficiency_target() -> None:
             "target of $31/hour with experience") in rec.reasons
     eng = engine([program("p", outcomes={"median_starting_wage": 33})],
                  target_for_profile=lambda profile: Target(31.0), wage_for=lambda soc, area: Wages(26.0, 35.0))
-    assert "Starting wage $33/hour meets your self-sufficiency target of $31/hour" in eng.recommend(SEEKER).items[0].reasons
+    reasons = eng.recommend(SEEKER).items[0].reasons
+    assert "Starting wage $33/hour meets your self-sufficiency target of $31/hour" in reasons
 
 
 def test_a_wage_below_the_target_is_said_plainly_as_something_to_know() -> None:

@@ -20,7 +20,7 @@ import pytest
 from matcher.catalog import default_catalog
 from matcher.engine import Recommender
 from matcher.errors import ValidationError
-from matcher.records import Demographics, ProgramType, SeekerProfile, Sector, parse_profile
+from matcher.records import Demographics, ProgramType, Sector, SeekerProfile, parse_profile
 
 
 def _load_expectations() -> Any:

@@ -80,7 +80,7 @@ def test_matrix_is_scaled_and_aligned(tx):
     codes, elements, importance, level = tx.occupation_element_matrix()
     assert importance.shape == level.shape == (len(codes), len(elements)) == (879, 68)
     assert importance.dtype == np.float32
-    assert 0.0 <= importance.min() and importance.max() <= 1.0 and 0.0 <= level.min() and level.max() <= 1.0
+    assert importance.min() >= 0.0 and importance.max() <= 1.0 and level.min() >= 0.0 and level.max() <= 1.0
     row, col = codes.index("53-7062.00"), elements.index("2.C.10")
     assert importance[row, col] == pytest.approx((3.15 - 1) / 4, abs=0.01)  # O*NET IM 3.15 for Transportation
     assert not importance.flags.writeable
