@@ -187,6 +187,24 @@ class Recommender:
             for cols, scores in scored.chosen:
                 yield [(ids[c], s) for c, s in zip(cols, scores)]
 
+    # ------------------------------------------------------------------ pair details (for learning)
+
+    def compile_seekers(self, profiles: Iterable[SeekerProfile | Mapping[str, Any]]) -> ProfileBatch:
+        """Resolve and compile seekers into the arrays rules and scores read (one row per seeker)."""
+        self._check_fitted()
+        resolved = [self.resolver_.resolve(p) for p in profiles]
+        return compile_profiles(resolved, self.catalog_, taxonomy=self.taxonomy_,
+                                default_target_wage=self.config.default_target_wage)
+
+    def score_details(self, pb: ProfileBatch, cols: np.ndarray) -> tuple[Eligibility, Components]:
+        """Every rule outcome and score component for seekers ``pb`` x program columns ``cols``:
+        the same arrays the ranking and the explanations use. ``Components.parts`` holds the
+        named components (skills, interest, practical, supports, earn, wage, outcomes) and
+        ``schedule``/``distance``/``language``/``miles`` their practical pieces, each (B, len(cols)).
+        This is the engine's interface for the learned model's features; it stays stable."""
+        self._check_fitted()
+        return self._rules_and_scores(pb, np.asarray(cols, dtype=np.int64), detail=True)
+
     # ------------------------------------------------------------------ internals
 
     def _scored_chunks(self, profiles: Iterable[SeekerProfile | Mapping[str, Any]], top: int | None,
