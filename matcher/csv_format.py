@@ -32,7 +32,8 @@ from typing import Any
 
 from .errors import FieldProblem, shown_value
 
-TEXT, LIST, BOOL, NUMBER, DATE, ENUM, ENUM_LIST, MAP = "text", "list", "bool", "number", "date", "enum", "enum_list", "map"
+TEXT, LIST, BOOL, NUMBER, DATE = "text", "list", "bool", "number", "date"
+ENUM, ENUM_LIST, MAP = "enum", "enum_list", "map"
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,9 @@ from typing import Protocol
 import numpy as np
 
 from .errors import ValidationError
-from .features import LANGUAGE_OTHER_SPOKEN, CompiledCatalog, ProfileBatch
-from .records import Support
+from .features import CompiledCatalog, ProfileBatch
+from .policy import DEFAULT_MODE_MILES, URGENT_MASK
+from .records import Support, TravelMode
 
 COMPONENTS = ("skills", "interest", "practical", "supports", "earn", "wage", "outcomes", "success")
 
@@ -73,6 +74,8 @@ DISTANCE_PENALTY = 0.8  # a program at or beyond the seeker's range keeps 20% of
 FUNDING_TO_ARRANGE_FACTOR = 0.8  # tuition above what the seeker can pay: funding must be arranged first
 NEUTRAL_INTEREST = 0.5
 SECTOR_INTEREST = 0.8
+LANGUAGE_OTHER_SPOKEN = 0.8  # taught in a language the seeker speaks, not their first
+HYBRID_DISTANCE_SHARE = 0.5  # a hybrid program's trips count half
 
 
 class SuccessModel(Protocol):
@@ -114,6 +117,8 @@ class EngineConfig:
     remedy_distance_miles: float = 40.0
     default_target_wage: float = 25.0
     candidate_factor: int = 4
+    mode_miles: Mapping[TravelMode, float] = field(default_factory=lambda: dict(DEFAULT_MODE_MILES))
+    transit_line_factor: float = 1.0
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(COMPONENTS)
@@ -251,6 +256,8 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
                  "supports": supports_t[:, mix_k] if supports_t is not None else np.zeros((b, n), f32),
                  "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": wage_t[:, wage_k],
                  "outcomes": np.broadcast_to(cat.outcome_score[cols][None, :], (b, n))}
+        if urgent_t is not None:  # weighted by urgent_priority, outside the component weights
+            parts["urgent"] = urgent_t[:, mix_k]
         if success is not None:
             parts["success"] = success
     return Components(parts, schedule, distance, language, miles, total)
@@ -308,7 +315,8 @@ def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, mile
     # Per-column and per-row factors are applied as a whole row of factors, 1 where nothing
     # changes (x * 1 == x exactly): far cheaper than fancy-indexed column subsets.
     hybrid = cat.is_hybrid[cols]
-    fit = miles * np.where(hybrid, f32(0.5), f32(1))[None, :] if hybrid.any() else miles.astype(f32, copy=True)
+    fit = miles * np.where(hybrid, f32(HYBRID_DISTANCE_SHARE), f32(1))[None, :] if hybrid.any() \
+        else miles.astype(f32, copy=True)
     fit *= -inv_scale
     fit += f32(1)
     np.clip(fit, 0.0, 1.0, out=fit)
@@ -339,8 +347,6 @@ def _support_table(pb: ProfileBatch, cat: CompiledCatalog, board_barrier_mask: i
 
 def _urgent_table(pb: ProfileBatch, cat: CompiledCatalog, board_urgent_mask: int) -> np.ndarray | None:
     """Per support group: 1 - 0.5^k x 0.7^m over the seeker's urgent barriers only (None when nobody has one)."""
-    from .eligibility import URGENT_MASK
-
     urgent = pb.barrier_mask & np.uint32(URGENT_MASK)
     if not urgent.any():
         return None
@@ -368,11 +374,3 @@ def _wage_table(pb: ProfileBatch, cat: CompiledCatalog) -> np.ndarray:
     start = np.where(np.isnan(start), f32(UNKNOWN_WAGE_FIT), start)
     median = np.where(np.isnan(median), f32(UNKNOWN_WAGE_FIT), median)
     return (f32(START_WAGE_SHARE) * start + f32(1 - START_WAGE_SHARE) * median).astype(f32)
-
-
-def board_barrier_mask(board_supports: frozenset[Support], *, urgent: bool = False) -> int:
-    """Barriers (bit mask) the board's own supports meet (``urgent``: through URGENT_SUPPORTS)."""
-    from .eligibility import BARRIER_BIT, BARRIER_SUPPORTS, URGENT_SUPPORTS
-
-    table = URGENT_SUPPORTS if urgent else BARRIER_SUPPORTS
-    return sum(BARRIER_BIT[b] for b, wanted in table.items() if set(wanted) & set(board_supports))

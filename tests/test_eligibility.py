@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from test_engine_fixtures import EUGENE, HILLSBORO, by_id, engine, ids, program
 
-from matcher.eligibility import BARRIER_SUPPORTS, RECORD_COVERS, covered_records
 from matcher.engine import EngineConfig
+from matcher.policy import BARRIER_SUPPORTS, RECORD_COVERS, covered_records
 from matcher.records import Barrier, RecordCategory, Support
 
 SEEKER = {"zip": "97214"}

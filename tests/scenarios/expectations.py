@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from matcher.geo import haversine_miles, zip_point
+from matcher.geo import distance_miles, zip_point
 from matcher.records import (
     Delivery,
     EducationLevel,
@@ -51,6 +51,7 @@ class Item:
 
     rec: Any  # matcher.engine.Recommendation
     program: Program
+    shared_checks: tuple[str, ...] = ()  # checks the list says once for this program and others
 
     @property
     def label(self) -> str:
@@ -82,14 +83,16 @@ class Seen:
         """The person's skills as canonical IDs (the engine's own normalizer reads the free text)."""
         return frozenset(self.engine.resolver_.resolve(self.raw).skill_ids)
 
-    def _items(self, recs: Iterable[Any]) -> list[Item]:
-        return [Item(r, self.programs[r.program_id]) for r in recs]
+    def _items(self, result: Any, n: int | None = None) -> list[Item]:
+        recs = result.items[:n] if n is not None else result.items
+        return [Item(r, self.programs[r.program_id],
+                     tuple(c.message for c in result.shared_checks if r.rank in c.ranks)) for r in recs]
 
     def top(self, n: int = 10) -> list[Item]:
-        return self._items(self.result.items[:n])
+        return self._items(self.result, n)
 
     def all(self) -> list[Item]:
-        return self._items(self.everything.items)
+        return self._items(self.everything)
 
     def rerun(self, **changes: Any) -> Any:
         """Every eligible program for the same person with some answers changed."""
@@ -261,7 +264,7 @@ def within_miles(zip_code: str, miles: float) -> Pred:
         point = (loc.latitude, loc.longitude) if loc.latitude is not None else zip_point(loc.zip)
         if point is None:
             return False
-        d = haversine_miles(home[0], home[1], np.array([point[0]]), np.array([point[1]]))[0]
+        d = distance_miles(home[0], home[1], np.array([point[0]]), np.array([point[1]]))[0]
         return bool(d <= miles)
 
     return pred
@@ -285,7 +288,7 @@ def silent_requirements(item: Item, profile: SeekerProfile, skill_ids: frozenset
     names neither as a blocker (with remedy) nor as something to check or a skill gap."""
     p, rec = item.program, item.rec
     pre = p.prerequisites
-    checks = " | ".join(rec.checks).lower()
+    checks = " | ".join((*rec.checks, *item.shared_checks)).lower()
     blockers = {b.requirement for b in rec.blockers}
     gaps = {g.skill_id for g in rec.skill_gaps if g.kind == "required"}
     missing: list[str] = []
@@ -471,11 +474,15 @@ def _bridge_first(seen: Seen) -> list[str]:
 
 
 def housing_named_everywhere(seen: Seen) -> list[str]:
-    """Every top-5 program either offers housing referrals or tells the coach to arrange them."""
+    """Every top-5 program offers housing help (under Why or Supports) or the list tells the
+    coach to arrange it for that program."""
+    housing = (Support.HOUSING_REFERRAL, Support.EMERGENCY_FUNDS)
+    arranged = {rank for s in seen.result.to_arrange if s.barrier == "homeless" for rank in s.ranks}
     out = []
     for i in seen.top(5):
-        s = next((s for s in i.rec.supports if s.barrier == "homeless"), None)
-        if s is None or s.support not in (Support.HOUSING_REFERRAL.value, Support.EMERGENCY_FUNDS.value):
+        offered = any(s.barrier == "homeless" and s.support in {h.value for h in housing} for s in i.rec.supports) \
+            or any(f"Offers {h.label}" in i.rec.reasons for h in housing)
+        if not offered and i.rec.rank not in arranged:
             out.append(f"{i.label} says nothing about housing")
     return out
 
