@@ -215,13 +215,11 @@ class Explainer:
             if kind == "named" and level >= F.INTEREST_EXACT:
                 text = f"Leads to {title}, a job you said you want"
             elif kind == "named":
-                text = f"Leads to {title}, close to {source_title}, the work you said you want"
+                text = f"Leads to {title}, close to the work you want ({source_title})"
             elif level >= F.INTEREST_EXACT:
                 text = f"Builds on your work as {title}"
             else:
                 text = f"Leads to {title}, close to your work as {source_title}"
-            if picked:
-                text += f", in {program.sector.label.lower()}, a field you picked"
             out.append(_Reason(importance, text))
         elif picked:
             out.append(_Reason(importance, f"In {program.sector.label.lower()}, a field you picked"))
@@ -268,8 +266,7 @@ class Explainer:
         transfer = (p["skills"] - S.STARTING_SKILLS_SHARE * self._coverage(required, r)) / (1 - S.STARTING_SKILLS_SHARE)
         if r.work_occupations and transfer >= TRANSFER_REASON_MIN:
             out.append(_Reason(self.weights["skills"] * (1 - S.STARTING_SKILLS_SHARE) * transfer,
-                               f"Your past work uses many of the skills it builds on "
-                               f"({self.occupation_title(r.work_occupations[0])})"))
+                               f"Uses skills from your work as {self.occupation_title(r.work_occupations[0])}"))
         return out
 
     @staticmethod
@@ -346,8 +343,8 @@ class Explainer:
         after = "Jobs after it start at about" if program.paid.kind is not PaidKind.NONE or \
             program.type.is_paid_by_design else "Jobs it leads to start at about"
         if target:
-            goal = (f"the {wage(target)} minimum wage used as your target (the true self-sufficiency "
-                    f"figure is likely higher)") if r.target_is_floor \
+            # A minimum-wage floor is never called self-sufficiency (the list's notes say why it is used).
+            goal = f"the {wage(target)} minimum wage used as your wage target" if r.target_is_floor \
                 else f"your self-sufficiency target of {wage(target)}"
             if not np.isnan(start) and start >= target:
                 return [_Reason(importance, f"{after} {wage(start)}, which meets {goal}")]

@@ -122,6 +122,12 @@ class CompiledCatalog:
     start_wage: np.ndarray  # NaN when unknown
     median_wage: np.ndarray
     outcome_score: np.ndarray
+    # progress: does the program add anything the seeker lacks (see scoring.PROGRESS_*)
+    progress_key: np.ndarray  # (n,) key of (main credential, credential set, target set)
+    progress_main: np.ndarray  # per key: skill index of the main (first) credential awarded, -1 none
+    progress_creds: sp.csr_matrix  # per key: the credentials awarded (n_keys x n_skills)
+    progress_n_creds: np.ndarray  # per key: how many
+    progress_target: np.ndarray  # per key: the occupation index when the program leads to one job, else -1
     # each rule's own arrays, by rule name (matcher.rules)
     rule_data: Mapping[str, Mapping[str, np.ndarray]]
     # (occupation code, id(taxonomy)) -> (taxonomy, (occupations, interest levels)); see _interest_levels
@@ -177,9 +183,10 @@ def compile_catalog(programs: Sequence[Program], *, taxonomy: Any = None,
     supports = _supports(programs)
     money = _money(programs, wage_for)
     groups = _groups(programs, occupations["target_set"], place, languages, money)
+    progress = _progress(programs, skills["skill_index"], occupations["occ_index"])
     return CompiledCatalog(
         programs=programs, ids=ids, id_rank=id_rank,
-        **occupations, **skills, **place, **languages, **supports, **money, **groups,
+        **occupations, **skills, **place, **languages, **supports, **money, **groups, **progress,
         rule_data={rule.name: rule.compile_programs(programs) for rule in RULES},
     )
 
@@ -381,6 +388,27 @@ def _groups(programs: tuple[Program, ...], target_set: np.ndarray, place: Mappin
     }
 
 
+def _progress(programs: tuple[Program, ...], skill_index: Mapping[str, int],
+              occ_index: Mapping[str, int]) -> dict[str, Any]:
+    """Per distinct (credentials awarded, single target occupation): what the progress component reads."""
+    keys: dict[tuple[tuple[int, ...], int], int] = {}
+    key_of = np.empty(len(programs), dtype=np.int64)
+    for i, p in enumerate(programs):
+        creds = tuple(skill_index[c] for c in dict.fromkeys(p.credentials_awarded))
+        target = occ_index[p.target_occupations[0]] if len(set(p.target_occupations)) == 1 else -1
+        key_of[i] = keys.setdefault((creds, target), len(keys))
+    rows = [k for k, (creds, _) in enumerate(keys) for _ in creds]
+    cols = [c for creds, _ in keys for c in creds]
+    n_skills = max(len(skill_index), 1)
+    return {
+        "progress_key": key_of,
+        "progress_main": np.array([creds[0] if creds else -1 for creds, _ in keys], dtype=np.int64),
+        "progress_creds": sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(keys), n_skills)),
+        "progress_n_creds": np.array([len(creds) for creds, _ in keys], dtype=np.float32),
+        "progress_target": np.array([target for _, target in keys], dtype=np.int64),
+    }
+
+
 def _group(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (a, b) pairs and, for each row, the index of its pair."""
     if len(a) == 0:
@@ -422,8 +450,10 @@ class ProfileBatch:
     barrier_mask: np.ndarray
     target_wage: np.ndarray
     skills: sp.csr_matrix  # (B, n_skills)
-    occ_interest: np.ndarray  # (B, n_occ)
+    occ_named: np.ndarray  # (B, n_occ) interest from the occupations the seeker named
+    occ_worked: np.ndarray  # (B, n_occ) interest from past jobs (x WORK_HISTORY_FACTOR)
     occ_transfer: np.ndarray  # (B, n_occ) how much of each occupation's key skills the seeker has
+    current_occ: np.ndarray  # (B,) the most recent job's occupation index, -1 when none
     sector_interest: np.ndarray  # (B, n_sectors)
     has_interest: np.ndarray
     rule_data: Mapping[str, Mapping[str, np.ndarray]]  # each rule's own arrays, by rule name
@@ -485,8 +515,11 @@ def compile_profiles(resolved: Sequence[ResolvedProfile], cat: CompiledCatalog, 
         barrier_mask=arr([barrier_mask(r.barriers) for r in resolved], np.uint32),
         target_wage=arr([r.target_wage or default_target_wage for r in resolved], np.float32),
         skills=skills,
-        occ_interest=_interest(resolved, cat, taxonomy),
+        occ_named=_interest(resolved, cat, taxonomy, worked=False),
+        occ_worked=_interest(resolved, cat, taxonomy, worked=True),
         occ_transfer=_transfer(resolved, cat, skills),
+        current_occ=arr([cat.occ_index.get(r.work_occupations[0], -1) if r.work_occupations else -1
+                         for r in resolved], np.int64),
         sector_interest=sector_interest,
         has_interest=arr([r.has_interests for r in resolved], bool),
         rule_data={rule.name: rule.compile_seekers(resolved, cat) for rule in RULES},
@@ -541,24 +574,27 @@ def _transfer(resolved: tuple[ResolvedProfile, ...], cat: CompiledCatalog, skill
             if o is not None and n_el:
                 np.maximum(elements[i], cat.occ_element_level[o], out=elements[i])
     transfer = elements @ cat.occ_element_weights.T if n_el else np.zeros((b, n_occ), np.float32)
-    # min(max(transfer, links), 1) where links are few: cap everything, then raise the linked cells.
-    np.minimum(transfer, np.float32(1), out=transfer)
+    # Each of the seeker's skills the taxonomy links to an occupation adds SKILL_LINK_TRANSFER (the product
+    # counts the links per cell); capped at 1. Links are few: only the linked cells are touched.
     links = (skills @ cat.skill_occ).tocoo()
     if links.nnz:
-        linked = np.minimum(np.maximum(transfer[links.row, links.col], links.data * SKILL_LINK_TRANSFER), 1.0)
-        transfer[links.row, links.col] = linked
+        transfer[links.row, links.col] += links.data * np.float32(SKILL_LINK_TRANSFER)
+    np.minimum(transfer, np.float32(1), out=transfer)
     return transfer
 
 
-def _interest(resolved: tuple[ResolvedProfile, ...], cat: CompiledCatalog, taxonomy: Any) -> np.ndarray:
+def _interest(resolved: tuple[ResolvedProfile, ...], cat: CompiledCatalog, taxonomy: Any, *,
+              worked: bool) -> np.ndarray:
     """(B, n_occ) interest in each occupation: the best over the occupations the seeker named
-    (factor 1) and worked in (WORK_HISTORY_FACTOR) of how close each is (:func:`interest_levels`)."""
+    (``worked=False``) or worked in (``worked=True``, x WORK_HISTORY_FACTOR) of how close each
+    is (:func:`interest_levels`)."""
     interest = np.zeros((len(resolved), max(len(cat.occ_codes), 1)), dtype=np.float32)
     # Raised in rounds: round k takes every seeker's k-th occupation at once, so no cell
     # appears twice in one fancy-indexed maximum (which would keep only one of them).
     rounds: list[tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = []
     for i, r in enumerate(resolved):
-        named = [(c, 1.0) for c in r.interest_occupations] + [(c, WORK_HISTORY_FACTOR) for c in r.work_occupations]
+        named = [(c, WORK_HISTORY_FACTOR) for c in r.work_occupations] if worked \
+            else [(c, 1.0) for c in r.interest_occupations]
         for k, (code, factor) in enumerate(named):
             if k == len(rounds):
                 rounds.append(([], [], []))

@@ -389,6 +389,22 @@ class RecordCategory(str, Enum):
     RECENT_DUI = "recent_dui"
     CRIMES_AGAINST_VULNERABLE = "crimes_against_vulnerable"
 
+    @property
+    def label(self) -> str:
+        return RECORD_LABELS[self]
+
+
+RECORD_LABELS = {
+    RecordCategory.ANY_CONVICTION: "any conviction",
+    RecordCategory.FELONY: "felonies",
+    RecordCategory.VIOLENT_FELONY: "violent felonies",
+    RecordCategory.SEX_OFFENSE: "sex offenses",
+    RecordCategory.THEFT_FRAUD: "theft or fraud",
+    RecordCategory.DRUG_OFFENSE: "drug offenses",
+    RecordCategory.RECENT_DUI: "a DUI",
+    RecordCategory.CRIMES_AGAINST_VULNERABLE: "crimes against vulnerable people",
+}
+
 
 class Barrier(str, Enum):
     """Barriers to employment a coach records, each with its PIRL element if one exists."""

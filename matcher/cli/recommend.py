@@ -14,6 +14,7 @@ from ..engine import Recommender
 from ..errors import InputFileError, ValidationError
 from ..explain import Recommendation, RecommendationList
 from ..profiles_io import iter_profiles, load_profile
+from ..rules import RULE_BY_NAME
 from ..selfsufficiency import SelfSufficiencyTable, target_for_profile
 from . import catalog_from, db_option, echo_json, echo_table, handle_errors, json_option
 
@@ -116,12 +117,15 @@ def print_recommendations(result: RecommendationList, catalog: Catalog) -> None:
     click.echo(f"Catalog: {catalog.source or 'given file'} ({result.catalog_size:,} programs; "
                f"{result.eligible_count:,} fit the hard requirements)")
     if result.excluded_by_reason:
-        reasons = ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in result.excluded_by_reason.items())
-        click.echo(f"Left out: {reasons}")
+        reasons = ", ".join(f"{RULE_BY_NAME[name].summary} {count}" if name in RULE_BY_NAME else f"{name} {count}"
+                            for name, count in sorted(result.excluded_by_reason.items(), key=lambda kv: -kv[1]))
+        click.echo(f"Left out ({result.excluded_count:,}, each under its first reason): {reasons}")
     for unmatched in result.unmatched:
         click.echo(unmatched.message)
     for note in result.notes:
         click.echo(f"Note: {note}")
+    for opening in result.openings:
+        click.echo(f"Would open more: {opening.message}")
     if not result.items:
         return
     click.echo("")
@@ -132,11 +136,22 @@ def print_recommendations(result: RecommendationList, catalog: Catalog) -> None:
                max_width=44)
     for r in result.items:
         _print_item(r)
+    if result.to_arrange or result.shared_checks:
+        click.echo("")
+        click.echo("For the whole list:")
+    for s in result.to_arrange:
+        click.echo(f"   {s.message} (not offered by {_ranks(s.ranks)})")
+    for c in result.shared_checks:
+        click.echo(f"   Check: {c.message} ({_ranks(c.ranks)})")
+
+
+def _ranks(ranks: tuple[int, ...]) -> str:
+    return ", ".join(f"#{r}" for r in ranks)
 
 
 def _print_item(r: Recommendation) -> None:
     click.echo("")
-    flag = "  [needs a remedy]" if r.flagged else ""
+    flag = "  [needs a remedy]" if r.flagged else ("  [funding to arrange]" if r.needs_funding else "")
     click.echo(f"{r.rank}. {r.name} ({r.provider}){flag}")
     sections = [
         ("Why", r.reasons),
@@ -144,6 +159,7 @@ def _print_item(r: Recommendation) -> None:
         ("Supports", [s.message for s in r.supports]),
         ("Skill gaps", [g.message for g in r.skill_gaps]),
         ("Check", r.checks),
+        ("Note", r.notes),
     ]
     for title, lines in sections:
         for i, line in enumerate(lines):

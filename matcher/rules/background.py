@@ -109,8 +109,8 @@ class Background(Rule):
         if not pre.background_check:
             return []
         years = screen_years(program)
-        screened = sorted(c.value.replace("_", " ") for c, y in years.items() if math.isinf(y))
-        recent = sorted((int(y), c.value.replace("_", " ")) for c, y in years.items() if not math.isinf(y))
+        screened = [c.label for c in CATEGORIES if math.isinf(years.get(c, 0.0))]
+        recent = sorted((int(y), c.label) for c, y in years.items() if not math.isinf(y))
         parts = []
         if screened:
             parts.append(", ".join(screened))
@@ -118,8 +118,7 @@ class Background(Rule):
         what = f" (screens out: {'; '.join(parts)})" if parts else ""
         out: list[str] = []
         mine = seeker.record_categories
-        recent_mine = sorted((int(y), c.value.replace("_", " ")) for c, y in years.items()
-                             if c in mine and not math.isinf(y))
+        recent_mine = sorted((int(y), c.label) for c, y in years.items() if c in mine and not math.isinf(y))
         if recent_mine and seeker.profile.years_since_conviction is None:
             what_recent = "; ".join(f"{name} in the last {y} years" for y, name in recent_mine)
             out.append(f"It screens out {what_recent}; confirm how many years ago your conviction was")

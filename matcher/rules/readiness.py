@@ -172,7 +172,7 @@ class Physical(Rule):
             return None
         data = self.arrays(cat)
         blocked = data["demand"][cols][None, :] > limit[:, None]
-        return remedied_by_support(blocked, cat, cols, ctx, bit(Support.ACCOMMODATIONS))  # EQUIV-TEMP
+        return RuleOutcome(blocked, data["adjustable"][cols][None, :])
 
     def describe_block(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext
                        ) -> tuple[str, str, str, Support | None]:

@@ -209,15 +209,17 @@ def requires_skill(skill_id: str) -> Pred:
     return lambda i: skill_id in i.program.prerequisites.skills
 
 
-def screens_out(*categories: RecordCategory) -> Pred:
-    """The program's background check screens out any of ``categories`` (with the
+def screens_out(*categories: RecordCategory, recent_only: bool = False) -> Pred:
+    """The program's background check screens out any of ``categories`` for ever (with the
     usual hierarchy: 'any conviction' covers everything, 'felony' covers the felony kinds,
-    'crimes against vulnerable people' covers sex offences)."""
+    'crimes against vulnerable people' covers sex offences); with ``recent_only``, those it
+    screens out only within a look-back period ("no felony in the last 7 years")."""
     wanted = set(categories)
     felonies = {RecordCategory.FELONY, RecordCategory.VIOLENT_FELONY, RecordCategory.SEX_OFFENSE}
 
     def pred(i: Item) -> bool:
-        excl = set(i.program.prerequisites.background_exclusions)
+        pre = i.program.prerequisites
+        excl = {c for c in pre.background_exclusions if (c in pre.background_lookback_years) == recent_only}
         covered = set(excl)
         if RecordCategory.ANY_CONVICTION in excl:
             covered |= set(RecordCategory)
@@ -509,6 +511,9 @@ SCENARIOS: tuple[Scenario, ...] = (
                  every(None, either(negate(screens_out(RecordCategory.FELONY)),
                                     flagged_with("background", U.RECORD_EXPUNGEMENT.value)),
                        "nothing whose background check screens out a felony, unless flagged with record clearing"),
+                 every(None, lambda i: not screens_out(RecordCategory.FELONY, recent_only=True)(i)
+                       or "how many years ago" in " ".join((*i.rec.checks, *i.shared_checks)),
+                       "a check screening out only recent felonies asks how long ago his was (he did not say)"),
                  every(5, in_sectors(S.ADVANCED_MANUFACTURING, S.CONSTRUCTION),
                        "top 5 all in manufacturing or construction"),
                  some(3, targets("51-4121.00"), "a welding program is in the top 3"),
