@@ -148,3 +148,9 @@ def test_reasons_are_short_and_at_most_six() -> None:
 def test_the_list_explains_what_it_could_not_use() -> None:
     result = engine([program("p")]).recommend({"interests": {"sectors": ["healthcare"]}})
     assert "No ZIP code given, so distance was not considered" in result.notes
+
+
+def test_a_zip_code_we_do_not_know_is_said_not_silently_ignored() -> None:
+    result = engine([program("p")]).recommend({"zip": "00000"})
+    assert "ZIP 00000 is not a ZIP code we know, so distance was not considered" in result.notes
+    assert "No ZIP code given, so distance was not considered" in engine([program("p")]).recommend({}).notes
