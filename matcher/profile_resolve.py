@@ -13,6 +13,7 @@ Nothing here logs or prints: barrier answers are personal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 
 from .errors import MatcherError, NotFoundError
 from .records import (
+    SOC_RE,
     Barrier,
     EducationLevel,
     RecordCategory,
@@ -136,7 +138,10 @@ class ProfileResolver:
         return self._resolve(text, text, self.known_skills, "normalize_skill")
 
     def _resolve_occupation(self, text: str) -> tuple[str | None, tuple[str, ...]]:
-        return self._resolve(text, normalize_code(text), self.known_occupations, "normalize_occupation")
+        code = normalize_code(text)
+        if not self.known_occupations and re.fullmatch(SOC_RE, code):
+            return code, ()  # no taxonomy to check against: a well-formed O*NET-SOC code is taken as given
+        return self._resolve(text, code, self.known_occupations, "normalize_occupation")
 
     def _resolve(self, text: str, key: str, known: Mapping[str, Any], method: str
                  ) -> tuple[str | None, tuple[str, ...]]:
