@@ -25,27 +25,37 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from .features import CompiledCatalog, ProfileBatch
 
 
+#: Each rule is one bit of a uint32 per (seeker, program) when counting.
+MAX_RULES = 32
+assert len(RULES) <= MAX_RULES, "one bit per rule: widen Eligibility.rule_bits"
+
+
 @dataclass(frozen=True)
 class Eligibility:
     """The outcome of every rule that applied, and the combined exclusion mask.
 
     ``outcomes`` is empty unless :func:`evaluate` was asked to keep them (explanations).
     With ``count``: ``counts`` gives, per rule, the programs it excluded first (in RULES
-    order), so each excluded program counts once; ``first_rule`` (index into RULES, -1 for
-    kept) and ``n_rules`` (how many rules exclude it) are the (B, n) grids behind them,
-    from which "meeting this one requirement would open N programs" is read.
+    order), so each excluded program counts once; ``rule_bits`` (bit i set: rule i excludes
+    the cell) is the (B, n) grid behind them, from which "meeting this one requirement would
+    open N programs" is read.
     """
 
     excluded: np.ndarray  # (B, n) bool
     outcomes: dict[str, RuleOutcome]
     counts: dict[str, np.ndarray] = field(default_factory=dict)  # rule -> (B,) programs it excluded first
-    first_rule: np.ndarray | None = None  # (B, n) int8
-    n_rules: np.ndarray | None = None  # (B, n) uint8
+    rule_bits: np.ndarray | None = None  # (B, n) uint32
 
-    def excluded_only_by(self, row: int, rule_index: int) -> np.ndarray:
-        """Columns (positions) that rule ``rule_index`` alone excludes for seeker ``row``."""
-        assert self.first_rule is not None and self.n_rules is not None, "evaluate(count=True) keeps these"
-        return np.flatnonzero((self.first_rule[row] == rule_index) & (self.n_rules[row] == 1))
+    def excluded_only_by(self, row: int, *, at_least: int = 1) -> dict[int, np.ndarray]:
+        """Per rule index, the columns (positions) that rule alone excludes for seeker ``row``
+        (only rules that alone exclude ``at_least`` programs)."""
+        assert self.rule_bits is not None, "evaluate(count=True) keeps the rule bits"
+        bits = self.rule_bits[row]
+        alone = np.flatnonzero((bits & (bits - np.uint32(1))) == 0)  # at most one bit set ...
+        alone = alone[bits[alone] != 0]  # ... and one is
+        rules = np.bitwise_count(bits[alone] - np.uint32(1))  # the index of that bit
+        counts = np.bincount(rules, minlength=MAX_RULES)
+        return {i: alone[rules == i] for i in np.flatnonzero(counts >= at_least).tolist()}
 
 
 def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext, *,
@@ -55,33 +65,31 @@ def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: Rule
     ``keep_outcomes=False`` drops each rule's grids as soon as they are folded into the
     combined mask: a batch then holds one grid at a time instead of a dozen, which keeps
     its memory (and the page faults of fresh allocations) down. ``count`` records which
-    rule excluded each program first and how many rules exclude it.
+    rules exclude each program (one bit each), read once at the end for the counts.
     """
     shape = (pb.size, len(cols))
     outcomes: dict[str, RuleOutcome] = {}
-    if count:
-        first = np.full(shape, -1, dtype=np.int8)
-        n_rules = np.zeros(shape, dtype=np.uint8)
-    else:
-        excluded = np.zeros(shape, dtype=bool)
+    excluded = np.zeros(shape, dtype=bool)
+    bits = np.zeros(shape, dtype=np.uint32) if count else None
     for index, rule in enumerate(RULES):
         outcome = rule.evaluate(pb, cat, cols, ctx)
         if outcome is None:
             continue
         if keep_outcomes:
             outcomes[rule.name] = outcome
-        if count:
-            mask = np.broadcast_to(outcome.excluded, shape)
-            np.copyto(first, np.int8(index), where=mask & (first < 0))
-            n_rules += mask
+        if bits is not None:
+            # bits |= excluded << index: branch-free, several times faster than a where= mask.
+            bits |= np.left_shift(outcome.excluded.view(np.uint8), np.uint32(index), dtype=np.uint32)
         else:
             excluded |= outcome.excluded
-    if not count:
+    if bits is None:
         return Eligibility(excluded, outcomes)
-    # Programs per (seeker, first rule) in one pass: a bincount over row x (rule index + 1).
-    width = len(RULES) + 1
-    keys = first.astype(np.int64) + 1
-    keys += (np.arange(pb.size, dtype=np.int64) * width)[:, None]
-    table = np.bincount(keys.reshape(-1), minlength=pb.size * width).reshape(pb.size, width)
-    counts = {rule.name: table[:, i + 1] for i, rule in enumerate(RULES) if table[:, i + 1].any()}
-    return Eligibility(first >= 0, outcomes, counts, first, n_rules)
+    np.not_equal(bits, 0, out=excluded)
+    # The first rule of each cell is its lowest set bit; its index is the popcount of (bit - 1)
+    # (32 where no rule excludes). One bincount over row x index gives every rule's count.
+    lowest = bits & (~bits + np.uint32(1))
+    first = np.bitwise_count(lowest - np.uint32(1)).astype(np.int64)
+    first += (np.arange(pb.size, dtype=np.int64) * (MAX_RULES + 1))[:, None]
+    table = np.bincount(first.reshape(-1), minlength=pb.size * (MAX_RULES + 1)).reshape(pb.size, MAX_RULES + 1)
+    counts = {rule.name: table[:, i] for i, rule in enumerate(RULES) if table[:, i].any()}
+    return Eligibility(excluded, outcomes, counts, bits)

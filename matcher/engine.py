@@ -254,7 +254,7 @@ class Recommender:
         pb = self._compile(resolved)
         elig, comps = self._rules_and_scores(pb, cat.all_columns, detail=False, count_rules=count_rules)
         masked = comps.total
-        np.copyto(masked, np.float32(-np.inf), where=elig.excluded)
+        _exclude(masked, elig.excluded)
         return pb, masked, elig
 
     def _rules_and_scores(self, pb: ProfileBatch, cols: np.ndarray, *, detail: bool,
@@ -264,7 +264,9 @@ class Recommender:
         (``detail=True``: every rule outcome and component kept) go through."""
         cat = self.catalog_
         miles = program_miles(pb, cat, cols)
-        elig = evaluate(pb, cat, cols, replace(self.context_, miles=miles), keep_outcomes=detail, count=count_rules)
+        c = self.context_
+        ctx = RuleContext(c.board_support_mask, c.remedy_distance_miles, c.transit_line_factor, miles)
+        elig = evaluate(pb, cat, cols, ctx, keep_outcomes=detail, count=count_rules)
         success = self.success_model.predict(pb, cat, cols) if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
                       board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
@@ -390,9 +392,8 @@ class Recommender:
         one = _take_row(pb, b)
         cols = np.array(chosen.cols, dtype=np.int64)
         elig, comps = self._rules_and_scores(one, cols, detail=True)
-        return [self.explainer_.recommendation(j + 1, int(c), one.resolved[0], comps, elig, j, chosen.scores[j],
-                                               chosen.placements.get(j))
-                for j, c in enumerate(chosen.cols)]
+        return self.explainer_.recommendations(one.resolved[0], comps, elig, chosen.cols, chosen.scores,
+                                               chosen.placements)
 
     @property
     def model_version(self) -> str | None:
@@ -418,6 +419,19 @@ class _ScoredChunk:
     chosen: list[_Chosen]  # per seeker: the programs shown, in order
     n_excluded: np.ndarray | None  # per seeker: programs excluded (when rules were counted)
     elig: Eligibility | None  # the counted rule outcomes (when counted)
+
+
+_FLOAT32_MAX = np.float32(np.finfo(np.float32).max)
+
+
+def _exclude(scores: np.ndarray, excluded: np.ndarray) -> None:
+    """Set excluded cells to -inf in place: score - MAX - MAX overflows to -inf where excluded and
+    subtracts exactly 0 elsewhere. Branch-free arithmetic, several times faster than a masked
+    copy (``np.copyto(where=)``) over a batch's scattered exclusions."""
+    step = np.multiply(excluded.view(np.uint8), _FLOAT32_MAX, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        scores -= step
+        scores -= step
 
 
 def _best_first(rows: np.ndarray, values: np.ndarray, id_rank: np.ndarray) -> np.ndarray:

@@ -50,6 +50,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .features import CompiledCatalog
     from .scoring import Components, EngineConfig
 
+_BARRIER_ORDER = {b: i for i, b in enumerate(Barrier)}  # enum iteration is slow on the explanation path
+_TIMES = tuple(TimeOfDay)
+_ALL_TIMES = frozenset(TimeOfDay)
 MAX_REASONS = 6
 MAX_TAUGHT_GAPS = 8
 #: A check said on at least this many programs of a list is said once for the list.
@@ -92,6 +95,12 @@ class Explainer:
         self.weights = dict(weights)
         self._board = config.board_supports
         self._names: dict[str, str] = {}
+        # Supports to arrange found while explaining the programs of the list being built (by program id),
+        # collected for the list by recommendation_list; explanations run on one thread.
+        self._arrange: dict[str, list[SupportToArrange]] = {}
+        self._concerning: dict[int, tuple[Any, ...]] = {}  # column -> the rules whose checks can apply to it
+        self._gap_cache: dict[int, tuple[list[SkillGap], list[SkillGap]]] = {}
+        self._reach: dict[str, dict[int, float]] = {}  # occupation code -> {occupation index: interest level}
 
     # ------------------------------------------------------------------ names
 
@@ -116,23 +125,37 @@ class Explainer:
 
     # ------------------------------------------------------------------ one program
 
-    def recommendation(self, rank: int, col: int, r: ResolvedProfile, comps: Components, elig: Eligibility,
-                       j: int, total: float, placement: Placement | None = None) -> Recommendation:
+    def recommendations(self, r: ResolvedProfile, comps: Components, elig: Eligibility, cols: Sequence[int],
+                        scores: Sequence[float], placements: Mapping[int, Placement]) -> list[Recommendation]:
+        """The records for the programs ``cols`` shown to one seeker (row 0 of ``comps``), in rank order."""
+        # Every component of row 0 read out (and rounded for display) once for the whole list.
+        values = {name: a[0].tolist() for name, a in comps.parts.items()}
+        for name, a in (("schedule", comps.schedule), ("distance", comps.distance), ("language", comps.language),
+                        ("miles", comps.miles)):
+            values[name] = a[0].tolist()
+        shown = {name: np.round(np.asarray(v, dtype=np.float64), 4).tolist() for name, v in values.items()}
+        return [self._recommendation(j + 1, int(c), r, comps, elig, j, scores[j], placements.get(j), values, shown)
+                for j, c in enumerate(cols)]
+
+    def _recommendation(self, rank: int, col: int, r: ResolvedProfile, comps: Components, elig: Eligibility,
+                        j: int, total: float, placement: Placement | None, values: Mapping[str, list[float]],
+                        shown: Mapping[str, list[float]]) -> Recommendation:
         program = self.catalog.programs[col]
-        p = {name: float(a[0, j]) for name, a in comps.parts.items()}
-        miles = float(comps.miles[0, j])
+        p = {name: values[name][j] for name in comps.parts}
+        miles = values["miles"][j]
         parts = ScoreParts(
-            skills=round(p["skills"], 4), interest=round(p["interest"], 4), practical=round(p["practical"], 4),
-            schedule=round(float(comps.schedule[0, j]), 4), distance=round(float(comps.distance[0, j]), 4),
-            language=round(float(comps.language[0, j]), 4), supports=round(p["supports"], 4),
-            earn=round(p["earn"], 4), wage=round(p["wage"], 4), outcomes=round(p["outcomes"], 4),
-            progress=round(p.get("progress", 1.0), 4),
-            success=round(p["success"], 4) if "success" in p else None,
+            skills=shown["skills"][j], interest=shown["interest"][j], practical=shown["practical"][j],
+            schedule=shown["schedule"][j], distance=shown["distance"][j], language=shown["language"][j],
+            supports=shown["supports"][j], earn=shown["earn"][j], wage=shown["wage"][j],
+            outcomes=shown["outcomes"][j], progress=shown["progress"][j] if "progress" in shown else 1.0,
+            success=shown["success"][j] if "success" in shown else None,
         )
         blockers, remedies = self._blockers(program, r, elig, j, miles)
         blocked = {b.requirement for b in blockers}
         reasons = self._reasons(program, col, r, p, comps, j, miles, said=remedies)
         said = remedies | {x.topic for x in reasons if x.topic}
+        barrier_supports = self.barrier_supports(program, r) if r.barriers else []
+        self._arrange[program.id] = [s for s in barrier_supports if s.provided_by == "arrange"]
         return Recommendation(
             rank=rank,
             program_id=program.id,
@@ -143,8 +166,8 @@ class Explainer:
             score=round(total, 4),
             parts=parts,
             reasons=tuple(x.text for x in reasons),
-            skill_gaps=tuple(self._gaps(program, r)),
-            supports=tuple(self._supports(program, r, said)),
+            skill_gaps=tuple(self._gaps(col, r)),
+            supports=tuple(self._supports(barrier_supports, said)),
             blockers=tuple(blockers),
             checks=tuple(self._checks(program, col, r, miles, blocked)),
             distance_miles=None if np.isnan(miles) or program.location.delivery is Delivery.ONLINE
@@ -235,8 +258,10 @@ class Explainer:
         for kind, codes, factor in (("named", r.interest_occupations, 1.0),
                                     ("worked", r.work_occupations, F.WORK_HISTORY_FACTOR)):
             for code in codes:
-                occs, levels = F.interest_levels(code, cat, self.taxonomy)
-                reach = dict(zip(occs.tolist(), levels.tolist()))
+                reach = self._reach.get(code)
+                if reach is None:
+                    occs, levels = F.interest_levels(code, cat, self.taxonomy)
+                    reach = self._reach[code] = dict(zip(occs.tolist(), levels.tolist()))
                 for target in program.target_occupations:
                     level = reach.get(cat.occ_index.get(target, -1), 0.0)
                     if level and (best is None or level * factor > best[0]):
@@ -290,7 +315,7 @@ class Explainer:
         """Supports that meet the seeker's barriers; the most pressing ones (housing, childcare) first."""
         offered = set(program.supports)
         met: list[tuple[bool, Support]] = []
-        for barrier in sorted(r.barriers, key=lambda x: (x not in URGENT_SUPPORTS, list(Barrier).index(x))):
+        for barrier in sorted(r.barriers, key=lambda x: (x not in URGENT_SUPPORTS, _BARRIER_ORDER[x])):
             urgent = [s for s in URGENT_SUPPORTS.get(barrier, ()) if s in offered]
             choice = urgent or [s for s in BARRIER_SUPPORTS.get(barrier, ()) if s in offered
                                 and support_applies(s, program, r)]
@@ -319,8 +344,8 @@ class Explainer:
         avail = set(r.profile.availability.times)
         if program.schedule.self_paced:
             out.append(_Reason(w * 0.5 * schedule * reach, "Self-paced: fits around your schedule"))
-        elif avail != set(TimeOfDay) and times <= avail:
-            words = [TIME_WORDS[t] for t in TimeOfDay if t in times]
+        elif avail != _ALL_TIMES and times <= avail:
+            words = [TIME_WORDS[t] for t in _TIMES if t in times]
             out.append(_Reason(w * 0.5 * schedule * reach, f"{capital(join_words(words))} classes match your "
                                                            f"availability"))
         base = w * 0.5 * (schedule + language) * S.DISTANCE_PENALTY * distance
@@ -359,29 +384,42 @@ class Explainer:
 
     # ------------------------------------------------------------------ gaps
 
-    def _gaps(self, program: Program, r: ResolvedProfile) -> list[SkillGap]:
-        gaps: list[SkillGap] = []
+    def _gaps(self, col: int, r: ResolvedProfile) -> list[SkillGap]:
+        required, taught = self._gap_lines(col)
+        held = r.skill_ids
+        out = [g for g in required if g.skill_id not in held]
+        out += [g for g in taught if g.skill_id not in held][:MAX_TAUGHT_GAPS]
+        return out
+
+    def _gap_lines(self, col: int) -> tuple[list[SkillGap], list[SkillGap]]:
+        """A program's possible gap lines (they do not depend on the seeker), made once per program:
+        starting skills, then what it teaches, its own credentials and skills before O*NET areas."""
+        cached = self._gap_cache.get(col)
+        if cached is not None:
+            return cached
+        program = self.catalog.programs[col]
+        required = []
         for s in dict.fromkeys(program.prerequisites.skills):
-            if s not in r.skill_ids:
-                name = self.skill_name(s)
-                gaps.append(SkillGap(s, name, "required", f"Expects {name} at the start; you do not have it yet"))
-        # The program's own credentials and skills first; O*NET elements (broad areas) after them.
-        taught = [s for s in dict.fromkeys((*program.credentials_awarded, *program.skills_taught))
-                  if s not in r.skill_ids]
-        taught.sort(key=lambda s: s in ELEMENT_LABELS)
-        for s in taught[:MAX_TAUGHT_GAPS]:
+            name = self.skill_name(s)
+            required.append(SkillGap(s, name, "required", f"Expects {name} at the start; you do not have it yet"))
+        ordered = sorted(dict.fromkeys((*program.credentials_awarded, *program.skills_taught)),
+                         key=lambda s: s in ELEMENT_LABELS)
+        taught = []
+        for s in ordered:
             name = self.skill_name(s)
             verb = "earn" if s in program.credentials_awarded else "learn"
-            gaps.append(SkillGap(s, name, "taught", f"You will {verb} {name}"))
-        return gaps
+            taught.append(SkillGap(s, name, "taught", f"You will {verb} {name}"))
+        self._gap_cache[col] = (required, taught)
+        return required, taught
 
     # ------------------------------------------------------------------ supports
 
-    def _supports(self, program: Program, r: ResolvedProfile, said: set[str]) -> list[SupportToArrange]:
+    @staticmethod
+    def _supports(barrier_supports: list[SupportToArrange], said: set[str]) -> list[SupportToArrange]:
         """Help for the seeker's barriers that this program (or the board) gives and nothing above
-        has said; what nobody gives is collected for the whole list (:meth:`to_arrange`)."""
+        has said; what nobody gives is collected for the whole list (:meth:`_to_arrange`)."""
         out: list[SupportToArrange] = []
-        for item in self.barrier_supports(program, r):
+        for item in barrier_supports:
             if item.provided_by == "arrange":
                 continue
             topic = f"support:{item.support}" if item.support else ("language" if item.barrier == "limited_english"
@@ -396,7 +434,7 @@ class Explainer:
         """For each barrier: who meets it for this program (program, board, or the coach to arrange)."""
         out: list[SupportToArrange] = []
         offered = set(program.supports)
-        for barrier in sorted(r.barriers, key=lambda x: list(Barrier).index(x)):
+        for barrier in sorted(r.barriers, key=_BARRIER_ORDER.__getitem__):
             wanted = [s for s in BARRIER_SUPPORTS.get(barrier, ()) if support_applies(s, program, r)]
             if barrier is Barrier.NO_INCOME_WHILE_TRAINING and program.paid.kind is PaidKind.WAGE:
                 out.append(SupportToArrange(barrier.value, None, "program", "Paid while you train"))
@@ -431,7 +469,10 @@ class Explainer:
         """Requirements the seeker did not answer (never exclude, always listed), then a wage below target."""
         ctx = ExplainContext(miles=miles, board_supports=self._board, from_program=False)
         out: list[str] = []
-        for rule in RULES:
+        rules = self._concerning.get(col)
+        if rules is None:
+            rules = self._concerning[col] = tuple(rule for rule in RULES if rule.concerns(program))
+        for rule in rules:
             if rule.name not in blocked:
                 out += rule.checks(program, r, ctx)
         target = r.target_wage
@@ -502,27 +543,21 @@ class Explainer:
             target_is_estimate=r.target_is_estimate,
             notes=tuple(notes),
             target_is_floor=r.target_is_floor,
-            to_arrange=tuple(self._to_arrange(items, r)),
+            to_arrange=tuple(self._to_arrange(items)),
             shared_checks=tuple(shared),
             openings=tuple(Opening(name, count, text) for name, count, text in openings),
             model_version=model_version,
         )
 
-    def _to_arrange(self, items: Sequence[Recommendation], r: ResolvedProfile) -> list[SupportToArrange]:
+    def _to_arrange(self, items: Sequence[Recommendation]) -> list[SupportToArrange]:
         """Supports the seeker needs that some shown programs do not give: once for the list, with ranks."""
         by_message: dict[str, tuple[SupportToArrange, list[int]]] = {}
         for item in items:
-            program = self.catalog.programs[self.catalog_index(item.program_id)]
-            for s in self.barrier_supports(program, r):
-                if s.provided_by == "arrange":
-                    entry = by_message.setdefault(s.message, (s, []))
-                    entry[1].append(item.rank)
+            for s in self._arrange.get(item.program_id, ()):
+                entry = by_message.setdefault(s.message, (s, []))
+                entry[1].append(item.rank)
+        self._arrange.clear()
         return [replace(s, ranks=tuple(ranks)) for s, ranks in by_message.values()]
-
-    def catalog_index(self, program_id: str) -> int:
-        if not hasattr(self, "_index"):
-            self._index = {pid: i for i, pid in enumerate(self.catalog.id_list)}
-        return self._index[program_id]
 
 
 def _lift_shared_checks(items: list[Recommendation]) -> tuple[list[Recommendation], list[ListCheck]]:
@@ -534,20 +569,17 @@ def _lift_shared_checks(items: list[Recommendation]) -> tuple[list[Recommendatio
     shared = {c for c, rs in ranks.items() if len(rs) >= SHARED_CHECK_MIN}
     if not shared:
         return items, []
-    lifted = [replace(it, checks=tuple(c for c in it.checks if c not in shared)) for it in items]
-    return lifted, [ListCheck(c, tuple(rs)) for c, rs in ranks.items() if c in shared]
+    for it in items:  # made by this explainer a moment ago and not yet handed out: finish them in place
+        object.__setattr__(it, "checks", tuple(c for c in it.checks if c not in shared))
+    return items, [ListCheck(c, tuple(rs)) for c, rs in ranks.items() if c in shared]
 
 
 def openings_for(r: ResolvedProfile, elig: Eligibility, row: int, cat: CompiledCatalog
                  ) -> list[tuple[str, int, str]]:
     """What meeting one requirement would open for seeker ``row``: (rule, programs, words), most first."""
     out: list[tuple[str, int, str]] = []
-    for index, rule in enumerate(RULES):
-        if rule.name not in elig.counts or not elig.counts[rule.name][row]:
-            continue
-        cols = elig.excluded_only_by(row, index)
-        if len(cols) < OPENING_MIN:
-            continue
+    for index, cols in elig.excluded_only_by(row, at_least=OPENING_MIN).items():
+        rule = RULES[index]
         found = rule.opening(cols, cat, r)
         if found is not None and found[0] >= OPENING_MIN:
             out.append((rule.name, found[0], found[1]))

@@ -70,6 +70,7 @@ class CompiledCatalog:
     n_required: np.ndarray
     required_cols: np.ndarray  # programs that ask for starting skills
     required_sub: sp.csr_matrix  # required_t restricted to required_cols
+    required_csc: sp.csc_matrix  # required_t by columns, for the few programs an explanation reads
     skill_occ: sp.csr_matrix  # (n_skills, n_occ) 1 where the taxonomy links a skill to an occupation
     # occupations
     occ_codes: tuple[str, ...]
@@ -125,6 +126,7 @@ class CompiledCatalog:
     # progress: does the program add anything the seeker lacks (see scoring.PROGRESS_*)
     progress_key: np.ndarray  # (n,) key of (main credential, credential set, target set)
     progress_main: np.ndarray  # per key: skill index of the main (first) credential awarded, -1 none
+    progress_main_t: sp.csr_matrix  # (n_skills x n_keys) 1 at each key's main credential
     progress_creds: sp.csr_matrix  # per key: the credentials awarded (n_keys x n_skills)
     progress_n_creds: np.ndarray  # per key: how many
     progress_target: np.ndarray  # per key: the occupation index when the program leads to one job, else -1
@@ -275,7 +277,8 @@ def _skills(programs: tuple[Program, ...], taxonomy: Any, occ_index: Mapping[str
     skill_occ.data[:] = 1.0
     asking = np.flatnonzero(n_required > 0)
     return {"skill_index": skill_index, "required_t": required_t, "n_required": n_required,
-            "required_cols": asking, "required_sub": required_t[:, asking].tocsr(), "skill_occ": skill_occ}
+            "required_cols": asking, "required_sub": required_t[:, asking].tocsr(), "required_csc": required_t.tocsc(),
+            "skill_occ": skill_occ}
 
 
 def _places(programs: tuple[Program, ...], zip_point: Any) -> dict[str, Any]:
@@ -400,9 +403,13 @@ def _progress(programs: tuple[Program, ...], skill_index: Mapping[str, int],
     rows = [k for k, (creds, _) in enumerate(keys) for _ in creds]
     cols = [c for creds, _ in keys for c in creds]
     n_skills = max(len(skill_index), 1)
+    main = np.array([creds[0] if creds else -1 for creds, _ in keys], dtype=np.int64)
+    with_main = np.flatnonzero(main >= 0)
     return {
         "progress_key": key_of,
-        "progress_main": np.array([creds[0] if creds else -1 for creds, _ in keys], dtype=np.int64),
+        "progress_main": main,
+        "progress_main_t": sp.csr_matrix((np.ones(len(with_main), np.float32), (main[with_main], with_main)),
+                                         shape=(n_skills, len(keys))),
         "progress_creds": sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(keys), n_skills)),
         "progress_n_creds": np.array([len(creds) for creds, _ in keys], dtype=np.float32),
         "progress_target": np.array([target for _, target in keys], dtype=np.int64),

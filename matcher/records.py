@@ -222,11 +222,14 @@ class EducationLevel(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(EducationLevel).index(self)
+        return _EDUCATION_RANK[self]
 
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").replace("hs ", "high school ").replace(" or ged", " or GED")
+
+
+_EDUCATION_RANK = {level: i for i, level in enumerate(EducationLevel)}  # list(Enum).index is slow on hot paths
 
 
 class EmploymentStatus(str, Enum):
@@ -270,7 +273,10 @@ class PhysicalDemand(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(PhysicalDemand).index(self)
+        return _DEMAND_RANK[self]
+
+
+_DEMAND_RANK = {demand: i for i, demand in enumerate(PhysicalDemand)}
 
 
 class PaidKind(str, Enum):

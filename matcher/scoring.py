@@ -40,6 +40,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 import numpy as np
+import scipy.sparse as sp
 
 from .errors import ValidationError
 from .features import CompiledCatalog, ProfileBatch
@@ -78,6 +79,7 @@ SECTOR_INTEREST = 0.8
 #: Progress: 1 for a program that adds something; lower when it repeats what the seeker has.
 PROGRESS_HELD_CREDENTIAL = 0.3  # the seeker already holds the credential it awards (the first listed)
 PROGRESS_SAME_JOB = 0.5  # it leads only to the seeker's current job and awards nothing they lack
+SMALL_BATCH = 16  # up to this many seekers, per-row look-ups are cheaper than sparse products
 LANGUAGE_OTHER_SPOKEN = 0.8  # taught in a language the seeker speaks, not their first
 HYBRID_DISTANCE_SHARE = 0.5  # a hybrid program's trips count half
 
@@ -313,11 +315,12 @@ def _parts(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, t: _Tables,
 def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Columns (positions in ``cols``) of programs asking for starting skills, and the share the seeker has."""
     n = len(cols)
+    required: sp.spmatrix | sp.sparray
     if n == cat.size and (n == 0 or (cols[0] == 0 and (np.diff(cols) == 1).all())):  # the whole catalog, in order
         pos, required = cat.required_cols, cat.required_sub
     else:
         pos = np.flatnonzero(cat.n_required[cols] > 0)
-        required = cat.required_t[:, cols[pos]]
+        required = cat.required_csc[:, cols[pos]]
     if not len(pos):
         return pos, np.zeros((pb.size, 0), np.float32)
     have = (pb.skills @ required).toarray().astype(np.float32)
@@ -357,9 +360,17 @@ def _progress_table(pb: ProfileBatch, cat: CompiledCatalog) -> np.ndarray | None
     f32 = np.float32
     n_keys = len(cat.progress_main)
     held_main = np.zeros((pb.size, n_keys), dtype=bool)
-    with_main = np.flatnonzero(cat.progress_main >= 0)
-    if pb.skills.nnz and len(with_main):
-        held_main[:, with_main] = pb.skills[:, cat.progress_main[with_main]].toarray() > 0
+    if pb.skills.nnz:
+        if pb.size <= SMALL_BATCH:  # a few seekers: a look-up table per row beats a sparse product
+            indptr, indices = pb.skills.indptr, pb.skills.indices
+            has = np.zeros(pb.skills.shape[1] + 1, dtype=bool)  # the last slot answers "no main credential"
+            for b in range(pb.size):
+                if indptr[b + 1] > indptr[b]:
+                    has[:] = False
+                    has[indices[indptr[b]:indptr[b + 1]]] = True
+                    held_main[b] = has[cat.progress_main]  # -1 reads the last slot: False
+        else:
+            held_main = (pb.skills @ cat.progress_main_t).toarray() > 0
     same_job = (pb.current_occ[:, None] == cat.progress_target[None, :]) & (cat.progress_target >= 0)[None, :]
     if not held_main.any() and not same_job.any():
         return None

@@ -118,3 +118,17 @@ def test_every_rule_speaks_to_a_seeker_who_did_not_answer(rule: Rule) -> None:
     always_known = {"language", "online", "schedule"}  # answered by defaults every profile has
     if rule.name not in always_known:
         assert checks, f"rule {rule.name} says nothing to a seeker who did not answer"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_a_rule_that_says_a_program_does_not_concern_it_has_no_checks_for_it(rule: Rule) -> None:
+    """Explanations skip a rule whose concerns() is False: its checks must then be empty for anyone."""
+    from conftest import MINIMAL_PROGRAM
+
+    ctx = ExplainContext(miles=float("nan"), board_supports=frozenset(), from_program=False)
+    seekers = [_seeker(license=LicenseStatus.UNKNOWN), _seeker(barriers=["justice_involved"],
+                                                                record_categories=["felony"])]
+    for program in (parse_program(copy.deepcopy(MINIMAL_PROGRAM)), parse_program(copy.deepcopy(FULL_PROGRAM)),
+                    _demanding_program()):
+        if not rule.concerns(program):  # type: ignore[arg-type]
+            assert all(not rule.checks(program, s, ctx) for s in seekers), program  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..records import Program
 
 TIME_WORDS = {TimeOfDay.DAY: "daytime", TimeOfDay.EVENING: "evening", TimeOfDay.WEEKEND: "weekend"}
+_TIMES = tuple(TimeOfDay)
 
 
 class Language(Rule):
@@ -41,6 +42,9 @@ class Language(Rule):
     name = "language"
     summary = "taught only in languages you do not list"
     remedies = (Support.LANGUAGE_SUPPORT,)
+
+    def concerns(self, program: Program) -> bool:
+        return False  # no check: every profile lists its languages
 
     def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
                  ctx: RuleContext) -> RuleOutcome | None:
@@ -68,6 +72,9 @@ class Schedule(Rule):
     name = "schedule"
     summary = "meets only at times you are not free"
 
+    def concerns(self, program: Program) -> bool:
+        return not program.schedule.self_paced
+
     def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
                  ctx: RuleContext) -> RuleOutcome | None:
         if (pb.times_mask == ALL_TIMES).all():
@@ -77,7 +84,7 @@ class Schedule(Rule):
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         avail = seeker.profile.availability.times
-        missing = [t for t in TimeOfDay if t in program.schedule.times and t not in avail]
+        missing = [t for t in _TIMES if t in program.schedule.times and t not in avail]
         if missing and not program.schedule.self_paced:
             return [f"Also meets at {join_words([TIME_WORDS[t] for t in missing])} times; "
                     f"check you can make those sessions"]
@@ -100,6 +107,9 @@ class Schedule(Rule):
 class Hours(Rule):
     name = "hours"
     summary = "needs more hours a week than you have"
+
+    def concerns(self, program: Program) -> bool:
+        return program.schedule.hours_per_week >= 30
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         return {"hours": column([p.schedule.hours_per_week for p in programs], np.float32)}
@@ -130,6 +140,9 @@ class Online(Rule):
     name = "online"
     summary = "online, and you asked for in-person classes"
 
+    def concerns(self, program: Program) -> bool:
+        return False  # no check: online_ok has a default
+
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         return {"online_ok": column([s.profile.travel.online_ok for s in seekers], bool)}
 
@@ -152,6 +165,9 @@ class DigitalAccessRule(Rule):
     name = "digital_access"
     summary = "needs a computer and internet you do not have"
     remedies = (Support.LAPTOP_LOAN, Support.HOTSPOT_LOAN)
+
+    def concerns(self, program: Program) -> bool:
+        return program.location.delivery is not Delivery.IN_PERSON
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         return {"needs": column([p.location.delivery is not Delivery.IN_PERSON for p in programs], bool)}

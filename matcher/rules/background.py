@@ -57,6 +57,9 @@ class Background(Rule):
     summary = "its background check screens out the record"
     remedies = (Support.RECORD_EXPUNGEMENT,)
 
+    def concerns(self, program: Program) -> bool:
+        return program.prerequisites.background_check
+
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         forever = np.zeros(len(programs), dtype=np.uint16)
         recent = np.zeros((len(programs), len(CATEGORIES)), dtype=np.float32)  # look-back years, 0 = none

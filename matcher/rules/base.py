@@ -128,6 +128,11 @@ class Rule:
         """What to check for this program when the seeker has not answered (never excludes)."""
         return []
 
+    def concerns(self, program: Program) -> bool:
+        """Whether the program has this requirement at all (False: :meth:`checks` never needs asking).
+        The explanation asks once per program; a rule that cannot tell returns True."""
+        return True
+
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
         """Guidance when meeting this requirement would open the programs ``cols`` (columns this rule
         alone excludes for the seeker): (programs it would open, the words). None: nothing a

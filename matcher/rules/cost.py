@@ -28,6 +28,9 @@ class Cost(Rule):
     name = "cost"
     summary = "tuition you cannot pay, with no funding listed"
 
+    def concerns(self, program: Program) -> bool:
+        return not program.cost.is_free
+
     def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
                  ctx: RuleContext) -> RuleOutcome | None:
         if not np.isfinite(pb.max_cost).any():

@@ -44,6 +44,9 @@ class Distance(Rule):
     summary = "farther than you can travel"
     remedies = (Support.TRANSPORTATION,)
 
+    def concerns(self, program: Program) -> bool:
+        return program.location.delivery is not Delivery.ONLINE
+
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         # The transit factor applies only where the range comes from the transit mode itself.
         def by_transit(s: ResolvedProfile) -> bool:

@@ -41,6 +41,9 @@ class DriversLicense(Rule):
     summary = "needs a driver's license"
     remedies = (Support.DRIVERS_ED, Support.LICENSE_REINSTATEMENT)
 
+    def concerns(self, program: Program) -> bool:
+        return program.prerequisites.drivers_license
+
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         return {"needs": column([p.prerequisites.drivers_license for p in programs], bool)}
 

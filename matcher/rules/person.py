@@ -25,6 +25,9 @@ class MinAge(Rule):
     name = "min_age"
     summary = "under the program's minimum age"
 
+    def concerns(self, program: Program) -> bool:
+        return bool(program.prerequisites.min_age)
+
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         return {"min_age": column([p.prerequisites.min_age or 0 for p in programs], np.float32)}
 
@@ -48,6 +51,9 @@ class MinAge(Rule):
 class MaxAge(Rule):
     name = "max_age"
     summary = "over the program's age limit"
+
+    def concerns(self, program: Program) -> bool:
+        return program.prerequisites.max_age is not None
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         return {"max_age": column([np.inf if p.prerequisites.max_age is None else p.prerequisites.max_age
@@ -84,6 +90,9 @@ class Employment(Rule):
 
     name = "employment"
     summary = "only for people already working in the field"
+
+    def concerns(self, program: Program) -> bool:
+        return program.prerequisites.must_be_employed
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         return {"must_be_employed": column([p.prerequisites.must_be_employed for p in programs], bool)}
@@ -139,6 +148,9 @@ class WorkAuthorization(Rule):
     name = "work_authorization"
     summary = "requires proof you can work in the US"
 
+    def concerns(self, program: Program) -> bool:
+        return program.prerequisites.work_authorization
+
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         return {"needs": column([p.prerequisites.work_authorization for p in programs], bool)}
 
@@ -161,6 +173,9 @@ class WorkAuthorization(Rule):
 class DrugTest(Rule):
     name = "drug_test"
     summary = "requires a drug test"
+
+    def concerns(self, program: Program) -> bool:
+        return program.prerequisites.drug_test
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         return {"needs": column([p.prerequisites.drug_test for p in programs], bool)}

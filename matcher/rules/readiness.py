@@ -44,6 +44,9 @@ class Education(Rule):
     summary = "needs more schooling than you have finished"
     remedies = (Support.GED_PREP,)
 
+    def concerns(self, program: Program) -> bool:
+        return program.prerequisites.min_education is not EducationLevel.NONE
+
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         ranks = column([p.prerequisites.min_education.rank for p in programs], np.int8)
         return {"min": ranks, "ged_waivable": ranks <= HS.rank}
@@ -140,12 +143,18 @@ class ReadingLevel(_GradeLevel):
     subject = "reading"
     attr = "reading"
 
+    def concerns(self, program: Program) -> bool:
+        return bool(program.prerequisites.min_reading_grade)
+
 
 class MathLevel(_GradeLevel):
     name = "math_level"
     summary = "expects a higher math level"
     subject = "math"
     attr = "math"
+
+    def concerns(self, program: Program) -> bool:
+        return bool(program.prerequisites.min_math_grade)
 
 
 class Physical(Rule):
@@ -155,6 +164,9 @@ class Physical(Rule):
 
     name = "physical_demand"
     summary = "more physically demanding than your limit"
+
+    def concerns(self, program: Program) -> bool:
+        return program.prerequisites.physical_demand is not None
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         pre = [p.prerequisites for p in programs]
