@@ -63,21 +63,27 @@ PAIR_WEIGHT = 0.5
 SOURCE_KINDS = ("onet_title", "onet_alternate", "onet_short", "onet_reported", "curated", "census")
 CURATED_VOTE = 4.0
 
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Words that say which kind of job a title is, whatever the trade: weighed twice.
-ROLE_WORDS = frozenset("""
+ROLE_WORDS = frozenset(_words("""
 helper supervisor foreman forewoman foreperson manager chief head lead boss superintendent director
 apprentice assistant aide trainee teacher instructor professor inspector clerk operator technician
 technologist mechanic repairer installer engineer laborer worker attendant driver sales salesperson agent
 coordinator specialist analyst officer nurse therapist counselor cook server cashier tender setter
-""".split())
+"""))
 
 # Words that say nothing about the occupation: grammar, seniority, Census coder notes, Spanish articles.
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(_words("""
 a an and or of the in for to at on with by from as per
 exc except ns nec not specified listed any other all less than
 senior junior sr jr i ii iii iv v vi 1 2 3 4 5 level lvl grade
 de del la el los las y en para con al
-""".split())
+"""))
 
 # Title abbreviations (the taxonomy's token abbreviations are applied too).
 TITLE_ABBREVIATIONS = {
@@ -247,8 +253,8 @@ class TitleCoder:
             votes[soc] = votes.get(soc, 0.0) + v
             o = int(self.onet_[r])
             if o >= 0:
-                per = onet_votes.setdefault(soc, {})
-                per[o] = per.get(o, 0.0) + v
+                soc_votes = onet_votes.setdefault(soc, {})
+                soc_votes[o] = soc_votes.get(o, 0.0) + v
         total = sum(votes.values())
         ranked = sorted(votes.items(), key=lambda kv: (-kv[1], self.socs_[kv[0]]))
         candidates = []
@@ -291,7 +297,8 @@ def _load(folder: Path) -> TitleCoder:
             arrays = {name: npz[name] for name in npz.files}
         return TitleCoder(
             vocabulary=meta["vocabulary"], weights=arrays["weights"], indptr=arrays["indptr"],
-            indices=arrays["indices"], soc=arrays["soc"], onet=arrays["onet"], source=arrays["source"], socs=meta["socs"],
+            indices=arrays["indices"], soc=arrays["soc"], onet=arrays["onet"], source=arrays["source"],
+            socs=meta["socs"],
             onet_codes=meta["onet_codes"], soc_default=arrays["soc_default"],
             calibration_x=arrays["calibration_x"], calibration_y=arrays["calibration_y"],
             threshold=meta["threshold"], abbreviations=meta.get("abbreviations", {}),

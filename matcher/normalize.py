@@ -1,23 +1,39 @@
-"""Free text → canonical taxonomy IDs ("fork lift cert" → ``cred:forklift``).
+"""Free text → canonical taxonomy IDs, saying which kind each phrase names.
 
-How a phrase is resolved (``docs/taxonomy.md`` explains the choices):
+Three kinds are kept apart (``docs/taxonomy.md`` explains the choices):
 
-1. **Fold** it: accents, case, punctuation and hyphens go; letters and digits
-   are split (``osha10`` → ``osha 10``); roman numerals and number words become
-   digits; curated abbreviations are expanded (``svc`` → ``service``); noise
-   words people add (``cert``, ``card``, ``exp``, ``2 yrs``, ``de``...) are
-   dropped; simple plurals are singularised.
+- **skill** (what someone can do): "fork lift", "customer svc", "basic math";
+- **credential** (what they hold): "forklift certified", "OSHA 10 card", "CNA";
+- **occupation** (what they did): "warehouse associate", "soldador", "Sr. welder".
+
+Skills and credentials are resolved here:
+
+1. **Fold** the phrase: accents, case, punctuation and hyphens go; letters and
+   digits are split (``osha10`` → ``osha 10``); roman numerals and number words
+   become digits; curated abbreviations are expanded (``svc`` → ``service``);
+   noise words (``exp``, ``2 yrs``, ``de``...) are dropped; simple plurals are
+   singularised. Words that say a credential is held (``cert``, ``certified``,
+   ``card``, ``license``, ``certificado``...) are dropped too but *remembered*.
 2. **Exact / alias**: the folded phrase, its space-collapsed form (``fork lift``
-   = ``forklift``) or its sorted tokens are looked up in an index built once
-   from every name and alias. A hit shared by several IDs at the same tier is
-   *ambiguous* and is not mapped.
-3. **Fuzzy**: candidates sharing character trigrams are scored with
-   :func:`rapidfuzz.fuzz.ratio` (Indel similarity) on token-sorted keys.
-4. **Partial**: a run of the phrase's tokens that is an exact key
-   ("package handler **ups**"), scored by how much of the phrase it covers.
+   = ``forklift``) or its sorted tokens are looked up among every name and
+   alias. A credential is reached only through an alias that names it ("CNA",
+   "OSHA 10", "ServSafe") or, when the phrase has a credential word, through
+   the phrases that name it only then ("forklift" + "certified"), or a skill a
+   single credential implies. "welding" is the skill; "welding cert" the
+   credential; "welder" a job title.
+3. **Fuzzy**: keys sharing character trigrams scored with
+   :func:`rapidfuzz.fuzz.ratio` on token-sorted keys (typos: "forklft").
+4. **Partial**: a run of the phrase's tokens that is an exact key, scored by
+   how much of the phrase it covers.
 
-A best score below ``threshold`` comes back ``unmatched`` with the nearest
-candidates as suggestions: nothing is ever mapped silently.
+Job titles go to the title coder (:mod:`matcher.coder`), whose confidence is
+calibrated; exact title hits take the same road. ``kind="any"`` (what a profile's
+skills box uses) takes an exact skill or credential hit first, then a confident
+job title, then a fuzzy skill.
+
+A best score below the threshold comes back ``unmatched`` with suggestions
+(names sharing a word with the phrase, or the coder's closest occupations):
+nothing is mapped silently.
 """
 
 from __future__ import annotations
@@ -33,23 +49,42 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz
 
+from .coder import TitleCoder, load_coder
 from .errors import FieldProblem, ValidationError
 from .records import SHORT_TEXT_MAX
 from .taxonomy import Taxonomy, load_taxonomy
 
 Kind = Literal["any", "skill", "occupation"]
+MatchKind = Literal["skill", "credential", "occupation"]
 
 DEFAULT_THRESHOLD = 0.86
 MAX_TEXT_LENGTH = SHORT_TEXT_MAX  # what a profile's free-text skill or job title may hold
 MIN_FUZZY_KEY_LENGTH = 5  # shorter keys (acronyms) must match exactly: "lol" is not "lpn"
-SUGGESTION_FLOOR = 0.6
+SUGGESTION_FLOOR = 0.6  # a suggestion sharing a word with the phrase
+TYPO_SCORE = 0.8  # a suggestion sharing no word must be this close in letters (a typo)
 N_SUGGESTIONS = 5
 N_CANDIDATES = 48
 
 # Words people add around a skill or title that say nothing about which one it is.
-NOISE_WORDS = frozenset(["cert", "certs", "certified", "certification", "certifications", "certificate", "certificates", "certificat", "card", "cards", "license", "licensed", "licence", "lic", "permit", "exp", "experience", "experienced", "expert", "yr", "yrs", "year", "years", "month", "months", "mo", "mos", "hr", "hrs", "hour", "hours", "training", "trained", "course", "courses", "skill", "skills", "knowledge", "proficient", "proficiency", "familiar", "familiarity", "good", "strong", "excellent", "basic", "level", "completed", "current", "valid", "active", "able", "ability", "with", "in", "of", "the", "and", "or", "to", "at", "for", "on", "an", "have", "has", "had", "i", "im", "my", "me", "some", "using", "use", "work", "working", "de", "del", "la", "el", "los", "las", "y", "en", "con", "para", "por", "un", "una", "tengo", "mi", "certificado", "certificacion", "tarjeta", "curso", "experiencia", "anos", "nivel"])  # noqa: E501
-# Noise words long enough that a one-letter typo of them is still clearly noise ("certifcation").
+NOISE_WORDS = frozenset([
+    "exp", "experience", "experienced", "expert", "yr", "yrs", "year", "years", "month", "months", "mo", "mos",
+    "hr", "hrs", "hour", "hours", "training", "trained", "course", "courses", "skill", "skills", "knowledge",
+    "proficient", "proficiency", "familiar", "familiarity", "good", "strong", "excellent", "basic", "level",
+    "completed", "current", "valid", "active", "able", "ability", "with", "in", "of", "the", "and", "or", "to",
+    "at", "for", "on", "an", "have", "has", "had", "i", "im", "my", "me", "some", "using", "use", "work",
+    "working", "de", "del", "la", "el", "los", "las", "y", "en", "con", "para", "por", "un", "una", "tengo", "mi",
+    "curso", "experiencia", "anos", "nivel",
+])
+# Words that say a credential is held ("forklift certified", "OSHA 10 card", "licencia de montacargas"):
+# dropped from the key like noise, but remembered, since only they turn a skill into a credential.
+CREDENTIAL_WORDS = frozenset([
+    "cert", "certs", "certified", "certification", "certifications", "certificate", "certificates", "certificat",
+    "card", "cards", "license", "licensed", "licence", "lic", "permit", "certificado", "certificacion", "tarjeta",
+    "licencia", "credential", "credentials", "carnet", "certificada", "licenciado", "licenciada",
+])
+# Long noise or credential words whose one-letter typos still count ("certifcation", "experiance").
 _FUZZY_NOISE = tuple(w for w in NOISE_WORDS if len(w) >= 7)
+_FUZZY_MARKERS = tuple(w for w in CREDENTIAL_WORDS if len(w) >= 7)
 
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "ten": "10", "thirty": "30",
                 "forty": "40", "uno": "1", "dos": "2", "diez": "10", "treinta": "30"}
@@ -62,7 +97,7 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 
 # Tiers: a lower tier wins when one key names several IDs.
 _SKILL_TIERS = {"credential": 0, "entry_skill": 0, "skill": 1, "knowledge": 2, "technology": 3, "tool": 3}
-_OCC_CURATED, _OCC_TITLE, _OCC_REPORTED, _OCC_ALTERNATE = 0, 1, 2, 3
+_ESCO_TIER = 5  # ESCO alternative labels: below every curated and O*NET name
 
 
 @dataclass(frozen=True)
@@ -71,11 +106,11 @@ class Match:
 
     text: str
     status: Literal["matched", "unmatched"]
-    kind: Literal["skill", "occupation"] | None
+    kind: MatchKind | None  # what the phrase names: a skill, a credential or an occupation
     id: str | None
     name: str | None
     confidence: float
-    method: str  # exact | alias | fuzzy | partial | ambiguous | none
+    method: str  # exact | alias | fuzzy | partial | coder | context | ambiguous | employer | none
     suggestions: tuple[tuple[str, str, float], ...] = ()
 
     @property
@@ -86,8 +121,17 @@ class Match:
         return {
             "text": self.text, "status": self.status, "kind": self.kind, "id": self.id, "name": self.name,
             "confidence": self.confidence, "method": self.method,
-            "suggestions": [{"id": i, "name": n, "score": s} for i, n, s in self.suggestions],
+            "suggestions": [{"id": i, "name": n, "score": s, "kind": _kind_of_id(i)} for i, n, s in self.suggestions],
         }
+
+
+def _kind_of_id(cid: str) -> MatchKind:
+    if cid.startswith("cred:"):
+        return "credential"
+    return "occupation" if _SOC_ID_RE.match(cid) else "skill"
+
+
+_SOC_ID_RE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 
 
 # --------------------------------------------------------------------------- folding
@@ -99,8 +143,19 @@ class Folder:
     def __init__(self, abbreviations: Mapping[str, str]) -> None:
         self.abbreviations = {k: v.split() for k, v in abbreviations.items()}
         self._noise_cache: dict[str, bool] = {}
+        self._marker_cache: dict[str, bool] = {}
 
     def tokens(self, text: str) -> list[str]:
+        """The key tokens (credential words dropped)."""
+        return self.fold(text)[0]
+
+    def fold(self, text: str) -> tuple[list[str], bool]:
+        """(key tokens, whether the phrase carried a credential word such as "certified")."""
+        raw = self._raw_tokens(text)
+        marked = any(self._is_marker(t) for t in raw)
+        return [t for t in raw if not self._is_marker(t) and not self._is_noise(t)], marked
+
+    def _raw_tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKD", text.lower())
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
         text = _EXPERIENCE_RE.sub(" ", text)  # before "+" becomes "plus": "5+ yrs"
@@ -114,7 +169,7 @@ class Folder:
                 raw = "o" + raw[1:]  # "0SHA" typed with a zero
             for tok in _SPLIT_RE.sub(" ", raw).split():
                 out.extend(self._token(tok, first=not out))
-        return [t for t in out if not self._is_noise(t)]
+        return out
 
     def _token(self, tok: str, *, first: bool) -> list[str]:
         if tok in ROMAN:
@@ -126,6 +181,18 @@ class Folder:
         if tok in self.abbreviations:
             return list(self.abbreviations[tok])
         return [_singular(tok)]
+
+    def _is_marker(self, tok: str) -> bool:
+        if tok in CREDENTIAL_WORDS:
+            return True
+        if len(tok) < 7:
+            return False
+        cached = self._marker_cache.get(tok)
+        if cached is None:
+            cached = any(fuzz.ratio(tok, w) >= 90 for w in _FUZZY_MARKERS)
+            if len(self._marker_cache) < 50_000:
+                self._marker_cache[tok] = cached
+        return cached
 
     def _is_noise(self, tok: str) -> bool:
         if tok in NOISE_WORDS:
@@ -255,41 +322,77 @@ class _Index:
 
 
 class Normalizer:
-    """Maps free-text skills, credentials and job titles to taxonomy IDs.
+    """Maps free-text skills, credentials and job titles to taxonomy IDs, saying which kind each names.
 
-    The alias index is built on first use of a taxonomy (about a second) and
-    shared by every Normalizer over that taxonomy, whatever its threshold.
+    ``threshold`` applies to skills and credentials; ``occupation_threshold`` to the
+    title coder's calibrated confidence (default: the coder's own, chosen at build).
+    The skill index is built on first use of a taxonomy (about 0.1 s) and shared by
+    every Normalizer over that taxonomy; the title coder is loaded once per process.
     """
 
-    def __init__(self, taxonomy: Taxonomy | None = None, threshold: float = DEFAULT_THRESHOLD) -> None:
-        if not 0.0 <= threshold <= 1.0:
-            raise ValidationError("threshold must be between 0 and 1", field="threshold")
+    def __init__(self, taxonomy: Taxonomy | None = None, threshold: float = DEFAULT_THRESHOLD, *,
+                 coder: TitleCoder | None = None, occupation_threshold: float | None = None) -> None:
+        for name, value in (("threshold", threshold), ("occupation_threshold", occupation_threshold)):
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValidationError(f"{name} must be between 0 and 1", field=name)
         self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
         self.threshold = threshold
-        self.folder, self._skill_index, self._occ_index = _indexes(self.taxonomy)
+        self.coder = coder if coder is not None else load_coder()
+        self.occupation_threshold = (occupation_threshold if occupation_threshold is not None
+                                     else self.coder.threshold_)
+        tables = _tables(self.taxonomy)
+        self.folder = tables.folder
+        self._skill_index = tables.skills
+        self._marked_index = tables.marked
+        self._implied_by = tables.implied_by
+        self._context = tables.context
+        self._employers = tables.employers
 
     # ------------------------------------------------------------------ public API
 
-    def normalize_skill(self, text: str) -> Match:
-        return self.normalize(text, kind="skill")
+    def normalize_skill(self, text: str, *, sector: str | None = None) -> Match:
+        """A skill or credential. ``sector`` (a program's) settles phrases that depend on it."""
+        return self.normalize(text, kind="skill", sector=sector)
 
     def normalize_occupation(self, text: str) -> Match:
+        """A job title, through the title coder."""
         return self.normalize(text, kind="occupation")
 
-    def normalize(self, text: str, kind: Kind = "any") -> Match:
-        """Resolve one phrase. Raises ValidationError(field="text") for empty or over-long text."""
+    def normalize(self, text: str, kind: Kind = "any", *, sector: str | None = None) -> Match:
+        """Resolve one phrase. Raises ValidationError(field="text") for empty or over-long text.
+
+        ``kind="skill"`` looks among skills and credentials, ``"occupation"`` codes a job
+        title, ``"any"`` (a profile's skills box) does both: an exact skill or credential
+        hit, else a confident job title, else a fuzzy skill match.
+        """
         _check_text(text, field="text")
         if kind not in ("any", "skill", "occupation"):
             raise ValidationError(f"kind must be any, skill or occupation, not {kind!r}", field="kind")
-        toks = self.folder.tokens(text)
-        if kind == "skill":
-            return self._resolve(text, toks, "skill")
         if kind == "occupation":
-            return self._resolve(text, toks, "occupation")
-        skill, occ = self._resolve(text, toks, "skill"), self._resolve(text, toks, "occupation")
-        return min((skill, occ), key=_preference)
+            return self._occupation(text)
+        toks, marked = self.folder.fold(text)
+        skill = self._skill(text, toks, marked, sector)
+        if kind == "skill":
+            return skill
+        if skill.method == "employer":
+            return skill  # "walmart": where someone worked, not what they did; suggest its common jobs
+        strong = skill.matched and skill.method in ("exact", "alias", "context")
+        if strong and _SKILL_TIERS.get(self.taxonomy.skills[skill.id or ""].kind, 4) < _SKILL_TIERS["technology"]:
+            return skill
+        occ = self._occupation(text)
+        if occ.matched and (not strong or occ.method == "exact"):
+            return occ  # "welder" is a job title before it is O*NET's tool "Welders"
+        if strong:
+            return skill
+        if occ.matched:
+            return occ
+        if skill.matched:
+            return skill
+        suggestions = _merge_suggestions(skill.suggestions, occ.suggestions)
+        method = skill.method if skill.method in ("ambiguous", "employer") else occ.method
+        return Match(text, "unmatched", None, None, None, max(skill.confidence, occ.confidence), method, suggestions)
 
-    def normalize_many(self, texts: Sequence[str], kind: Kind = "any") -> list[Match]:
+    def normalize_many(self, texts: Sequence[str], kind: Kind = "any", *, sector: str | None = None) -> list[Match]:
         """Resolve several phrases; every bad one is reported at once (field ``text``)."""
         problems = []
         for i, text in enumerate(texts):
@@ -300,53 +403,101 @@ class Normalizer:
         if problems:
             raise ValidationError(f"{len(problems)} phrase(s) cannot be normalized: {problems[0]}", field="text",
                                   problems=problems)
-        return [self.normalize(text, kind) for text in texts]
+        return [self.normalize(text, kind, sector=sector) for text in texts]
 
-    # ------------------------------------------------------------------ internals
+    # ------------------------------------------------------------------ occupations
 
-    def _resolve(self, text: str, toks: list[str], kind: Literal["skill", "occupation"]) -> Match:
-        index = self._skill_index if kind == "skill" else self._occ_index
+    def _occupation(self, text: str) -> Match:
+        employer = self._employers.get(" ".join(self.folder.tokens(text)))
+        if employer is not None:
+            suggestions = tuple((c, self._occupation_name(c), 0.0) for c in employer)
+            return Match(text, "unmatched", None, None, None, 0.0, "employer", suggestions)
+        coded = self.coder.code(text, top=N_SUGGESTIONS)
+        best = coded.best
+        suggestions = tuple((c.code, self._occupation_name(c.code), c.confidence) for c in coded.candidates
+                            if c.code in self.taxonomy.occupations)
+        if best is None or best.code not in self.taxonomy.occupations:
+            return Match(text, "unmatched", None, None, None, 0.0, "none", suggestions)
+        exact = coded.similarity >= 0.999
+        if best.confidence >= self.occupation_threshold:
+            return Match(text, "matched", "occupation", best.code, self._occupation_name(best.code),
+                         best.confidence, "exact" if exact else "coder")
+        method = "ambiguous" if exact and len(coded.candidates) > 1 else "none"
+        return Match(text, "unmatched", None, None, None, best.confidence, method, suggestions)
+
+    def _occupation_name(self, code: str) -> str:
+        return self.taxonomy.occupations[code].title
+
+    # ------------------------------------------------------------------ skills and credentials
+
+    def _skill(self, text: str, toks: list[str], marked: bool, sector: str | None) -> Match:
         if not toks:
             return Match(text, "unmatched", None, None, None, 0.0, "none")
-
-        hit = index.lookup(toks)
+        if sector is not None:
+            cid = self._context.get((str(getattr(sector, "value", sector)), " ".join(toks)))
+            if cid is not None:
+                return self._matched(text, cid, 1.0, "context")
+        if marked:
+            hit = self._exact(text, toks, self._marked_index)
+            if hit is not None:
+                return hit
+        hit = self._exact(text, toks, self._skill_index)
         if hit is not None:
-            ids, how = hit
-            best_tier = min(ids.values())
-            winners = sorted(cid for cid, tier in ids.items() if tier == best_tier)
-            if len(winners) == 1:
-                cid = winners[0]
-                name = self._name(kind, cid)
-                method = "exact" if self.folder.tokens(name) == toks else "alias"
-                confidence = 1.0 if how == "exact" else 0.97
-                if kind == "occupation" and best_tier == _OCC_ALTERNATE:
-                    confidence -= 0.03  # O*NET alternate titles are sometimes loose
-                return self._matched(text, kind, cid, confidence, method)
-            suggestions = tuple((cid, self._name(kind, cid), 1.0) for cid in winners[:N_SUGGESTIONS])
-            return Match(text, "unmatched", None, None, None, 0.0, "ambiguous", suggestions)
+            return self._credential_if_marked(hit, marked)
+        employer = self._employers.get(" ".join(toks))
+        if employer is not None:
+            suggestions = tuple((c, self._occupation_name(c), 0.0) for c in employer)
+            return Match(text, "unmatched", None, None, None, 0.0, "employer", suggestions)
 
-        candidates = index.fuzzy(toks, N_SUGGESTIONS + 3) if len("".join(toks)) >= MIN_FUZZY_KEY_LENGTH else []
-        partial = self._partial(toks, index)
+        long_enough = len("".join(toks)) >= MIN_FUZZY_KEY_LENGTH
+        candidates = self._skill_index.fuzzy(toks, N_SUGGESTIONS + 3) if long_enough else []
+        if marked and long_enough:
+            candidates = sorted(candidates + self._marked_index.fuzzy(toks, N_SUGGESTIONS + 3),
+                                key=lambda c: (-c[1], c[2], c[0]))
+        partial = self._partial(toks, self._skill_index)
         best: tuple[str, float, str] | None = None
         if candidates:
             cid, score, _ = candidates[0]
             # Two different IDs tied at the top (same score, same tier) is ambiguity, not a match.
-            tied = len(candidates) > 1 and candidates[1][1:] == candidates[0][1:]
+            tied = len(candidates) > 1 and candidates[1][1:] == candidates[0][1:] and candidates[1][0] != cid
             if not tied:
                 best = (cid, score, "fuzzy")
         if partial is not None and (best is None or partial[1] > best[1]):
             best = partial
         if best is not None and best[1] >= self.threshold:
-            return self._matched(text, kind, best[0], round(best[1], 3), best[2])
+            return self._credential_if_marked(self._matched(text, best[0], round(best[1], 3), best[2]), marked)
 
-        suggestions = self._suggestions(kind, candidates, partial)
+        suggestions = self._suggestions(toks, candidates, partial)
         return Match(text, "unmatched", None, None, None, round(best[1], 3) if best else 0.0, "none", suggestions)
+
+    def _exact(self, text: str, toks: list[str], index: _Index) -> Match | None:
+        hit = index.lookup(toks)
+        if hit is None:
+            return None
+        ids, how = hit
+        best_tier = min(ids.values())
+        winners = sorted(cid for cid, tier in ids.items() if tier == best_tier)
+        if len(winners) > 1:
+            suggestions = tuple((cid, self._name(cid), 1.0) for cid in winners[:N_SUGGESTIONS])
+            return Match(text, "unmatched", None, None, None, 0.0, "ambiguous", suggestions)
+        cid = winners[0]
+        method = "exact" if self.folder.tokens(self._name(cid)) == toks else "alias"
+        return self._matched(text, cid, 1.0 if how == "exact" else 0.97, method)
+
+    def _credential_if_marked(self, match: Match, marked: bool) -> Match:
+        """"forklift certified": the skill named, with a credential word, is the one credential implying it."""
+        if not (marked and match.matched and match.kind == "skill" and match.id):
+            return match
+        creds = self._implied_by.get(match.id, ())
+        if len(creds) != 1:
+            return match
+        return self._matched(match.text, creds[0], match.confidence, match.method)
 
     def _partial(self, toks: list[str], index: _Index) -> tuple[str, float, str] | None:
         """An ID named by runs of the phrase's tokens, scored by the share of letters it covers.
 
-        "html/css" covers all of skill:coding-basics; "package handler ups" covers 80% of
-        53-7062.00. A phrase that also names something else outside those runs returns None.
+        "html/css" covers all of skill:coding-basics; "drywall installation work" most of
+        skill:drywall. A phrase that also names something else outside those runs returns None.
         """
         n = len(toks)
         if n < 2:
@@ -372,30 +523,64 @@ class Normalizer:
         # Covering 80% of the letters scores about 0.89; all of them (two aliases of one ID) 0.95.
         return cid, min(0.95, share ** 0.5), "partial"
 
-    def _matched(self, text: str, kind: Literal["skill", "occupation"], cid: str, confidence: float,
-                 method: str) -> Match:
-        return Match(text, "matched", kind, cid, self._name(kind, cid), confidence, method)
+    def _matched(self, text: str, cid: str, confidence: float, method: str) -> Match:
+        kind: MatchKind = "credential" if self.taxonomy.skills[cid].kind == "credential" else "skill"
+        return Match(text, "matched", kind, cid, self._name(cid), confidence, method)
 
-    def _suggestions(self, kind: Literal["skill", "occupation"], candidates: list[tuple[str, float, int]],
+    def _suggestions(self, toks: list[str], candidates: list[tuple[str, float, int]],
                      partial: tuple[str, float, str] | None) -> tuple[tuple[str, str, float], ...]:
+        """Close names that share a word with the phrase, or are one slip away from it.
+
+        Letters alone are not meaning: "walmart" is not "laryngeal mask airway", "amazon"
+        is not "Amazon Kinesis" (an employer is answered with its common jobs instead).
+        """
         scored: dict[str, float] = {}
         if partial is not None:
             scored[partial[0]] = partial[1]
+        words = {t for t in toks if len(t) >= 3}
         for cid, score, _ in candidates:
-            scored[cid] = max(score, scored.get(cid, 0.0))
-        ranked = sorted(((cid, s) for cid, s in scored.items() if s >= SUGGESTION_FLOOR),
-                        key=lambda kv: (-kv[1], kv[0]))
-        return tuple((cid, self._name(kind, cid), round(s, 3)) for cid, s in ranked[:N_SUGGESTIONS])
+            shares_word = bool(words & set(self.folder.tokens(self._name(cid))))
+            if score >= TYPO_SCORE or (shares_word and score >= SUGGESTION_FLOOR):
+                scored[cid] = max(score, scored.get(cid, 0.0))
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple((cid, self._name(cid), round(s, 3)) for cid, s in ranked[:N_SUGGESTIONS])
 
-    def _name(self, kind: str, cid: str) -> str:
-        return self.taxonomy.skills[cid].name if kind == "skill" else self.taxonomy.occupations[cid].title
+    def _name(self, cid: str) -> str:
+        return self.taxonomy.skills[cid].name
+
+
+@dataclass(frozen=True)
+class _Tables:
+    folder: Folder
+    skills: _Index
+    marked: _Index
+    implied_by: dict[str, tuple[str, ...]]
+    context: dict[tuple[str, str], str]
+    employers: dict[str, tuple[str, ...]]
 
 
 @functools.lru_cache(maxsize=4)
-def _indexes(taxonomy: Taxonomy) -> tuple[Folder, _Index, _Index]:
-    """Build the two indexes once per taxonomy; every Normalizer over it (any threshold) shares them."""
+def _tables(taxonomy: Taxonomy) -> _Tables:
+    """Build the skill indexes once per taxonomy; every Normalizer over it (any threshold) shares them."""
     folder = Folder(taxonomy.abbreviations)
-    return folder, _Index(_skill_entries(taxonomy), folder), _Index(_occupation_entries(taxonomy), folder)
+    main: list[tuple[str, str, int, bool]] = []
+    marked: list[tuple[str, str, int, bool]] = []
+    for entry in _skill_entries(taxonomy):
+        cid, text = entry[0], entry[1]
+        if taxonomy.skills[cid].kind == "credential" and folder.fold(text)[1]:
+            marked.append(entry)  # "Welding certification": a credential only beside such a word
+        else:
+            main.append(entry)
+    for s in taxonomy.skills.values():
+        marked.extend((s.id, alias, 0, True) for alias in s.marked_aliases)
+    implied: dict[str, list[str]] = defaultdict(list)
+    for s in taxonomy.skills.values():
+        for sid in s.implies:
+            implied[sid].append(s.id)
+    context = {(sector, " ".join(folder.tokens(phrase))): cid for phrase, sector, cid in taxonomy.context_aliases}
+    employers = {" ".join(folder.tokens(name)): codes for name, codes in taxonomy.employers.items()}
+    return _Tables(folder, _Index(main, folder), _Index(marked, folder),
+                   {k: tuple(sorted(v)) for k, v in implied.items()}, context, employers)
 
 
 def _skill_entries(taxonomy: Taxonomy) -> Iterable[tuple[str, str, int, bool]]:
@@ -405,32 +590,19 @@ def _skill_entries(taxonomy: Taxonomy) -> Iterable[tuple[str, str, int, bool]]:
         yield s.id, s.name, tier, True
         for alias in s.aliases:
             yield s.id, alias, tier, True
+        for alias in s.esco_aliases:
+            yield s.id, alias, _ESCO_TIER, True
         if s.kind in ("technology", "tool"):
             for derived in _derived_names(s.name, vendors):
                 yield s.id, derived, tier, True
 
 
-def _occupation_entries(taxonomy: Taxonomy) -> Iterable[tuple[str, str, int, bool]]:
-    for occ in taxonomy.occupations.values():
-        yield occ.code, occ.title, _OCC_TITLE, True
-        if occ.title.count(",") == 1:  # "Cooks, Restaurant" -> "Restaurant Cooks"
-            head, tail = (p.strip() for p in occ.title.split(","))
-            yield occ.code, f"{tail} {head}", _OCC_TITLE, True
-        for t in occ.aliases:
-            yield occ.code, t, _OCC_CURATED, True
-        for t in occ.reported_titles:
-            yield occ.code, t, _OCC_REPORTED, True
-        # 60,000 alternate titles: exact lookups only; fuzzy over them costs speed and precision.
-        for t in occ.alternate_titles:
-            yield occ.code, t, _OCC_ALTERNATE, False
-
-
-_METHOD_RANK = {"exact": 0, "alias": 1, "fuzzy": 2, "partial": 3}
-
-
-def _preference(m: Match) -> tuple[int, int, float, int]:
-    """Order for kind="any": matched first, exact/alias before fuzzy, higher confidence, skill on ties."""
-    return (0 if m.matched else 1, _METHOD_RANK.get(m.method, 9), -m.confidence, 0 if m.kind != "occupation" else 1)
+def _merge_suggestions(*groups: tuple[tuple[str, str, float], ...]) -> tuple[tuple[str, str, float], ...]:
+    seen: dict[str, tuple[str, str, float]] = {}
+    for group in groups:
+        for item in group:
+            seen.setdefault(item[0], item)
+    return tuple(seen.values())[:N_SUGGESTIONS]
 
 
 def _check_text(text: object, *, field: str) -> None:
