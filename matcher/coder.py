@@ -59,9 +59,11 @@ N_NEIGHBOURS = 8
 VOTE_POWER = 8.0
 ROLE_BOOST = 2.0
 PAIR_WEIGHT = 0.5
+TYPO_MIN_LENGTH = 6  # shorter unknown words are not corrected ("otr" is not "ot")
+TYPO_MIN_SCORE = 88.0  # rapidfuzz ratio: one slip in a word of eight letters or more
 # The project's curated titles settle what O*NET files under several occupations ("line cook", "CNA").
 SOURCE_KINDS = ("onet_title", "onet_alternate", "onet_short", "onet_reported", "curated", "census")
-CURATED_VOTE = 4.0
+CURATED_VOTE = 50.0  # a curated title seen verbatim (once folded) outvotes any O*NET tie
 
 
 
@@ -120,7 +122,7 @@ def title_tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> l
             continue
         expanded = TITLE_ABBREVIATIONS.get(raw) or (abbreviations or {}).get(raw) or raw
         for tok in expanded.split():
-            if tok not in STOP_WORDS:
+            if tok not in STOP_WORDS and (len(tok) > 1 or tok.isdigit()):  # "n/a" is not a title
                 out.append(_singular(tok))
     return out
 
@@ -175,7 +177,7 @@ class TitleCoder:
                  soc: np.ndarray, onet: np.ndarray, source: np.ndarray, socs: Sequence[str], onet_codes: Sequence[str],
                  soc_default: np.ndarray, calibration_x: np.ndarray, calibration_y: np.ndarray,
                  threshold: float, abbreviations: Mapping[str, str] | None = None,
-                 meta: Mapping[str, Any] | None = None) -> None:
+                 head_words: Iterable[str] = (), meta: Mapping[str, Any] | None = None) -> None:
         self.vocabulary_ = list(vocabulary)
         self.feature_id_ = {f: i for i, f in enumerate(self.vocabulary_)}
         self.weights_ = np.asarray(weights, dtype=np.float32)
@@ -192,8 +194,15 @@ class TitleCoder:
         self.calibration_y_ = np.asarray(calibration_y, dtype=np.float64)
         self.threshold_ = float(threshold)
         self.abbreviations = dict(abbreviations or {})
+        # Words that end many job titles (operator, cook, welder, aide...): a phrase with one reads as a title.
+        self.head_words_ = frozenset(head_words)
         self.meta = dict(meta or {})
         self._build_postings()
+        unigrams = [i for i, f in enumerate(self.vocabulary_) if "|" not in f]
+        self._words = [self.vocabulary_[i] for i in unigrams if len(self.vocabulary_[i]) >= TYPO_MIN_LENGTH]
+        # An unknown word weighs as a word seen once would.
+        self._unknown_weight = float(self.weights_[unigrams].max()) if unigrams else 1.0
+        self._typo_cache: dict[str, str] = {}
 
     # ------------------------------------------------------------------ index
 
@@ -215,14 +224,35 @@ class TitleCoder:
     # ------------------------------------------------------------------ coding
 
     def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(feature ids, normalised weights) of a title; empty when none of its words is known."""
-        ids = [self.feature_id_[f] for f in title_features(title_tokens(text, self.abbreviations))
-               if f in self.feature_id_]
+        """(feature ids, normalised weights) of a title; empty when none of its words is known.
+
+        A word the model has never seen is first read as the known word one typo away
+        ("electricain" → "electrician"); failing that it still counts in the norm (as a
+        rare word would), so "stay at home mom" is not taken for whatever "home" alone is.
+        """
+        tokens = [self._known_word(t) for t in title_tokens(text, self.abbreviations)]
+        feats = title_features(tokens)
+        ids = [self.feature_id_[f] for f in feats if f in self.feature_id_]
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         idx = np.asarray(ids, dtype=np.int64)
         w = self.weights_[idx].astype(np.float64)
-        return idx, (w / np.sqrt((w ** 2).sum())).astype(np.float32)
+        unknown = sum(1 for t in dict.fromkeys(tokens) if t not in self.feature_id_)
+        norm = np.sqrt((w ** 2).sum() + unknown * self._unknown_weight ** 2)
+        return idx, (w / norm).astype(np.float32)
+
+    def _known_word(self, tok: str) -> str:
+        if tok in self.feature_id_ or len(tok) < TYPO_MIN_LENGTH:
+            return tok
+        fixed = self._typo_cache.get(tok)
+        if fixed is None:
+            from rapidfuzz import fuzz, process
+
+            found = process.extractOne(tok, self._words, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE)
+            fixed = found[0] if found else tok
+            if len(self._typo_cache) < 50_000:
+                self._typo_cache[tok] = fixed
+        return fixed
 
     def code(self, text: str, top: int = 5) -> CodedTitle:
         """Code one title: up to ``top`` candidates with calibrated confidences, best first."""
@@ -236,6 +266,10 @@ class TitleCoder:
         sims = np.bincount(inv, weights=vals)
         return self._decide(text, uniq, sims, top)
 
+    def looks_like_title(self, text: str) -> bool:
+        """True when the phrase has a word that ends many job titles ("welder", "asst", "cocinero")."""
+        return any(tok in self.head_words_ for tok in title_tokens(text, self.abbreviations))
+
     def code_many(self, texts: Iterable[str], top: int = 5) -> list[CodedTitle]:
         return [self.code(t, top) for t in texts]
 
@@ -248,7 +282,7 @@ class TitleCoder:
         onet_votes: dict[int, dict[int, float]] = {}
         for j in near.tolist():
             r, s = int(rows[j]), float(sims[j])
-            v = max(s, 1e-9) ** VOTE_POWER * float(self._vote_scale[r])
+            v = max(s, 1e-9) ** VOTE_POWER * (float(self._vote_scale[r]) if s >= 0.999 else 1.0)
             soc = int(self.soc_[r])
             votes[soc] = votes.get(soc, 0.0) + v
             o = int(self.onet_[r])
@@ -302,7 +336,8 @@ def _load(folder: Path) -> TitleCoder:
             onet_codes=meta["onet_codes"], soc_default=arrays["soc_default"],
             calibration_x=arrays["calibration_x"], calibration_y=arrays["calibration_y"],
             threshold=meta["threshold"], abbreviations=meta.get("abbreviations", {}),
-            meta={k: v for k, v in meta.items() if k not in ("vocabulary", "socs", "onet_codes")},
+            head_words=meta.get("head_words", ()),
+            meta={k: v for k, v in meta.items() if k not in ("vocabulary", "socs", "onet_codes", "head_words")},
         )
     except FileNotFoundError as exc:
         raise DataError(f"title coder file missing: {exc.filename}; {REBUILD_HINT}", field="coder") from None

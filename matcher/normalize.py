@@ -62,15 +62,18 @@ MAX_TEXT_LENGTH = SHORT_TEXT_MAX  # what a profile's free-text skill or job titl
 MIN_FUZZY_KEY_LENGTH = 5  # shorter keys (acronyms) must match exactly: "lol" is not "lpn"
 SUGGESTION_FLOOR = 0.6  # a suggestion sharing a word with the phrase
 TYPO_SCORE = 0.8  # a suggestion sharing no word must be this close in letters (a typo)
+STRICT_FUZZY = 0.93  # a fuzzy hit on a product name, or on a credential without a credential word
 N_SUGGESTIONS = 5
 N_CANDIDATES = 48
 
 # Words people add around a skill or title that say nothing about which one it is.
 NOISE_WORDS = frozenset([
+    "procedure", "technique", "principle", "basics", "intro", "introduction", "fundamental", "accuracy",
+    "applied", "operation", "operating", "a", "al",
     "exp", "experience", "experienced", "expert", "yr", "yrs", "year", "years", "month", "months", "mo", "mos",
     "hr", "hrs", "hour", "hours", "training", "trained", "course", "courses", "skill", "skills", "knowledge",
     "proficient", "proficiency", "familiar", "familiarity", "good", "strong", "excellent", "basic", "level",
-    "completed", "current", "valid", "active", "able", "ability", "with", "in", "of", "the", "and", "or", "to",
+    "current", "valid", "active", "able", "ability", "with", "in", "of", "the", "and", "or", "to",
     "at", "for", "on", "an", "have", "has", "had", "i", "im", "my", "me", "some", "using", "use", "work",
     "working", "de", "del", "la", "el", "los", "las", "y", "en", "con", "para", "por", "un", "una", "tengo", "mi",
     "curso", "experiencia", "anos", "nivel",
@@ -80,7 +83,8 @@ NOISE_WORDS = frozenset([
 CREDENTIAL_WORDS = frozenset([
     "cert", "certs", "certified", "certification", "certifications", "certificate", "certificates", "certificat",
     "card", "cards", "license", "licensed", "licence", "lic", "permit", "certificado", "certificacion", "tarjeta",
-    "licencia", "credential", "credentials", "carnet", "certificada", "licenciado", "licenciada",
+    "licencia", "credential", "credentials", "carnet", "certificada", "licenciado", "licenciada", "completed",
+    "completion", "passed",
 ])
 # Long noise or credential words whose one-letter typos still count ("certifcation", "experiance").
 _FUZZY_NOISE = tuple(w for w in NOISE_WORDS if len(w) >= 7)
@@ -91,6 +95,7 @@ NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", 
 ROMAN = {"ii": "2", "iii": "3", "iv": "4"}
 
 _EXPERIENCE_RE = re.compile(r"\b\d+\s*\+?\s*(?:years?|yrs?|months?|mos?|anos?)\b")
+_DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b\.?")
 _WPM_RE = re.compile(r"\b\d+\s*wpm\b")
 _SPLIT_RE = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
@@ -158,6 +163,7 @@ class Folder:
     def _raw_tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKD", text.lower())
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), text)  # "C.N.A." -> "cna"
         text = _EXPERIENCE_RE.sub(" ", text)  # before "+" becomes "plus": "5+ yrs"
         text = _WPM_RE.sub(" ", text)
         text = text.replace("++", " plus plus ").replace("+", " plus ").replace("&", " and ")
@@ -374,22 +380,37 @@ class Normalizer:
         skill = self._skill(text, toks, marked, sector)
         if kind == "skill":
             return skill
+        return self._either(text, skill, marked)
+
+    def _either(self, text: str, skill: Match, marked: bool) -> Match:
+        """A skills-box phrase: a skill or credential, or a job title (which counts as work history).
+
+        In order: an employer's name stays unmatched (with its common jobs); a phrase with a
+        credential word that found a credential is it; an exact skill hit; a job title seen
+        verbatim; an exact technology or tool name; a confident title that reads as one (it has
+        a word such as "operator", "cook" or "aide"); a fuzzy skill; any confident title when
+        no skill comes close.
+        """
         if skill.method == "employer":
-            return skill  # "walmart": where someone worked, not what they did; suggest its common jobs
+            return skill
+        if marked and skill.kind == "credential":
+            return skill
         strong = skill.matched and skill.method in ("exact", "alias", "context")
-        if strong and _SKILL_TIERS.get(self.taxonomy.skills[skill.id or ""].kind, 4) < _SKILL_TIERS["technology"]:
+        if strong and self.taxonomy.skills[skill.id or ""].kind not in ("technology", "tool"):
             return skill
         occ = self._occupation(text)
-        if occ.matched and (not strong or occ.method == "exact"):
+        if occ.matched and occ.method == "exact":
             return occ  # "welder" is a job title before it is O*NET's tool "Welders"
         if strong:
             return skill
-        if occ.matched:
+        if occ.matched and self.coder.looks_like_title(text):
             return occ
         if skill.matched:
             return skill
+        if occ.matched and not skill.suggestions:
+            return occ  # "retail": no skill is near, and the coder is sure
         suggestions = _merge_suggestions(skill.suggestions, occ.suggestions)
-        method = skill.method if skill.method in ("ambiguous", "employer") else occ.method
+        method = skill.method if skill.method == "ambiguous" else occ.method
         return Match(text, "unmatched", None, None, None, max(skill.confidence, occ.confidence), method, suggestions)
 
     def normalize_many(self, texts: Sequence[str], kind: Kind = "any", *, sector: str | None = None) -> list[Match]:
@@ -408,11 +429,13 @@ class Normalizer:
     # ------------------------------------------------------------------ occupations
 
     def _occupation(self, text: str) -> Match:
-        employer = self._employers.get(" ".join(self.folder.tokens(text)))
+        toks = self.folder.tokens(text)
+        employer = self._employers.get(" ".join(toks))
         if employer is not None:
             suggestions = tuple((c, self._occupation_name(c), 0.0) for c in employer)
             return Match(text, "unmatched", None, None, None, 0.0, "employer", suggestions)
-        coded = self.coder.code(text, top=N_SUGGESTIONS)
+        rest = self._without_employer(toks)
+        coded = self.coder.code(" ".join(rest) if rest is not None else text, top=N_SUGGESTIONS)
         best = coded.best
         suggestions = tuple((c.code, self._occupation_name(c.code), c.confidence) for c in coded.candidates
                             if c.code in self.taxonomy.occupations)
@@ -424,6 +447,15 @@ class Normalizer:
                          best.confidence, "exact" if exact else "coder")
         method = "ambiguous" if exact and len(coded.candidates) > 1 else "none"
         return Match(text, "unmatched", None, None, None, best.confidence, method, suggestions)
+
+    def _without_employer(self, toks: list[str]) -> list[str] | None:
+        """The title without an employer's name in it ("package handler at UPS" -> "package handler")."""
+        n = len(toks)
+        for size in (3, 2, 1):
+            for start in range(n - size + 1):
+                if " ".join(toks[start:start + size]) in self._employers and n > size:
+                    return toks[:start] + toks[start + size:]
+        return None
 
     def _occupation_name(self, code: str) -> str:
         return self.taxonomy.occupations[code].title
@@ -452,9 +484,18 @@ class Normalizer:
         long_enough = len("".join(toks)) >= MIN_FUZZY_KEY_LENGTH
         candidates = self._skill_index.fuzzy(toks, N_SUGGESTIONS + 3) if long_enough else []
         if marked and long_enough:
-            candidates = sorted(candidates + self._marked_index.fuzzy(toks, N_SUGGESTIONS + 3),
-                                key=lambda c: (-c[1], c[2], c[0]))
-        partial = self._partial(toks, self._skill_index)
+            # With a credential word, a skill one credential implies stands for that credential.
+            merged: dict[str, tuple[str, float, int]] = {}
+            for cid, score, tier in candidates + self._marked_index.fuzzy(toks, N_SUGGESTIONS + 3):
+                creds = self._implied_by.get(cid, ())
+                cid = creds[0] if len(creds) == 1 else cid
+                if cid not in merged or (score, -tier) > (merged[cid][1], -merged[cid][2]):
+                    merged[cid] = (cid, score, tier)
+            candidates = sorted(merged.values(), key=lambda c: (-c[1], c[2], c[0]))
+        partial = self._partial(toks, [self._skill_index, self._marked_index] if marked else [self._skill_index])
+        # Without a credential word a credential's name must be typed nearly right: "pre apprenticeship"
+        # is not "BOLI pre apprenticeship". Product names (O*NET technologies, tools) likewise.
+        candidates = [c for c in candidates if self._fuzzy_ok(toks, c, marked)]
         best: tuple[str, float, str] | None = None
         if candidates:
             cid, score, _ = candidates[0]
@@ -484,6 +525,25 @@ class Normalizer:
         method = "exact" if self.folder.tokens(self._name(cid)) == toks else "alias"
         return self._matched(text, cid, 1.0 if how == "exact" else 0.97, method)
 
+    def _fuzzy_ok(self, toks: list[str], candidate: tuple[str, float, int], marked: bool) -> bool:
+        """Whether a fuzzy candidate may be the answer, not just a suggestion.
+
+        A product name (O*NET technology or tool) must share a word with the phrase or be a
+        typo of it ("salesforce" is "Salesforce software"; "driver" is not "Google Drive").
+        Without a credential word, a credential whose name is the phrase plus more words is
+        not meant: "pre apprenticeship" is not "BOLI pre apprenticeship".
+        """
+        cid, score, _ = candidate
+        kind = self.taxonomy.skills[cid].kind
+        words = {t for t in toks if len(t) >= 3}
+        names = [self.taxonomy.skills[cid].name, *self.taxonomy.skills[cid].aliases]
+        name_words = [set(self.folder.tokens(n)) for n in names]
+        if kind in ("technology", "tool"):
+            return score >= STRICT_FUZZY or any(words & nw for nw in name_words)
+        if kind == "credential" and not marked:
+            return not any(set(toks) < nw for nw in name_words)
+        return True
+
     def _credential_if_marked(self, match: Match, marked: bool) -> Match:
         """"forklift certified": the skill named, with a credential word, is the one credential implying it."""
         if not (marked and match.matched and match.kind == "skill" and match.id):
@@ -493,7 +553,7 @@ class Normalizer:
             return match
         return self._matched(match.text, creds[0], match.confidence, match.method)
 
-    def _partial(self, toks: list[str], index: _Index) -> tuple[str, float, str] | None:
+    def _partial(self, toks: list[str], indexes: list[_Index]) -> tuple[str, float, str] | None:
         """An ID named by runs of the phrase's tokens, scored by the share of letters it covers.
 
         "html/css" covers all of skill:coding-basics; "drywall installation work" most of
@@ -503,15 +563,16 @@ class Normalizer:
         if n < 2:
             return None
         covered: dict[str, set[int]] = defaultdict(set)
-        for size in range(min(n - 1, index.max_tokens), 0, -1):
-            for start in range(n - size + 1):
-                hit = index.exact.get(" ".join(toks[start:start + size]))
-                if not hit:
-                    continue
-                best_tier = min(hit.values())
-                winners = [c for c, t in hit.items() if t == best_tier]
-                if len(winners) == 1:
-                    covered[winners[0]].update(range(start, start + size))
+        for index in indexes:
+            for size in range(min(n - 1, index.max_tokens), 0, -1):
+                for start in range(n - size + 1):
+                    hit = index.exact.get(" ".join(toks[start:start + size]))
+                    if not hit:
+                        continue
+                    best_tier = min(hit.values())
+                    winners = [c for c, t in hit.items() if t == best_tier]
+                    if len(winners) == 1:
+                        covered[winners[0]].update(range(start, start + size))
         if not covered:
             return None
         letters = [len(t) for t in toks]

@@ -141,6 +141,7 @@ class Example:
     onet: str | None  # None: a SOC code with several O*NET-SOC occupations
     source: str
     group: str = ""  # Census examples: their split group (for the folds)
+    lang: str = "en"
 
 
 def onet_examples(src: Path) -> tuple[list[Example], dict[str, str], dict[str, list[str]]]:
@@ -174,7 +175,8 @@ def curated_examples(to_soc: dict[str, str]) -> list[Example]:
             code = row["code"].strip()
             if code not in to_soc:
                 raise SystemExit(f"{path.name}: unknown O*NET-SOC code {code!r}")
-            out.append(Example(row["alias"].strip(), to_soc[code], code, "curated"))
+            out.append(Example(row["alias"].strip(), to_soc[code], code, "curated",
+                               lang=(row.get("lang") or "en").strip()))
     return out
 
 
@@ -192,6 +194,35 @@ def census_examples(rows: list[dict[str, str]], by_soc: dict[str, list[str]]) ->
         onet = by_soc[soc][0] if len(by_soc[soc]) == 1 else None
         out.append(Example(row["title"], soc, onet, "census", split_group(row["title"])))
     return out, skipped
+
+
+HEAD_WORD_MIN_TITLES = 5
+
+
+def head_words(examples: list[Example], abbreviations: dict[str, str]) -> list[str]:
+    """Words that end several O*NET or curated titles and mostly come last where they appear.
+
+    "Welder", "Cook", "Operator", "Aide" end many titles; "computer" ends a few but mostly
+    sits in the middle ("Computer Operator"). Spanish titles put the head word first
+    ("ayudante de cocina"). The normalizer reads a skills-box phrase as a job title only
+    when it has such a word.
+    """
+    last: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    for ex in examples:
+        if ex.source == "census" or "," in ex.text:
+            continue  # the Census (and O*NET's "Cooks, Restaurant") put the head word first
+        toks = title_tokens(ex.text, abbreviations)
+        if not toks:
+            continue
+        spanish = ex.source == "curated" and ex.lang == "es"
+        head = toks[0] if spanish else toks[-1]
+        weight = HEAD_WORD_MIN_TITLES if ex.source == "curated" else 1
+        last[head] += weight
+        for tok in set(toks):
+            anywhere[tok] += weight
+    return sorted(w for w, n in last.items()
+                  if n >= HEAD_WORD_MIN_TITLES and n >= 0.5 * anywhere[w] and not w.isdigit())
 
 
 def read_abbreviations() -> dict[str, str]:
@@ -361,6 +392,7 @@ def build(source: Path, out: Path) -> dict:
         "onet_codes": onet_codes,
         "threshold": threshold,
         "abbreviations": abbreviations,
+        "head_words": head_words(base, abbreviations),
         "parameters": {"n_neighbours": 8, "vote_power": 8.0, "role_boost": 2.0, "pair_weight": 0.5},
     }
     held_hashes = np.asarray(sorted({group_hash(g) for g in held_groups}), dtype=np.uint64)
