@@ -39,6 +39,8 @@ nothing is mapped silently.
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -261,15 +263,15 @@ def _trigrams(key: str) -> set[str]:
 class _Index:
     """Exact, collapsed, sorted-token and trigram-fuzzy lookup over (id, text, tier) entries."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, int, bool]], folder: Folder) -> None:
+    def __init__(self, entries: Iterable[tuple[str, list[str], int, bool]]) -> None:
+        """``entries``: (id, folded tokens of one name or alias, tier, also a fuzzy key?)."""
         # key -> {id: best (lowest) tier}
         self.exact: dict[str, dict[str, int]] = defaultdict(dict)
         self.collapsed: dict[str, dict[str, int]] = defaultdict(dict)
         self.sorted: dict[str, dict[str, int]] = defaultdict(dict)
         fuzzy: dict[str, dict[str, int]] = defaultdict(dict)
         self.max_tokens = 1
-        for cid, text, tier, in_fuzzy in entries:
-            toks = folder.tokens(text)
+        for cid, toks, tier, in_fuzzy in entries:
             if not toks:
                 continue
             self.max_tokens = max(self.max_tokens, len(toks))
@@ -620,27 +622,65 @@ class _Tables:
     employers: dict[str, tuple[str, ...]]
 
 
+# Bumped whenever folding or the index entries change: a shipped key file of another version is ignored.
+FOLD_VERSION = 2
+KEYS_FILE = "skill_keys.json.gz"
+_Entry = tuple[str, list[str], int, bool]
+
+
+def folded_entries(taxonomy: Taxonomy) -> dict[str, list[_Entry]]:
+    """Every skill name and alias folded, split into the main index and the credential-word one.
+
+    ``scripts/build_taxonomy.py`` ships this as ``skill_keys.json.gz`` so that a process
+    does not fold 6,000 names at start-up (a test checks the shipped file is current).
+    """
+    folder = Folder(taxonomy.abbreviations)
+    main: list[_Entry] = []
+    marked: list[_Entry] = []
+    for cid, text, tier, in_fuzzy in _skill_entries(taxonomy):
+        toks, has_marker = folder.fold(text)
+        # "Welding certification": a credential only beside such a word.
+        target = marked if has_marker and taxonomy.skills[cid].kind == "credential" else main
+        target.append((cid, toks, tier, in_fuzzy))
+    for s in taxonomy.skills.values():
+        marked.extend((s.id, folder.tokens(alias), 0, True) for alias in s.marked_aliases)
+    return {"main": main, "marked": marked}
+
+
+def keys_document(taxonomy: Taxonomy) -> dict[str, object]:
+    entries = folded_entries(taxonomy)
+    return {"fold_version": FOLD_VERSION, "taxonomy_version": taxonomy.version,
+            **{name: [[cid, " ".join(toks), tier, int(fz)] for cid, toks, tier, fz in rows]
+               for name, rows in entries.items()}}
+
+
+def _shipped_entries(taxonomy: Taxonomy) -> dict[str, list[_Entry]] | None:
+    folder = taxonomy.source_dir
+    path = folder / KEYS_FILE if folder is not None else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        doc = json.loads(gzip.decompress(path.read_bytes()))
+        if doc.get("fold_version") != FOLD_VERSION or doc.get("taxonomy_version") != taxonomy.version:
+            return None
+        return {name: [(cid, keys.split(), int(tier), bool(fz)) for cid, keys, tier, fz in doc[name]]
+                for name in ("main", "marked")}
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None  # fold at run time instead: slower, same answers
+
+
 @functools.lru_cache(maxsize=4)
 def _tables(taxonomy: Taxonomy) -> _Tables:
     """Build the skill indexes once per taxonomy; every Normalizer over it (any threshold) shares them."""
     folder = Folder(taxonomy.abbreviations)
-    main: list[tuple[str, str, int, bool]] = []
-    marked: list[tuple[str, str, int, bool]] = []
-    for entry in _skill_entries(taxonomy):
-        cid, text = entry[0], entry[1]
-        if taxonomy.skills[cid].kind == "credential" and folder.fold(text)[1]:
-            marked.append(entry)  # "Welding certification": a credential only beside such a word
-        else:
-            main.append(entry)
-    for s in taxonomy.skills.values():
-        marked.extend((s.id, alias, 0, True) for alias in s.marked_aliases)
+    entries = _shipped_entries(taxonomy) or folded_entries(taxonomy)
     implied: dict[str, list[str]] = defaultdict(list)
     for s in taxonomy.skills.values():
         for sid in s.implies:
             implied[sid].append(s.id)
     context = {(sector, " ".join(folder.tokens(phrase))): cid for phrase, sector, cid in taxonomy.context_aliases}
     employers = {" ".join(folder.tokens(name)): codes for name, codes in taxonomy.employers.items()}
-    return _Tables(folder, _Index(main, folder), _Index(marked, folder),
+    return _Tables(folder, _Index(entries["main"]), _Index(entries["marked"]),
                    {k: tuple(sorted(v)) for k, v in implied.items()}, context, employers)
 
 

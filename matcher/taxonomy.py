@@ -92,8 +92,10 @@ class Taxonomy:
         abbreviations: Mapping[str, str],
         employers: Mapping[str, list[str]] | None = None,
         context_aliases: list[dict[str, str]] | None = None,
+        source_dir: Path | None = None,
     ) -> None:
         self.manifest = MappingProxyType(dict(manifest))
+        self.source_dir = source_dir  # the folder it was loaded from (None when built in memory)
         self.version: str = manifest["taxonomy_version"]
         self.onet_release: str = manifest["onet_release"]
         self.skills: Mapping[str, Skill] = MappingProxyType(dict(skills))
@@ -371,7 +373,8 @@ def _load(folder: Path) -> Taxonomy:
             raise ValueError("occupation/element matrix shape does not match its labels")
         return Taxonomy(manifest=manifest, skills=skills, occupations=occupations, matrix_codes=codes,
                         element_ids=element_ids, importance=importance, level=level, soc_cip=soc_cip,
-                        abbreviations=abbreviations, employers=employers, context_aliases=context)
+                        abbreviations=abbreviations, employers=employers, context_aliases=context,
+                        source_dir=folder)
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"taxonomy in {folder} is corrupt ({exc!r}); {REBUILD_HINT}", field="taxonomy") from None
 

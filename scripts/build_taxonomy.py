@@ -14,6 +14,7 @@ writes compact, deterministic artifacts:
 - ``abbreviations.json``    curated token abbreviations for the normalizer
 - ``context_aliases.json`` phrases whose meaning depends on a program's sector
 - ``employers.json``        curated employer names and the jobs to suggest when only a name is typed
+- ``skill_keys.json.gz``    the normalizer's folded skill names and aliases (``matcher.normalize``)
 - ``manifest.json``         versions, source sha256, counts
 - ``ATTRIBUTION.md``        O*NET CC BY 4.0 attribution
 
@@ -544,11 +545,21 @@ def build(source: Path, out: Path) -> dict:
         "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                   for name, data in sorted(files.items())},
     }
-    files["manifest.json"] = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8") + b"\n"
-
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / name).write_bytes(data)
+    (out / "manifest.json").write_bytes(json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8") + b"\n")
+    # The normalizer's folded skill keys, from the taxonomy just written (so start-up need not fold them).
+    sys.path.insert(0, str(REPO_ROOT))
+    from matcher.normalize import KEYS_FILE, keys_document
+    from matcher.taxonomy import load_taxonomy
+
+    keys = gzip_bytes(json_bytes(keys_document(load_taxonomy(out))))
+    (out / KEYS_FILE).write_bytes(keys)
+    files[KEYS_FILE] = keys
+    manifest["files"] = {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                         for name, data in sorted(files.items())}
+    (out / "manifest.json").write_bytes(json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8") + b"\n")
     return manifest
 
 

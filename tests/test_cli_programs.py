@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from matcher.catalog import load_catalog, write_csv, write_json
-from matcher.paths import REPO_ROOT
 from matcher.cli import main
+from matcher.paths import REPO_ROOT
 
 
 def data_dir_of_repo():
