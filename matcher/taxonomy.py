@@ -187,10 +187,17 @@ class Taxonomy:
         from rapidfuzz import process
 
         if want == "occupation":
+            # Codes are hierarchical: the closest are those sharing the longest leading part (53-70...).
             code = wrong.strip()
-            close = [c for c in self.occupations if c.startswith(code[:7])] if len(code) >= 7 else []
-            found = process.extract(code, list(self.occupations), scorer=fuzz.ratio, limit=limit, score_cutoff=70)
-            return tuple(dict.fromkeys(close[:limit] + [c for c, _, _ in found]))[:limit]
+
+            def shared(c: str) -> int:
+                n = 0
+                while n < min(len(c), len(code)) and c[n] == code[n]:
+                    n += 1
+                return n
+
+            ranked = sorted(self.occupations, key=lambda c: (-shared(c), c))
+            return tuple(c for c in ranked[:limit] if shared(c) >= 3)
         out: list[str] = []
         prefix, _, rest = wrong.partition(":")
         words = (rest or prefix).replace("-", " ").replace("_", " ").strip()

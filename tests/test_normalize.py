@@ -165,7 +165,7 @@ def test_cli_normalize_table_shows_matches_and_suggestions():
     result = CliRunner().invoke(main, ["skills", "normalize", "fork lift cert", "flebotomy", "--kind", "skill"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split()[:3] == ["phrase", "status", "id"]
+    assert lines[0].split()[:4] == ["phrase", "status", "kind", "id"]
     assert "cred:forklift" in result.output
     flebotomy = next(line for line in lines if line.startswith("flebotomy"))
     assert "unmatched" in flebotomy and "did you mean" in flebotomy and "skill:phlebotomy" in flebotomy
