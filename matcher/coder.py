@@ -35,6 +35,7 @@ normalizer reports them as suggestions ("did you mean").
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 import json
@@ -199,10 +200,17 @@ class TitleCoder:
         self.meta = dict(meta or {})
         self._build_postings()
         unigrams = [i for i, f in enumerate(self.vocabulary_) if "|" not in f]
-        self._words = [self.vocabulary_[i] for i in unigrams if len(self.vocabulary_[i]) >= TYPO_MIN_LENGTH]
+        self._words: dict[tuple[str, int], list[str]] = {}
+        for i in unigrams:
+            word = self.vocabulary_[i]
+            if len(word) >= TYPO_MIN_LENGTH:
+                self._words.setdefault((word[0], len(word)), []).append(word)
         # An unknown word weighs as a word seen once would.
         self._unknown_weight = float(self.weights_[unigrams].max()) if unigrams else 1.0
         self._typo_cache: dict[str, str] = {}
+        self._cal_x = self.calibration_x_.tolist()
+        self._cal_y = self.calibration_y_.tolist()
+        self._by_feature: Any = None  # the postings as a scipy matrix, made on the first code_many
 
     # ------------------------------------------------------------------ index
 
@@ -248,7 +256,9 @@ class TitleCoder:
         if fixed is None:
             from rapidfuzz import fuzz, process
 
-            found = process.extractOne(tok, self._words, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE)
+            # Words of about the same length and the same first letter: a typo rarely changes either.
+            near = [w for n in range(len(tok) - 2, len(tok) + 3) for w in self._words.get((tok[0], n), ())]
+            found = process.extractOne(tok, near, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE)
             fixed = found[0] if found else tok
             if len(self._typo_cache) < 50_000:
                 self._typo_cache[tok] = fixed
@@ -261,7 +271,7 @@ class TitleCoder:
             return CodedTitle(text, (), 0.0)
         spans = [(self._post_ptr[i], self._post_ptr[i + 1]) for i in idx.tolist()]
         rows = np.concatenate([self._post_rows[a:b] for a, b in spans])
-        vals = np.concatenate([self._post_data[a:b] * wi for (a, b), wi in zip(spans, w.tolist())])
+        vals = np.concatenate([self._post_data[a:b].astype(np.float64) * wi for (a, b), wi in zip(spans, w.tolist())])
         uniq, inv = np.unique(rows, return_inverse=True)
         sims = np.bincount(inv, weights=vals)
         return self._decide(text, uniq, sims, top)
@@ -270,10 +280,36 @@ class TitleCoder:
         """True when the phrase has a word that ends many job titles ("welder", "asst", "cocinero")."""
         return any(tok in self.head_words_ for tok in title_tokens(text, self.abbreviations))
 
-    def code_many(self, texts: Iterable[str], top: int = 5) -> list[CodedTitle]:
-        return [self.code(t, top) for t in texts]
+    def code_many(self, texts: Iterable[str], top: int = 5, batch: int = 1024) -> list[CodedTitle]:
+        """Code many titles; the same answers as :meth:`code`, several times faster (one sparse product a batch)."""
+        from scipy import sparse
+
+        if self._by_feature is None:
+            self._by_feature = sparse.csr_matrix((self._post_data, self._post_rows, self._post_ptr),
+                                                 shape=(len(self.vocabulary_), self.n_titles_))
+        items = list(texts)
+        out: list[CodedTitle] = []
+        for start in range(0, len(items), batch):
+            chunk = items[start:start + batch]
+            vectors = [self.query_vector(t) for t in chunk]
+            indptr = np.cumsum([0] + [len(v[0]) for v in vectors])
+            indices = np.concatenate([v[0] for v in vectors]) if indptr[-1] else np.zeros(0, dtype=np.int64)
+            data = np.concatenate([v[1] for v in vectors]) if indptr[-1] else np.zeros(0, dtype=np.float32)
+            queries = sparse.csr_matrix((data.astype(np.float64), indices, indptr),
+                                        shape=(len(chunk), len(self.vocabulary_)))
+            sims = (queries @ self._by_feature).tocsr()
+            sims.sort_indices()
+            for i, text in enumerate(chunk):
+                a, b = sims.indptr[i], sims.indptr[i + 1]
+                if a == b:
+                    out.append(CodedTitle(text, (), 0.0))
+                else:
+                    out.append(self._decide(text, sims.indices[a:b], sims.data[a:b], top))
+        return out
 
     def _decide(self, text: str, rows: np.ndarray, sims: np.ndarray, top: int) -> CodedTitle:
+        # Rounded so that summing in another order (code_many's sparse product) cannot reorder ties.
+        sims = np.round(sims, 7)
         k = min(N_NEIGHBOURS, len(sims))
         near = np.argpartition(-sims, k - 1)[:k] if len(sims) > k else np.arange(len(sims))
         near = near[np.lexsort((rows[near], -sims[near]))]  # best first; ties by row for determinism
@@ -301,7 +337,14 @@ class TitleCoder:
 
     def calibrate(self, score: float) -> float:
         """Raw score (vote share × best similarity) → chance the SOC code is right (isotonic map)."""
-        return round(float(np.interp(score, self.calibration_x_, self.calibration_y_)), 4)
+        xs, ys = self._cal_x, self._cal_y
+        i = bisect.bisect_right(xs, score)
+        if i == 0:
+            return round(ys[0], 4)
+        if i == len(xs):
+            return round(ys[-1], 4)
+        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+        return round(y0 + (y1 - y0) * (score - x0) / (x1 - x0) if x1 > x0 else y1, 4)
 
     @staticmethod
     def raw_score(share: float, best_similarity: float) -> float:

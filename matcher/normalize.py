@@ -45,7 +45,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -355,6 +355,7 @@ class Normalizer:
         self._implied_by = tables.implied_by
         self._context = tables.context
         self._employers = tables.employers
+        self._name_cache = tables.name_words
 
     # ------------------------------------------------------------------ public API
 
@@ -524,7 +525,7 @@ class Normalizer:
             suggestions = tuple((cid, self._name(cid), 1.0) for cid in winners[:N_SUGGESTIONS])
             return Match(text, "unmatched", None, None, None, 0.0, "ambiguous", suggestions)
         cid = winners[0]
-        method = "exact" if self.folder.tokens(self._name(cid)) == toks else "alias"
+        method = "exact" if self._name_words(cid)[0] == frozenset(toks) and len(set(toks)) == len(toks) else "alias"
         return self._matched(text, cid, 1.0 if how == "exact" else 0.97, method)
 
     def _fuzzy_ok(self, toks: list[str], candidate: tuple[str, float, int], marked: bool) -> bool:
@@ -538,13 +539,23 @@ class Normalizer:
         cid, score, _ = candidate
         kind = self.taxonomy.skills[cid].kind
         words = {t for t in toks if len(t) >= 3}
-        names = [self.taxonomy.skills[cid].name, *self.taxonomy.skills[cid].aliases]
-        name_words = [set(self.folder.tokens(n)) for n in names]
+        name_words = self._name_words(cid)
         if kind in ("technology", "tool"):
             return score >= STRICT_FUZZY or any(words & nw for nw in name_words)
         if kind == "credential" and not marked:
             return not any(set(toks) < nw for nw in name_words)
         return True
+
+    def _name_words(self, cid: str) -> list[frozenset[str]]:
+        """The folded words of an ID's name and of each alias (cached: candidates repeat)."""
+        cache = self._name_cache
+        found = cache.get(cid)
+        if found is None:
+            skill = self.taxonomy.skills[cid]
+            found = [frozenset(self.folder.tokens(n)) for n in (skill.name, *skill.aliases)]
+            if len(cache) < 20_000:
+                cache[cid] = found
+        return found
 
     def _credential_if_marked(self, match: Match, marked: bool) -> Match:
         """"forklift certified": the skill named, with a credential word, is the one credential implying it."""
@@ -602,7 +613,7 @@ class Normalizer:
             scored[partial[0]] = partial[1]
         words = {t for t in toks if len(t) >= 3}
         for cid, score, _ in candidates:
-            shares_word = bool(words & set(self.folder.tokens(self._name(cid))))
+            shares_word = bool(words & self._name_words(cid)[0])
             if score >= TYPO_SCORE or (shares_word and score >= SUGGESTION_FLOOR):
                 scored[cid] = max(score, scored.get(cid, 0.0))
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -620,6 +631,7 @@ class _Tables:
     implied_by: dict[str, tuple[str, ...]]
     context: dict[tuple[str, str], str]
     employers: dict[str, tuple[str, ...]]
+    name_words: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # filled as names are asked for
 
 
 # Bumped whenever folding or the index entries change: a shipped key file of another version is ignored.
