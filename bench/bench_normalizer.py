@@ -53,7 +53,7 @@ import build_coder  # noqa: E402 - the split and evaluation sets are the build's
 from machine import describe  # noqa: E402 - bench/machine.py
 
 from matcher.coder import load_coder  # noqa: E402
-from matcher.normalize import DEFAULT_THRESHOLD, Normalizer  # noqa: E402
+from matcher.normalize import Normalizer  # noqa: E402
 from matcher.taxonomy import load_taxonomy  # noqa: E402
 
 UNMATCHED = "UNMATCHED"
