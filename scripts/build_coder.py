@@ -93,6 +93,32 @@ def default_source() -> Path:
     return REPO_ROOT.parent / "shared" / "data"
 
 
+ATTRIBUTION = """\
+# Attribution
+
+The job-title coder in this folder is fitted on labelled job titles from:
+
+> This product includes information from the O*NET 29.2 Database by the U.S.
+> Department of Labor, Employment and Training Administration (USDOL/ETA). Used
+> under the CC BY 4.0 license. O*NET® is a trademark of USDOL/ETA. USDOL/ETA has
+> not approved, endorsed, or tested these modifications.
+
+Licence: Creative Commons Attribution 4.0 (https://creativecommons.org/licenses/by/4.0/).
+Used: occupation titles, alternate and short titles, sample of reported titles,
+and the O*NET-SOC 2019 to 2018 SOC crosswalk (O*NET Resource Center, CC BY 4.0).
+
+- U.S. Census Bureau, 2022 Census Alphabetical Index of Occupations (September
+  2024), public domain (U.S. Government work): the training part of a fixed
+  split of its development copy; the held-out part is used only to measure.
+- Job titles in `training_data/curated/occupation_aliases.csv` (English and
+  Spanish) are written by this project.
+
+Modifications by `scripts/build_coder.py`: titles folded into words and word
+pairs, weighted by inverse document frequency; a nearest-neighbour vote with
+an isotonic calibration fitted on cross-validated Census training titles.
+"""
+
+
 # --------------------------------------------------------------------------- the split (fixed for good)
 
 
@@ -401,6 +427,7 @@ def build(source: Path, out: Path) -> dict:
         CODER_FILE: npz_bytes(coder.arrays()),
         CODER_META: gzip_bytes(json_bytes(meta)),
         "census_split.npz": npz_bytes({"held_out": held_hashes, "training": train_hashes}),
+        "ATTRIBUTION.md": ATTRIBUTION.encode("utf-8"),
     }
     counts = Counter(ex.source for ex in base + census)
     manifest = {
