@@ -15,7 +15,7 @@ def test_every_command_is_mapped_to_the_module_that_registers_it():
     for area in set(AREA_OF_COMMAND.values()):
         group = click.Group()
         importlib.import_module(f"matcher.cli.{area}").register(group)
-        assert {name: area for name in group.commands} == {n: a for n, a in AREA_OF_COMMAND.items() if a == area}
+        assert dict.fromkeys(group.commands, area) == {n: a for n, a in AREA_OF_COMMAND.items() if a == area}
 
 
 def test_normalizing_a_phrase_loads_neither_the_engine_nor_the_store():
