@@ -2,7 +2,7 @@
 """Quality and speed of the normalizer and the job-title coder.
 
     python bench/bench_normalizer.py [--source ../shared/data] [--out results.json] [--plot docs/x.png]
-                                     [--repeat 20] [--errors] [--baseline-limit N]
+                                     [--repeat 20] [--errors] [--limit N]
 
 Job titles, on the held-out split of the Census 2022 Alphabetical Index of
 Occupations (recomputed from the source file with the build's own split
@@ -138,14 +138,23 @@ def curve(preds: list[str | None], conf: np.ndarray, labels: list[str], level: i
 
 def evaluate_titles(source: Path, coder, limit: int | None) -> dict[str, object]:
     detailed, major = held_out_sets(source)
-    results: dict[str, object] = {"threshold": coder.threshold_}
-    for name, subset in (("all", lambda x: True), ("not_verbatim_in_onet", lambda x: not x[2])):
-        d = [x for x in detailed if subset(x)][:limit]
-        m = [x for x in major if subset(x)][:limit]
-        cp, cc = coder_predictions(coder, d)
-        mp, mc = coder_predictions(coder, m)
-        bp, bc = baseline_predictions(source, d, limit)
-        bmp, bmc = baseline_predictions(source, m, limit)
+    if limit:  # a deterministic sample: every k-th title
+        detailed = detailed[::max(1, len(detailed) // limit)][:limit]
+        major = major[::max(1, len(major) // limit)][:limit]
+    # Each distinct title is coded once, by the coder and by the baseline; the subsets are slices.
+    unique = sorted({t for t, _, _ in detailed} | {t for t, _, _ in major})
+    coded = dict(zip(unique, zip(*coder_predictions(coder, [(t, "", False) for t in unique]))))
+    base = dict(zip(unique, zip(*baseline_predictions(source, [(t, "", False) for t in unique], None))))
+
+    def preds(table: dict, titles: list[tuple[str, str, bool]]) -> tuple[list[str | None], np.ndarray]:
+        return [table[t][0] for t, _, _ in titles], np.asarray([table[t][1] for t, _, _ in titles])
+
+    results: dict[str, object] = {"threshold": coder.threshold_, "distinct_titles": len(unique)}
+    for name, keep in (("all", lambda x: True), ("not_verbatim_in_onet", lambda x: not x[2])):
+        d = [x for x in detailed if keep(x)]
+        m = [x for x in major if keep(x)]
+        (cp, cc), (mp, mc) = preds(coded, d), preds(coded, m)
+        (bp, bc), (bmp, bmc) = preds(base, d), preds(base, m)
         dl, ml = [x[1] for x in d], [x[1] for x in m]
         # The baseline has no calibrated threshold: it is shown at the cut-off giving the coder's coverage.
         cov = title_figures(cp, cc, dl, coder.threshold_, 7)["coverage"]
@@ -256,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, default=build_coder.default_source())
     parser.add_argument("--repeat", type=int, default=20, help="passes over the phrase sets for the timing")
-    parser.add_argument("--baseline-limit", type=int, default=None, help="evaluate on the first N titles only")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="evaluate titles on a deterministic sample of N (default: every held-out title)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--plot", type=Path, help="draw the coverage-precision curve (needs matplotlib)")
     parser.add_argument("--errors", action="store_true", help="list the phrases the skill sets get wrong")
@@ -272,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
                                   "taxonomy_version": taxonomy.version,
                                   "coder_version": coder.meta.get("coder_version"),
                                   "load_seconds": round(load_seconds, 3)}
-    results["titles"] = evaluate_titles(args.source, coder, args.baseline_limit)
+    results["titles"] = evaluate_titles(args.source, coder, args.limit)
 
     sets = {"skill_phrases": (REPO / "tests" / "data" / "skill_phrases_labelled.csv", "any"),
             "normalizer_labelled": (REPO / "tests" / "data" / "normalizer_labelled.csv", "any")}
