@@ -285,12 +285,16 @@ class _Index:
                     fuzzy[key][cid] = tier
         self.fuzzy_keys = sorted(fuzzy)
         self.fuzzy_ids = [fuzzy[k] for k in self.fuzzy_keys]
+
+    @functools.cached_property
+    def _grams(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Trigram postings of the fuzzy keys, made on the first fuzzy look-up (an exact hit needs none)."""
         postings: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(self.fuzzy_keys):
             for gram in _trigrams(key):
                 postings[gram].append(i)
-        self.postings = {g: np.asarray(v, dtype=np.int32) for g, v in postings.items()}
-        self.gram_counts = np.asarray([len(_trigrams(k)) for k in self.fuzzy_keys], dtype=np.float32)
+        counts = np.asarray([len(_trigrams(k)) for k in self.fuzzy_keys], dtype=np.float32)
+        return {g: np.asarray(v, dtype=np.int32) for g, v in postings.items()}, counts
 
     def lookup(self, toks: list[str]) -> tuple[dict[str, int], str] | None:
         """Exact-ish hit: (ids with tiers, how) or None."""
@@ -306,11 +310,12 @@ class _Index:
         """(id, score 0..1, tier) of the closest fuzzy keys, best first."""
         key = " ".join(sorted(toks))
         grams = _trigrams(key)
-        lists = [self.postings[g] for g in grams if g in self.postings]
+        postings, gram_counts = self._grams
+        lists = [postings[g] for g in grams if g in postings]
         if not lists:
             return []
         shared = np.bincount(np.concatenate(lists), minlength=len(self.fuzzy_keys))
-        dice = 2.0 * shared / (len(grams) + self.gram_counts)
+        dice = 2.0 * shared / (len(grams) + gram_counts)
         n = min(N_CANDIDATES, len(dice))
         top = np.argpartition(-dice, n - 1)[:n]
         best: dict[str, tuple[float, int]] = {}
@@ -345,9 +350,8 @@ class Normalizer:
                 raise ValidationError(f"{name} must be between 0 and 1", field=name)
         self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
         self.threshold = threshold
-        self.coder = coder if coder is not None else load_coder()
-        self.occupation_threshold = (occupation_threshold if occupation_threshold is not None
-                                     else self.coder.threshold_)
+        self._coder = coder
+        self._occupation_threshold = occupation_threshold
         tables = _tables(self.taxonomy)
         self.folder = tables.folder
         self._skill_index = tables.skills
@@ -356,6 +360,17 @@ class Normalizer:
         self._context = tables.context
         self._employers = tables.employers
         self._name_cache = tables.name_words
+
+    @property
+    def coder(self) -> TitleCoder:
+        """The title coder, loaded on first use (a phrase that is an exact skill never needs it)."""
+        if self._coder is None:
+            self._coder = load_coder()
+        return self._coder
+
+    @property
+    def occupation_threshold(self) -> float:
+        return self._occupation_threshold if self._occupation_threshold is not None else self.coder.threshold_
 
     # ------------------------------------------------------------------ public API
 
