@@ -20,11 +20,23 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from .errors import FieldProblem, MatcherError, NotFoundError, ValidationError
-from .records import Barrier, RecordCategory, Sector, SeekerProfile, normalize_code, parse_profile
+from .records import (
+    SOC_RE,
+    Barrier,
+    EducationLevel,
+    RecordCategory,
+    Sector,
+    SeekerProfile,
+    normalize_code,
+    parse_profile,
+)
 
 # Credentials that prove a valid driver's license (a CDL is a driver's license).
 DRIVERS_LICENSE = "cred:drivers-license"
 LICENSE_CREDENTIALS = frozenset({"cred:cdl-a", "cred:cdl-b", DRIVERS_LICENSE})
+#: Credentials that are a high-school diploma or equivalency: a seeker who types "GED" has
+#: finished high school (or its equivalent) for every education requirement.
+HS_CREDENTIALS = frozenset({"cred:ged", "cred:ged-hse", "cred:hs-diploma", "cred:hse"})
 
 
 class LicenseStatus:
@@ -105,6 +117,8 @@ class ResolvedProfile:
     license: int = LicenseStatus.UNKNOWN
     barriers: frozenset[Barrier] = field(default_factory=frozenset)
     record_categories: frozenset[RecordCategory] = field(default_factory=frozenset)
+    education: EducationLevel | None = None  # as given, raised to a diploma by a GED or diploma credential
+    target_is_floor: bool = False  # the target is the minimum wage (the estimate fell below it)
     resolved: tuple[ResolvedInput, ...] = ()  # each typed phrase and the kind it resolved to
 
     @property
@@ -180,6 +194,9 @@ class ProfileResolver:
         code = normalize_code(text)
         if code in self.known_occupations:
             return ("occupation", code, str(getattr(self.known_occupations[code], "title", code)), 1.0), (), ()
+        if not self.known_occupations and re.fullmatch(SOC_RE, code):
+            # no taxonomy to check against: a well-formed O*NET-SOC code is taken as given
+            return ("occupation", code, code, 1.0), (), ()
         return self._resolve(text, "occupation")
 
     def _known_skill(self, sid: str) -> _Found:
@@ -268,10 +285,6 @@ class ProfileResolver:
         interests = tuple(code for code in interests
                           if code not in work or any(r.id == code and r.text.casefold() in typed
                                                      for r in resolved if r.field == "interests.occupations"))
-        # A credential brings the skills it proves: cred:forklift -> skill:forklift.
-        for sid in list(skills):
-            item = self.known_skills.get(sid)
-            skills.update(i for i in getattr(item, "implies", ()) if i in self.known_skills)
 
         point = self._zip_point(p.zip) if (p.zip and self._zip_point) else None
         target = None
@@ -292,6 +305,10 @@ class ProfileResolver:
         else:
             license_status = LicenseStatus.UNKNOWN
 
+        education = p.education
+        if skills & HS_CREDENTIALS and (education is None or education.rank < EducationLevel.HS_DIPLOMA_OR_GED.rank):
+            education = EducationLevel.HS_DIPLOMA_OR_GED
+
         return ResolvedProfile(
             profile=p,
             skill_ids=frozenset(skills),
@@ -305,6 +322,8 @@ class ProfileResolver:
             license=license_status,
             barriers=barriers,
             record_categories=frozenset(p.record_categories),
+            education=education,
+            target_is_floor=bool(getattr(target, "is_floor", False)),
             resolved=tuple(resolved),
         )
 
