@@ -231,9 +231,9 @@ class ProfileResolver:
         for i, sid in enumerate(skill_ids):
             if sid not in self.known_skills:
                 hints = closest_ids(sid, self.known_skills)
-                hint = f"; did you mean {', '.join(hints)}?" if hints else ""
-                problems.append(FieldProblem(field=f"skill_ids[{i}]", value=sid[:80],
-                                             message=f"unknown skill or credential id {sid!r}{hint}"))
+                hint = f"; did you mean {' or '.join(hints[:2])}?" if hints else ""
+                problems.append(FieldProblem(field=f"skill_ids[{i}]", value=sid[:80], suggestions=hints,
+                                             message=f"unknown skill or credential ID {sid!r}{hint}"))
         if problems:
             raise ValidationError(f"{len(problems)} unknown skill id(s): {problems[0].message}",
                                   field=problems[0].field, problems=problems)

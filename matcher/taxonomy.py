@@ -281,21 +281,23 @@ def check_program_ids(program: Program, taxonomy: Taxonomy | None) -> list[Field
         for i, item in enumerate(value):
             message = _id_problem(taxonomy, item, want)
             if message:
+                # The message names two suggestions so it fits a table cell; all of them are in `suggestions`.
                 hints = taxonomy.suggest_ids(item, want)
-                hint = f"; did you mean {', '.join(hints)}?" if hints else ""
+                hint = f"; did you mean {' or '.join(hints[:2])}?" if hints else ""
                 problems.append(FieldProblem(field=f"{path}.{i}", message=message + hint, value=str(item)[:80],
                                              suggestions=hints))
     return problems
 
 
 def _id_problem(taxonomy: Taxonomy, item: str, want: str) -> str | None:
+    # The wrong ID itself is the problem's value (and its table column), so the message does not repeat it.
     if want == "occupation":
-        return None if item in taxonomy.occupations else f"unknown O*NET-SOC occupation {item!r}"
+        return None if item in taxonomy.occupations else "unknown O*NET-SOC code"
     skill = taxonomy.skills.get(item)
     if skill is None:
-        return f"unknown {'credential' if want == 'credential' else 'skill or credential'} id {item!r}"
+        return "unknown credential ID" if want == "credential" else "unknown ID"
     if want == "credential" and skill.kind != "credential":
-        return f"{item!r} is a {skill.kind.replace('_', ' ')}, not a credential (list it under skills_taught)"
+        return f"a {skill.kind.replace('_', ' ')}, not a credential (list it under skills_taught)"
     return None
 
 

@@ -45,7 +45,7 @@ def test_a_csv_import_reports_unknown_ids_by_row_and_column(tmp_path, make_progr
         read_catalog(path)
     (problem,) = err.value.problems
     assert (problem.row, problem.field) == (3, "skills_taught")
-    assert problem.message.startswith("item 2: unknown skill") and problem.value == "bogus"
+    assert problem.message.startswith("item 2: unknown ID") and problem.value == "bogus"
     assert "suggestions" in problem.to_dict() or problem.suggestions == ()
 
 
@@ -78,5 +78,6 @@ def test_unknown_profile_skill_ids_are_a_validation_error_naming_each(tx):
         resolver.resolve({"skill_ids": ["skill:forklift", "tool:forklift"]})
     (problem,) = err.value.problems
     assert problem.field == "skill_ids[1]" and "skill:forklift" in problem.message
+    assert "skill:forklift" in problem.suggestions[:2]
     # Without a taxonomy there is nothing to check against.
     assert ProfileResolver(None).resolve({"skill_ids": ["anything"]}).skill_ids == {"anything"}
