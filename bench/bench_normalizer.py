@@ -183,7 +183,7 @@ def skill_figures(normalizer: Normalizer, rows: list[dict[str, str]], row_kind: 
     """``row_kind``: the set's ``kind`` column is how to ask (issue 3's set); else every phrase is a skills box."""
     matched = correct = expected = recalled = exp_unm = corr_unm = false_cred = 0
     errors = []
-    title_rows = title_right = 0
+    title_rows = title_right = title_soc = title_major = title_answered = 0
     for row in rows:
         kind = row["kind"] if row_kind else "any"
         m = normalizer.normalize(row["phrase"], kind=kind)  # type: ignore[arg-type]
@@ -202,6 +202,10 @@ def skill_figures(normalizer: Normalizer, rows: list[dict[str, str]], row_kind: 
         if any(len(i) == 10 and i[2] == "-" for i in ok):
             title_rows += 1
             title_right += m.matched and m.id in ok
+            if m.matched and m.id:
+                title_answered += 1
+                title_soc += m.id[:7] in {i[:7] for i in ok}
+                title_major += m.id[:2] in {i[:2] for i in ok}
         good = (m.matched and m.id in ok) or (not m.matched and UNMATCHED in ok)
         if not good:
             errors.append({"phrase": row["phrase"], "expected": row["expected_id"],
@@ -213,6 +217,11 @@ def skill_figures(normalizer: Normalizer, rows: list[dict[str, str]], row_kind: 
         "correct_unmatched_rate": round(corr_unm / exp_unm, 4) if exp_unm else None,
         "made_credentials_wrongly": false_cred,
         "job_titles": title_rows, "job_titles_right": round(title_right / title_rows, 4) if title_rows else None,
+        "job_titles_coverage": round(title_answered / title_rows, 4) if title_rows else None,
+        "job_titles_6_digit_accuracy": round(title_soc / title_rows, 4) if title_rows else None,
+        "job_titles_6_digit_precision": round(title_soc / title_answered, 4) if title_answered else None,
+        "job_titles_major_group_accuracy": round(title_major / title_rows, 4) if title_rows else None,
+        "job_titles_major_group_precision": round(title_major / title_answered, 4) if title_answered else None,
         "errors": errors,
     }
 
