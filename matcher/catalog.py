@@ -222,13 +222,16 @@ def read_catalog(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
     progress: ProgressCallback | None = None,
+    check_ids: bool = True,
 ) -> ImportResult:
     """Read a CSV, JSON or JSON Lines catalog, validating every record.
 
     Raises :class:`InputFileError` when the file cannot be read at all and
     :class:`ImportRowsError` (carrying every problem) when any record is bad,
     unless ``skip_invalid`` is true. ``progress`` is called with the number
-    of records read so far (for a progress bar).
+    of records read so far (for a progress bar). ``check_ids`` (default) reports
+    skill, credential and occupation IDs the shipped taxonomy does not know as row
+    errors (:func:`matcher.taxonomy.check_program_ids`).
     """
     p = Path(path)
     text = read_text(p, max_bytes=max_bytes)
@@ -248,7 +251,7 @@ def read_catalog(
         rows_read += 1
         if progress is not None:
             progress(rows_read)
-        program, row_problems = _validate(record, row=row, csv_fields=fmt == "csv")
+        program, row_problems = _validate(record, row=row, csv_fields=fmt == "csv", check_ids=check_ids)
         row_problems = pre_problems + row_problems
         if program is not None and not row_problems:
             if program.id in first_row_of:
@@ -376,18 +379,29 @@ def _jsonl_records(text: str, *, name: str, max_rows: int) -> Iterator[_Record]:
         yield lineno, item, []
 
 
-def _validate(record: Any, *, row: int, csv_fields: bool) -> tuple[Program | None, list[FieldProblem]]:
+def _validate(record: Any, *, row: int, csv_fields: bool,
+              check_ids: bool = True) -> tuple[Program | None, list[FieldProblem]]:
     try:
-        return parse_program(record, row=row), []
+        program = parse_program(record, row=row)
+        problems = _id_problems(program) if check_ids else []
+        if not problems:
+            return program, []
     except ValidationError as exc:
         problems = exc.problems or [FieldProblem(field=exc.field or "(record)", message=exc.message, row=row)]
-        out = []
-        for pr in problems:
-            fld, msg = pr.field, pr.message
-            if csv_fields:
-                fld, msg = cf.column_for_field(fld, msg)
-            out.append(FieldProblem(field=fld, message=msg, row=row, value=pr.value))
-        return None, out
+    out = []
+    for pr in problems:
+        fld, msg = pr.field, pr.message
+        if csv_fields:
+            fld, msg = cf.column_for_field(fld, msg)
+        out.append(FieldProblem(field=fld, message=msg, row=row, value=pr.value, suggestions=pr.suggestions))
+    return None, out
+
+
+def _id_problems(program: Program) -> list[FieldProblem]:
+    """The hook to the taxonomy's one ID check (skills, credentials, occupations)."""
+    from .taxonomy import check_program_ids, load_taxonomy
+
+    return check_program_ids(program, load_taxonomy())
 
 
 # --------------------------------------------------------------------------- writing
@@ -461,7 +475,8 @@ def default_catalog() -> Catalog:
     if key in _sample_cache:
         return _sample_cache[key]
     try:
-        catalog = load_catalog(path)
+        # Its IDs are checked against the taxonomy when it is built (and by a test), not on every start.
+        catalog = load_catalog(path, check_ids=False)
     except (InputFileError, ImportRowsError) as exc:
         raise DataError(f"the sample catalog {path} is corrupt: {exc.message}", field="catalog",
                         problems=exc.problems) from None

@@ -21,6 +21,7 @@ class FieldProblem:
     message: str
     row: int | None = None
     value: str | None = None
+    suggestions: tuple[str, ...] = ()  # known values close to a wrong one (unknown taxonomy IDs)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"field": self.field, "message": self.message}
@@ -28,6 +29,8 @@ class FieldProblem:
             out["row"] = self.row
         if self.value is not None:
             out["value"] = self.value
+        if self.suggestions:
+            out["suggestions"] = list(self.suggestions)
         return out
 
     def __str__(self) -> str:

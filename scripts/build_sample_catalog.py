@@ -651,6 +651,12 @@ def check_codes(src: Path, programs: list[dict]) -> None:
             known = ident in curated if ident.startswith(("cred:", "skill:")) else ident in elements
             if not known:
                 problems.append(f"{p['id']}: unknown skill/credential id {ident}")
+    # And the library's own check, the one every import runs (matcher.taxonomy.check_program_ids).
+    from matcher.taxonomy import check_program_ids, load_taxonomy
+
+    taxonomy = load_taxonomy(REPO / "training_data" / "taxonomy")
+    for p in programs:
+        problems.extend(f"{p['id']}: {pr}" for pr in check_program_ids(Program.model_validate(p), taxonomy))
     if problems:
         raise SystemExit("sample catalog uses codes that are not real:\n  " + "\n  ".join(problems))
 

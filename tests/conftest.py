@@ -21,8 +21,9 @@ FULL_PROGRAM: dict[str, Any] = {
     "sector": "advanced_manufacturing",
     "target_occupations": ["51-4121.00", "51-4122.00"],
     "cip_code": "48.0508",
-    "skills_taught": ["2.B.3.a", "tool:welding torch", "tech:AutoCAD; 2024"],
-    "credentials_awarded": ["cred:aws-d1.1"],
+    # Real taxonomy IDs: an import reports unknown ones as row errors.
+    "skills_taught": ["2.B.3.a", "tool:welding-torches", "tech:autodesk-autocad", "skill:welding-mig"],
+    "credentials_awarded": ["cred:aws-welding"],
     "prerequisites": {
         "skills": ["2.A.1.a"],
         "min_education": "some_high_school",

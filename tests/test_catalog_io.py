@@ -77,7 +77,7 @@ def test_csv_round_trip_keeps_semicolons_and_backslashes_inside_items(tmp_path, 
     loaded = load_catalog(path).get(full_program.id)
     assert "Vigor; Swan Island" in loaded.employer_partners
     assert "Back\\slash Co" in loaded.employer_partners
-    assert "tech:AutoCAD; 2024" in loaded.skills_taught
+    assert "tech:autodesk-autocad" in loaded.skills_taught
     assert loaded.location.address == "8010 N Swan Island Ave,\nBuilding 2"
 
 
