@@ -309,8 +309,8 @@ def test_unknown_column_is_named_with_a_suggestion(tmp_path):
 
 def test_missing_required_columns_are_named_in_one_error(tmp_path):
     row = _row()
-    del row["sector"], row["duration_weeks"]
-    with pytest.raises(InputFileError, match="missing required column.*sector, duration_weeks"):
+    del row["sector"], row["schedule_times"]
+    with pytest.raises(InputFileError, match="missing required column.*sector, schedule_times"):
         read_catalog(_write(tmp_path, "c.csv", _csv_text([row])))
 
 
