@@ -82,6 +82,28 @@ def is_known_zip(zip_code: str | None) -> bool:
     return key is not None and key in _table(data_dir())
 
 
+def nearest_known_zip(zip_code: str | None, *, max_gap: int = 100) -> str | None:
+    """The known ZIP with the nearest number in the same 3-digit area (``75902`` -> ``75901``), or None.
+
+    For a real ZIP with no Census point (PO-box and single-organisation ZIPs
+    are numbered next to their town's ZIPs). An approximation: callers must
+    say they used it.
+    """
+    key = _clean(zip_code)
+    if key is None:
+        return None
+    table = _table(data_dir())
+    if key in table:
+        return key
+    number = int(key)
+    for gap in range(1, max_gap + 1):
+        for candidate in (number - gap, number + gap):
+            text = f"{candidate:05d}"
+            if 0 <= candidate <= 99999 and text[:3] == key[:3] and text in table:
+                return text
+    return None
+
+
 def county_for_zip(zip_code: str | None) -> str | None:
     """5-digit county FIPS for a ZIP in the five service counties; None otherwise.
 

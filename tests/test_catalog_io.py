@@ -22,6 +22,7 @@ from matcher.catalog import (
 )
 from matcher.errors import DataError, ImportRowsError, InputFileError, NotFoundError, ValidationError
 from matcher.records import Program, ProgramType, Sector
+from tests.conftest import link_reference_data
 
 
 def _csv_text(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
@@ -458,6 +459,7 @@ def test_program_type_aliases(text, expected):
 
 
 def test_default_catalog_reads_data_dir(tmp_path, monkeypatch, full_program):
+    link_reference_data(tmp_path)
     write_json([full_program], tmp_path / "sample_catalog.json")
     monkeypatch.setenv("MATCHER_DATA_DIR", str(tmp_path))
     catalog = default_catalog()
