@@ -168,6 +168,10 @@ class RowMapper:
         self._field_markers = {name: ({fold(v) for v in fm.not_reported}, {fold(v) for v in fm.suppressed})
                                for name, fm in mapping.fields.items()}
         self._labels = {name: self._label_of(fm) for name, fm in mapping.fields.items()}
+        for name, fm in mapping.fields.items():
+            if self._labels[name] == "(mapping)" and fm.derive is not None:
+                needs = [self._labels.get(n, n) for n in DERIVATIONS[fm.derive].needs]
+                self._labels[name] = f"({fm.derive}: " + ", ".join(needs) + ")"
         self._placed_near = False
         self._updated_field = FieldMapping(column=src.updated or "updated", convert="date", format=src.updated_format)
 
@@ -310,7 +314,7 @@ class RowMapper:
                 outcome[name] = (kind, result, self._labels[name])
                 if fm.required or name in REQUIRED_FIELDS:
                     reported_missing.add(name)
-                    problems.append(self._missing_problem(name, fm, row, cells, marker_seen))
+                    problems.append(self._missing_problem(name, fm, row, cells, marker_seen, values))
             self.report.field_counts[name][outcome[name][0]] += 1
 
         record = self._record(values, outcome, row, cells)
@@ -341,7 +345,7 @@ class RowMapper:
         return None
 
     def _missing_problem(self, name: str, fm: FieldMapping, row: int, cells: Sequence[str],
-                         marker: FieldStatus | None) -> FieldProblem:
+                         marker: FieldStatus | None, values: dict[str, Any]) -> FieldProblem:
         label = self._labels[name]
         own = [fm.column] if fm.column else list(fm.columns or []) + _template_columns(fm)
         given = [self._cell(cells, c) for c in own if self._cell(cells, c)]
@@ -354,11 +358,13 @@ class RowMapper:
             why = "the value could not be used (see the warnings for this row)"
         elif own:
             why = "the cell is empty" if len(own) == 1 else "the cells are empty"
+        elif not fm.derive:
+            why = "no rule or default gave one"
         else:
-            why = "no rule, derivation or default gave one"
+            why = "nothing in the row"
         if fm.derive is not None:
-            needs = ", ".join(DERIVATIONS[fm.derive].needs)
-            why += f", and {fm.derive} found none from {needs}"
+            needs = ", ".join(f"{n} = {_as_text(values.get(n)) or 'unknown'}" for n in DERIVATIONS[fm.derive].needs)
+            why += f"; {fm.derive} found none from {needs}"
         return FieldProblem(field=label, row=row, value=shown, message=f"{name} is needed and has no value: {why}")
 
     def _fill(self, name: str, fm: FieldMapping, row: int, cells: Sequence[str], values: dict[str, Any],
