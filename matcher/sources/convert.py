@@ -42,6 +42,7 @@ class Context:
     def __init__(self, taxonomy: Taxonomy | None = None, normalizer: Normalizer | None = None) -> None:
         self._taxonomy = taxonomy
         self._normalizer = normalizer
+        self._credentials: dict[str, tuple[str, str] | None] = {}
 
     @property
     def taxonomy(self) -> Taxonomy:
@@ -66,6 +67,21 @@ class Context:
             if occ.soc2018:
                 out.setdefault(occ.soc2018, []).append(occ.code)
         return {k: sorted(v) for k, v in out.items()}
+
+    @cached_property
+    def sector_table(self) -> dict[str, Any]:
+        from .derive import load_sector_table
+
+        return load_sector_table()
+
+    def credential_for(self, name: str) -> tuple[str, str] | None:
+        """(credential id, its name) for an exact or curated-alias hit on a credential; cached per name."""
+        if name not in self._credentials:
+            match = self.normalizer.normalize_skill(name)
+            hit = (match.matched and match.id is not None and match.id.startswith("cred:")
+                   and match.method in ("exact", "alias"))
+            self._credentials[name] = (match.id or "", match.name or "") if hit else None
+        return self._credentials[name]
 
     @cached_property
     def titles(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -309,7 +325,7 @@ def url(cell: str, fm: FieldMapping, ctx: Context) -> Converted:
 def lookup(cell: str, fm: FieldMapping, ctx: Context) -> Converted:
     from .mapping import fold
 
-    table = {fold(k): v for k, v in (fm.values or {}).items()}
+    table = fm.lookup_table
     key = fold(cell)
     if key in table:
         return Converted(table[key])

@@ -47,11 +47,12 @@ def _sector_from_occupations(values: Mapping[str, Any], ctx: Context) -> Convert
     codes = values.get("target_occupations") or []
     if not codes:
         return None
-    votes = Counter(sector_for_occupation(code) for code in codes)
+    table = ctx.sector_table
+    votes = Counter(sector_for_occupation(code, table) for code in codes)
     best = max(votes.values())
     # Ties go to the sector of the earliest occupation listed (the source's own first choice).
     for code in codes:
-        sector = sector_for_occupation(code)
+        sector = sector_for_occupation(code, table)
         if votes[sector] == best:
             return Converted(sector.value, FieldStatus.DERIVED,
                              note=f"from occupation {code}" + (f" and {len(codes) - 1} more" if len(codes) > 1 else ""))
@@ -80,11 +81,11 @@ def _credentials_from_name(values: Mapping[str, Any], ctx: Context) -> Converted
     name = values.get("credential_name")
     if not name:
         return None
-    match = ctx.normalizer.normalize_skill(name)
     # Only exact or curated-alias hits on a credential: a fuzzy guess is not a credential claim.
-    if match.matched and match.id and match.id.startswith("cred:") and match.method in ("exact", "alias"):
-        return Converted([match.id], FieldStatus.DERIVED, note=f"{name!r} is the credential {match.name!r}")
-    return None
+    hit = ctx.credential_for(name)
+    if hit is None:
+        return None
+    return Converted([hit[0]], FieldStatus.DERIVED, note=f"{name!r} is the credential {hit[1]!r}")
 
 
 DERIVATIONS: dict[str, Derivation] = {
@@ -106,9 +107,15 @@ DERIVATIONS: dict[str, Derivation] = {
 # --------------------------------------------------------------------------- occupation -> sector
 
 
-def sector_for_occupation(code: str) -> Sector:
+def load_sector_table() -> dict[str, Sector]:
+    """SOC prefix -> sector, from ``data_dir()/mappings/soc_sectors.csv``."""
+    return _sector_table(data_dir())
+
+
+def sector_for_occupation(code: str, table: Mapping[str, Sector] | None = None) -> Sector:
     """The sector of an O*NET-SOC code: the longest matching prefix in the sector table, else ``other``."""
-    table = _sector_table(data_dir())
+    if table is None:
+        table = _sector_table(data_dir())
     for length in range(len(code), 1, -1):
         found = table.get(code[:length])
         if found is not None:

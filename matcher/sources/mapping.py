@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping as MappingABC
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -158,6 +159,11 @@ class FieldMapping(_Strict):
     required: bool = Field(default=False, description="Reject the row when no value is found.")
     only_when: Condition | list[Condition] | None = Field(
         default=None, description="Read this field only for rows where this holds (e.g. only apprenticeships).")
+
+    @cached_property
+    def lookup_table(self) -> dict[str, Any]:
+        """``values`` with folded keys (the lookup converter's table), built once."""
+        return {fold(k): v for k, v in (self.values or {}).items()}
 
     @property
     def only_when_conditions(self) -> list[Condition]:
@@ -342,6 +348,7 @@ def _closest(word: str, choices: list[str]) -> str | None:
     return found[0] if found else None
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """How cells are compared with marker and rule values: case and runs of spaces ignored."""
     return " ".join(str(text).split()).casefold()
