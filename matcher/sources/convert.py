@@ -34,6 +34,7 @@ class Converted:
     status: FieldStatus = FieldStatus.REPORTED
     note: str = ""
     warning: str = ""  # worth telling the board even though a value (or nothing) was produced
+    column: str = ""  # the source column(s) it came from, when not the field's own (a rule's)
 
 
 class Context:

@@ -36,11 +36,16 @@ def _occupations_from_cip(values: Mapping[str, Any], ctx: Context) -> Converted 
     cip = values.get("cip_code")
     if not cip:
         return None
-    codes = ctx.taxonomy.occupations_for_cip(cip)
+    found = ctx.taxonomy.occupations_for_cip(cip)
+    # The crosswalk links nearly every CIP to the postsecondary teachers of the subject (25-1xxx):
+    # a job for the college's faculty, not for the program's completers, so it is left out.
+    codes = [c for c in found if not c.startswith("25-1")] or found
     if not codes:
         return None
+    n = len(codes)
     return Converted(codes, FieldStatus.DERIVED,
-                     note=f"from CIP {cip} through the NCES CIP 2020 - SOC 2018 crosswalk ({len(codes)} occupations)")
+                     note=f"from CIP {cip} through the NCES CIP 2020 - SOC 2018 crosswalk "
+                          f"({n} occupation{'s' if n != 1 else ''}; postsecondary teachers left out)")
 
 
 def _sector_from_occupations(values: Mapping[str, Any], ctx: Context) -> Converted | None:

@@ -139,6 +139,10 @@ def _csv_rows(text: str, m: Mapping, *, name: str) -> tuple[list[str], Iterator[
             except StopIteration:
                 return
             except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise InputFileError(f"{name}: a cell near row {row + 1} is longer than {csv.field_size_limit():,} "
+                                         f"characters; the file looks damaged (an unclosed quote?)",
+                                         field="file") from None
                 raise InputFileError(f"{name} is not valid CSV near row {row + 1}: {exc}", field="file") from None
             row += 1
             if any(c.strip() for c in cells):
@@ -301,16 +305,18 @@ class RowMapper:
                 outcome[name] = ("empty", None, self._labels[name])  # does not apply to this row
                 self.report.field_counts[name]["empty"] += 1
                 continue
+            warned = len(self.report.warnings)
             result, how, marker_seen = self._fill(name, fm, row, cells, values, problems)
+            dropped = len(self.report.warnings) > warned
             if result is not None and result.value is not None and result.value != []:
                 values[name] = result.value
                 kind = {FieldStatus.REPORTED: "filled", FieldStatus.DERIVED: "derived",
                         FieldStatus.ESTIMATE: "estimate", FieldStatus.ASSUMED: "assumed"}[result.status]
                 if how == "rule" or how == "derive":
                     kind = "derived" if result.status is not FieldStatus.ASSUMED else "assumed"
-                outcome[name] = (kind, result, self._labels[name])
+                outcome[name] = (kind, result, result.column or self._labels[name])
             else:
-                kind = marker_seen.value if marker_seen is not None else "empty"
+                kind = marker_seen.value if marker_seen is not None else ("dropped" if dropped else "empty")
                 outcome[name] = (kind, result, self._labels[name])
                 if fm.required or name in REQUIRED_FIELDS:
                     reported_missing.add(name)
@@ -501,16 +507,23 @@ class RowMapper:
                     is_list: bool) -> Converted | None:
         hits: list[Any] = []
         notes: list[str] = []
+        columns: list[str] = []
+        assumed: list[bool] = []
         for rule in rules:
             if all(self._holds(cond, cells, values) for cond in rule.conditions):
                 notes.append(rule.note or _describe(rule))
+                used = [c.field or " / ".join(c.source_columns) for c in rule.conditions]
                 if not is_list:
                     status = FieldStatus.ASSUMED if rule.assumed else FieldStatus.DERIVED
-                    return Converted(rule.value, status, note=notes[0])
+                    return Converted(rule.value, status, note=notes[0], column=", ".join(used))
+                columns.extend(used)
+                assumed.append(rule.assumed)
                 hits.extend(rule.value if isinstance(rule.value, list) else [rule.value])
         if not hits:
             return None
-        return Converted(list(dict.fromkeys(hits)), FieldStatus.DERIVED, note="; ".join(notes))
+        status = FieldStatus.ASSUMED if all(assumed) else FieldStatus.DERIVED
+        return Converted(list(dict.fromkeys(hits)), status, note="; ".join(notes),
+                         column=", ".join(dict.fromkeys(columns)))
 
     def _holds(self, cond: Any, cells: Sequence[str], values: dict[str, Any]) -> bool:
         if cond.field is not None:

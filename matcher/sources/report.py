@@ -14,8 +14,9 @@ from typing import Any
 from ..errors import FieldProblem
 
 # How a field of one row came out, in report order. "filled" = read from the source as given.
-OUTCOMES = ("filled", "derived", "estimate", "assumed", "not_reported", "suppressed", "empty")
-UNKNOWN_OUTCOMES = ("not_reported", "suppressed", "empty")
+OUTCOMES = ("filled", "derived", "estimate", "assumed", "not_reported", "suppressed", "dropped", "empty")
+# "dropped": a value was there but could not be used (the warnings say why).
+UNKNOWN_OUTCOMES = ("not_reported", "suppressed", "dropped", "empty")
 
 
 @dataclass(frozen=True)
