@@ -194,7 +194,7 @@ def merge_programs(primary: Program, other: Program) -> Program:
         loser_data = pdata if winner is other else odata
         for part in unit:
             value = _get(wdata, part)
-            if isinstance(value, list) and isinstance(_get(loser_data, part), list) and min(prank, orank) > -1:
+            if isinstance(value, list) and isinstance(_get(loser_data, part), list) and min(prank, orank) >= 2:
                 joined = list(dict.fromkeys([*_get(pdata, part), *_get(odata, part)]))
                 _set(pdata, part, joined)
             else:
@@ -216,8 +216,13 @@ def _provenance_entry(path: str, winner: Program, wkey: str, loser: Program, mer
                       loser_data: dict[str, Any], rank: int) -> FieldSource | None:
     own = winner.field_source(path)
     value = _get(merged, path)
-    if rank < 0 and own is None:
-        return None  # neither source has it: nothing to attribute
+    if rank < 0:
+        # Neither source has a value: keep a source's "not reported" / "suppressed", if either said so.
+        for program in (winner, loser):
+            said = program.field_source(path)
+            if said is not None and said.status.is_unknown:
+                return said
+        return None
     if own is None and _is_empty(value):
         return None
     status = own.status if own is not None else FieldStatus.REPORTED

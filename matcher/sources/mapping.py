@@ -239,9 +239,13 @@ class Mapping(_Strict):
     source: SourceInfo
     fields: dict[str, FieldMapping]
 
-    @field_validator("fields")
+    @field_validator("fields", mode="before")
     @classmethod
-    def _known_fields(cls, fields: dict[str, FieldMapping]) -> dict[str, FieldMapping]:
+    def _known_fields(cls, fields: Any) -> Any:
+        # Checked before each table is parsed, so [fields.cost.tuition_usd] (a TOML nested table, not
+        # the quoted dotted name) gets advice rather than "extra inputs are not permitted".
+        if not isinstance(fields, dict):
+            return fields
         for name in fields:
             if name in RESERVED_FIELDS:
                 raise ValueError(f"{name!r} is filled by the importer, not by a mapping")
