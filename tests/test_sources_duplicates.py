@@ -57,7 +57,7 @@ def _board_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def college(source_file):
     found = import_file(source_file(IPEDS), "ipeds", skip_invalid=True)
     return [p for p in found.programs if p.provider == "Portland Community College" and p.cip_code == "48.0508"]
