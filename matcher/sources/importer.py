@@ -472,8 +472,11 @@ class RowMapper:
         marker = FieldStatus.SUPPRESSED if FieldStatus.SUPPRESSED in markers else (markers[0] if markers else None)
         if not parts:
             return None, marker
+        if len(parts) == 1 and not (is_list or combine == "list"):
+            return parts[0], marker
         status = max((c.status for c in parts), key=lambda s: _STATUS_ORDER.get(s, 0))
-        note = "; ".join(dict.fromkeys(c.note for c in parts if c.note))
+        notes = [c.note for c in parts if c.note]
+        note = "; ".join(dict.fromkeys(notes)) if notes else ""
         if is_list or combine == "list":
             items: list[Any] = []
             for c in parts:

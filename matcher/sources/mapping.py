@@ -101,7 +101,7 @@ class Condition(_Strict):
             return [self.column]
         return list(self.columns or [])
 
-    @property
+    @cached_property
     def wanted(self) -> tuple[str, ...]:
         if self.equals is None:
             return ()
