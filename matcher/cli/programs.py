@@ -280,8 +280,15 @@ def show(program_id: str, db_url: str | None, catalog_file: Path | None, as_json
         echo_json(program.model_dump(mode="json"))
         return
     click.echo(f"{program.name} ({program.id}) - from {catalog.source}")
-    for key, value in _flatten(program.model_dump(mode="json")):
-        click.echo(f"  {key}: {value}")
+    data = program.model_dump(mode="json", exclude={"sources", "provenance"})
+    for key, value in _flatten(data):
+        entry = program.field_source(key)
+        said = f"  [{entry.status.value}{': ' + entry.note if entry.note else ''}]" if entry is not None else ""
+        click.echo(f"  {key}: {value}{said}")
+    for ref in program.sources:
+        where = ", ".join(x for x in [ref.file or "", f"row {ref.row}" if ref.row else "",
+                                      f"updated {ref.updated}" if ref.updated else ""] if x)
+        click.echo(f"  source: {ref.key}" + (f" ({where})" if where else ""))
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:

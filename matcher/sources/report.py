@@ -92,7 +92,7 @@ class ImportReport:
         out = [f"{self.title} ({self.source}): {self.file}",
                f"  rows read {self.rows_read:,}; valid {self.valid:,}; rejected {len(self.rejected_rows):,}"]
         if self.rejected:
-            out += ["", f"Rejected rows ({len(self.rejected_rows):,} rows, {len(self.rejected):,} problems; "
+            out += ["", f"Rejected rows ({_n(len(self.rejected_rows), 'row')}, {_n(len(self.rejected), 'problem')}; "
                         f"the same problem on several rows is one line):"]
             groups = _grouped(self.rejected, by_message=True, with_value=True)
             out += _table(["rows", "column", "value", "reason"], [[g[4], g[0], g[2], g[1]] for g in groups[:max_rows]])
@@ -132,6 +132,10 @@ class ImportReport:
             if len(self.duplicates) > max_rows:
                 out.append(f"  ... and {len(self.duplicates) - max_rows:,} more")
         return out
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def _grouped(problems: list[FieldProblem], *, by_message: bool = False,
