@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from ..records import FieldStatus
 
 if TYPE_CHECKING:
-    from ..normalize import Normalizer
     from ..taxonomy import Taxonomy
     from .mapping import FieldMapping
 
@@ -40,9 +39,8 @@ class Converted:
 class Context:
     """Reference data converters and derivations need, loaded on first use."""
 
-    def __init__(self, taxonomy: Taxonomy | None = None, normalizer: Normalizer | None = None) -> None:
+    def __init__(self, taxonomy: Taxonomy | None = None) -> None:
         self._taxonomy = taxonomy
-        self._normalizer = normalizer
         self._credentials: dict[str, tuple[str, str] | None] = {}
 
     @property
@@ -52,14 +50,6 @@ class Context:
 
             self._taxonomy = load_taxonomy()
         return self._taxonomy
-
-    @property
-    def normalizer(self) -> Normalizer:
-        if self._normalizer is None:
-            from ..normalize import Normalizer
-
-            self._normalizer = Normalizer(self.taxonomy)
-        return self._normalizer
 
     @cached_property
     def onet_by_soc(self) -> dict[str, list[str]]:
@@ -76,13 +66,43 @@ class Context:
         return load_sector_table()
 
     def credential_for(self, name: str) -> tuple[str, str] | None:
-        """(credential id, its name) for an exact or curated-alias hit on a credential; cached per name."""
+        """(credential id, its name) when the text is a credential's name or curated alias; cached per name.
+
+        Compared the way the normalizer compares (its token folding: case,
+        punctuation, plurals, abbreviations, word order) but over the curated
+        credentials and entry skills only, without fuzzy matching: a near
+        miss is not a credential claim. Building only this small index keeps
+        an import from paying for the normalizer's full index.
+        """
         if name not in self._credentials:
-            match = self.normalizer.normalize_skill(name)
-            hit = (match.matched and match.id is not None and match.id.startswith("cred:")
-                   and match.method in ("exact", "alias"))
-            self._credentials[name] = (match.id or "", match.name or "") if hit else None
+            folder, tables = self._credential_index
+            toks = folder.tokens(name)
+            found: tuple[str, str] | None = None
+            for table, key in zip(tables, (" ".join(toks), "".join(toks), " ".join(sorted(toks)))):
+                ids = table.get(key) if toks else None
+                if ids:
+                    if len(ids) == 1 and next(iter(ids)).startswith("cred:"):
+                        cid = next(iter(ids))
+                        found = (cid, self.taxonomy.skills[cid].name)
+                    break
+            self._credentials[name] = found
         return self._credentials[name]
+
+    @cached_property
+    def _credential_index(self) -> tuple[Any, tuple[dict[str, set[str]], ...]]:
+        from ..normalize import Folder
+
+        folder = Folder(self.taxonomy.abbreviations)
+        tables: tuple[dict[str, set[str]], ...] = ({}, {}, {})
+        for skill in self.taxonomy.skills.values():
+            if skill.kind not in ("credential", "entry_skill"):
+                continue
+            for text in (skill.name, *skill.aliases):
+                toks = folder.tokens(text)
+                if toks:
+                    for table, key in zip(tables, (" ".join(toks), "".join(toks), " ".join(sorted(toks)))):
+                        table.setdefault(key, set()).add(skill.id)
+        return folder, tables
 
     @cached_property
     def titles(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
