@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import FieldProblem, ImportRowsError, InputFileError, shown_value
+from .errors import FieldProblem, InputFileError, shown_value
 from .input_files import DEFAULT_MAX_BYTES, parse_json, read_text
 from .records import (
     SUPPORT_LABELS,
@@ -292,8 +292,7 @@ def read_ctdl(
     """
     from .catalog import _validate, place_problems
     from .sources.convert import Context
-    from .sources.duplicates import resolve_duplicates
-    from .sources.importer import SourceImport
+    from .sources.importer import finish_import
     from .sources.report import ImportReport
 
     p = Path(path)
@@ -357,13 +356,8 @@ def read_ctdl(
         programs.append(program)
     if report.rows_read == 0:
         raise InputFileError(f"{p.name} has no ceterms:LearningProgram or ceterms:Course records", field="file")
-    report.valid = len(programs)
-    if report.rejected and not skip_invalid:
-        raise ImportRowsError(f"{len(report.rejected_rows)} of {report.rows_read} CTDL records in {p.name} are "
-                              f"invalid; nothing was imported", field=report.rejected[0].field,
-                              problems=report.rejected)
-    kept = resolve_duplicates(programs, list(existing), report, merge=merge_duplicates)
-    return SourceImport(tuple(kept), report)
+    return finish_import(programs, report, what=f"CTDL records in {p.name}", skip_invalid=skip_invalid,
+                         existing=existing, merge_duplicates=merge_duplicates)
 
 
 def looks_like_ctdl(text: str) -> bool:

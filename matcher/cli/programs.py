@@ -127,8 +127,10 @@ def import_(file: Path, mapping: str | None, source_format: str | None, skip_inv
         echo_json({"imported": True, "file": str(file), "db": store.display_url, "rows": result.rows_read,
                    "added": summary.added, "updated": summary.updated, "removed": summary.removed,
                    "skipped_rows": len(result.bad_rows), "total": summary.total,
-                   "problems": [p.to_dict() for p in result.problems]})
+                   "problems": [p.to_dict() for p in result.problems],
+                   "warnings": [p.to_dict() for p in result.warnings]})
         return
+    _echo_warnings(result.warnings)
     if result.problems:
         _echo_problems(result.problems)
         click.echo(f"Skipped {len(result.bad_rows)} invalid records.")

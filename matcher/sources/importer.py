@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import Catalog, _validate, place_problems
+from ..csv_format import _put
 from ..errors import FieldProblem, ImportRowsError, InputFileError, shown_value
 from ..input_files import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, raise_too_many_rows, read_text
 from ..records import FieldSource, FieldStatus, Program, SourceRef
@@ -76,8 +77,6 @@ def import_file(
     :class:`InputFileError` when the file cannot be read at all and
     :class:`ImportRowsError` when any row is invalid, unless ``skip_invalid``.
     """
-    from .duplicates import resolve_duplicates
-
     m = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     p = Path(path)
     text = read_text(p, max_bytes=max_bytes)
@@ -105,11 +104,20 @@ def import_file(
         programs.append(program)
     if report.rows_read == 0:
         raise InputFileError(f"{p.name} has a header but no rows", field="file")
+    return finish_import(programs, report, what=f"rows in {p.name}", skip_invalid=skip_invalid, existing=existing,
+                         merge_duplicates=merge_duplicates)
+
+
+def finish_import(programs: list[Program], report: ImportReport, *, what: str, skip_invalid: bool,
+                  existing: Iterable[Program], merge_duplicates: bool) -> SourceImport:
+    """The end every importer shares: all-or-nothing unless ``skip_invalid``, then likely duplicates."""
+    from .duplicates import resolve_duplicates
+
     report.valid = len(programs)
     if report.rejected and not skip_invalid:
         raise ImportRowsError(
-            f"{len(report.rejected_rows) or len(report.rejected)} of {report.rows_read} rows in {p.name} are "
-            f"invalid; nothing was imported", field=report.rejected[0].field, problems=report.rejected)
+            f"{len(report.rejected_rows) or len(report.rejected)} of {report.rows_read} {what} are invalid; "
+            f"nothing was imported", field=report.rejected[0].field, problems=report.rejected)
     kept = resolve_duplicates(programs, list(existing), report, merge=merge_duplicates)
     return SourceImport(tuple(kept), report)
 
@@ -637,14 +645,6 @@ def _header_hint(fatal: list[str], positions: dict[str, int]) -> str:
         if close:
             hints.append(f"{wanted!r} -> {close[0]!r}?")
     return (" (close matches in the file: " + ", ".join(hints) + ")") if hints else ""
-
-
-def _put(record: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    target = record
-    for part in parts[:-1]:
-        target = target.setdefault(part, {})
-    target[parts[-1]] = value
 
 
 def _as_text(value: Any) -> str:
