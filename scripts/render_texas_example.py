@@ -60,11 +60,13 @@ def render() -> str:
         "",
     ]
     lines += _items(result.items, programs)
+    lines += _shared(result)
     lines += ["", "## The best pre-apprenticeships for the same seeker", "",
               "The top 10 above are paid registered apprenticeships (she needs income while training). A coach",
               "who wants a first step before an apprenticeship would look at the pre-apprenticeships: the same",
               "engine over the 37 Texas pre-apprenticeships only.", ""]
     lines += _items(pre_result.items, programs)
+    lines += _shared(pre_result)
     lines += ["", "## What a coach should know about these results", "",
               "- Apprenticeships' weekly hours (40) and day schedule are **assumed** (the ETPL does not give them);",
               "  other programs' hours come from contact hours / weeks. `matcher programs show ID` marks each.",
@@ -73,6 +75,20 @@ def render() -> str:
               "  `matcher.wages.wage_area_for()` gives the national figures (labelled) the engine should use.",
               ""]
     return "\n".join(lines)
+
+
+def _shared(result) -> list[str]:
+    """What the engine says once for the whole list: shared checks, supports to arrange, openings, notes."""
+    out = []
+    for check in getattr(result, "shared_checks", ()):
+        out.append(f"- check (programs {', '.join(str(r) for r in check.ranks)}): {check.message}")
+    for item in getattr(result, "to_arrange", ()):
+        out.append(f"- to arrange: {getattr(item, 'message', item)}")
+    for opening in getattr(result, "openings", ()):
+        out.append(f"- opening: {opening.message}")
+    for note in getattr(result, "notes", ()):
+        out.append(f"- note: {note}")
+    return (["", "Said once for the whole list:", ""] + out) if out else []
 
 
 def _items(items, programs) -> list[str]:

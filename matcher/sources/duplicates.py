@@ -123,14 +123,14 @@ def _same_place(a: Program, b: Program) -> str | None:
         return None
     if not (za and zb):
         return "one has no ZIP"
-    from ..geo import haversine_miles, zip_point
+    from ..geo import distance_miles, zip_point
 
     pa, pb = zip_point(za), zip_point(zb)
     if pa is None or pb is None:
         return None
     import numpy as np
 
-    miles = float(haversine_miles(pa[0], pa[1], np.array([pb[0]]), np.array([pb[1]]))[0])
+    miles = float(distance_miles(pa[0], pa[1], np.array([pb[0]]), np.array([pb[1]]))[0])
     return f"ZIPs {za} and {zb} are {miles:.0f} miles apart" if miles <= MAX_MILES_APART else None
 
 
