@@ -20,6 +20,14 @@ import reports *all* bad records at once, each with its row and field:
 
 Nothing is returned unless every record is valid, or ``skip_invalid=True``, in
 which case the valid programs are returned together with the problems.
+
+Places are checked against the shipped national ZIP points
+(:func:`place_problems`): an in-person or hybrid program whose only place is a
+ZIP that is not a known ZIP (``00000``, a typo) is a row error naming the ZIP
+column, because the matcher could not place it and would show it to everyone
+as "distance unknown". When the record also gives coordinates, or is online
+only, an unknown ZIP is a warning (``ImportResult.warnings``), as is a ZIP in
+another state than the record's ``state``.
 """
 
 from __future__ import annotations
@@ -192,6 +200,7 @@ class ImportResult:
     catalog: Catalog
     problems: tuple[FieldProblem, ...] = ()
     rows_read: int = 0
+    warnings: tuple[FieldProblem, ...] = ()  # worth a look, not fatal (e.g. a ZIP in another state)
 
     @property
     def programs(self) -> tuple[Program, ...]:
@@ -245,14 +254,20 @@ def read_catalog(
 
     programs: list[Program] = []
     problems: list[FieldProblem] = []
+    warnings: list[FieldProblem] = []
     first_row_of: dict[str, int] = {}
     rows_read = 0
+    column_of = _csv_column if fmt == "csv" else _same
     for row, record, pre_problems in records:
         rows_read += 1
         if progress is not None:
             progress(rows_read)
         program, row_problems = _validate(record, row=row, csv_fields=fmt == "csv", check_ids=check_ids)
         row_problems = pre_problems + row_problems
+        if program is not None and not row_problems:
+            place_errors, place_warnings = place_problems(program, row=row, column_of=column_of)
+            row_problems.extend(place_errors)
+            warnings.extend(place_warnings)
         if program is not None and not row_problems:
             if program.id in first_row_of:
                 row_problems.append(FieldProblem(
@@ -274,7 +289,7 @@ def read_catalog(
             field=problems[0].field,
             problems=problems,
         )
-    return ImportResult(Catalog(tuple(programs), source=str(p)), tuple(problems), rows_read)
+    return ImportResult(Catalog(tuple(programs), source=str(p)), tuple(problems), rows_read, tuple(warnings))
 
 
 _Record = tuple[int, Any, list[FieldProblem]]
@@ -402,6 +417,48 @@ def _id_problems(program: Program) -> list[FieldProblem]:
     from .taxonomy import check_program_ids, load_taxonomy
 
     return check_program_ids(program, load_taxonomy())
+
+
+def _csv_column(path: str) -> str:
+    return cf.column_for_field(path, "")[0]
+
+
+def _same(path: str) -> str:
+    return path
+
+
+def place_problems(program: Program, *, row: int | None,
+                   column_of: Callable[[str], str] = _same) -> tuple[list[FieldProblem], list[FieldProblem]]:
+    """(errors, warnings) about where a program is, checked against the shipped national ZIP points.
+
+    ``column_of`` turns a field path (``location.zip``) into the name the
+    user knows it by (a CSV column, a source file's column).
+    """
+    from .geo import is_known_zip, zip_state
+    from .records import Delivery
+
+    loc = program.location
+    errors: list[FieldProblem] = []
+    warnings: list[FieldProblem] = []
+    if loc.zip is None:
+        return errors, warnings
+    if not is_known_zip(loc.zip):
+        has_point = loc.latitude is not None
+        if has_point or loc.delivery is Delivery.ONLINE:
+            why = "its coordinates are used" if has_point else "the program is online only"
+            warnings.append(FieldProblem(field=column_of("location.zip"), row=row, value=loc.zip,
+                                         message=f"not a known ZIP code (no Census ZIP point); {why}"))
+        else:
+            errors.append(FieldProblem(
+                field=column_of("location.zip"), row=row, value=loc.zip,
+                message="not a known ZIP code (no Census ZIP point), so the program cannot be placed; "
+                        "check it, or give the latitude and longitude"))
+        return errors, warnings
+    state = zip_state(loc.zip)
+    if loc.state is not None and state is not None and state != loc.state:
+        warnings.append(FieldProblem(field=column_of("location.state"), row=row, value=loc.state,
+                                     message=f"the ZIP code is in {state}, not in this state"))
+    return errors, warnings
 
 
 # --------------------------------------------------------------------------- writing

@@ -1,13 +1,16 @@
-"""ZIP code points, ZIP -> county, and distances.
+"""ZIP code points, ZIP -> state and county, and distances.
 
 Data: ``training_data/geo/`` (see its README): Census 2023 ZCTA internal points
-for Oregon and Washington, and a curated, approximate ZIP -> county table for
-the five service counties. Both are read once and cached.
+for the whole US with the state of each ZIP (``zip_points.csv.gz``), and a
+curated, approximate ZIP -> county table for the five service counties. Both
+are read once (on first use) and cached.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,12 +32,18 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
 
 # Caches are keyed by the data folder, so pointing MATCHER_DATA_DIR elsewhere never serves stale data.
 @lru_cache(maxsize=4)
-def _points(folder: Path) -> dict[str, tuple[float, float]]:
-    rows = _read_rows(folder / "geo" / "zip_centroids.csv")
+def _table(folder: Path) -> dict[str, tuple[float, float, str]]:
+    path = folder / "geo" / "zip_points.csv.gz"
     try:
-        return {r["zip"]: (float(r["lat"]), float(r["lon"])) for r in rows}
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    except FileNotFoundError:
+        raise DataError(f"reference data file is missing: {path}", field="geo") from None
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise DataError(f"geo/zip_points.csv.gz is corrupt: {exc}", field="geo") from None
+    try:
+        return {r["zip"]: (float(r["lat"]), float(r["lon"]), r["state"]) for r in csv.DictReader(io.StringIO(text))}
     except (KeyError, ValueError) as exc:
-        raise DataError(f"geo/zip_centroids.csv is corrupt: {exc}", field="geo") from None
+        raise DataError(f"geo/zip_points.csv.gz is corrupt: {exc}", field="geo") from None
 
 
 @lru_cache(maxsize=4)
@@ -56,7 +65,43 @@ def _clean(zip_code: str | None) -> str | None:
 def zip_point(zip_code: str | None) -> tuple[float, float] | None:
     """(latitude, longitude) of a ZIP's Census internal point; None if unknown."""
     key = _clean(zip_code)
-    return _points(data_dir()).get(key) if key else None
+    found = _table(data_dir()).get(key) if key else None
+    return (found[0], found[1]) if found else None
+
+
+def zip_state(zip_code: str | None) -> str | None:
+    """Two-letter state of a known ZIP (from its USPS prefix); None if the ZIP is not known."""
+    key = _clean(zip_code)
+    found = _table(data_dir()).get(key) if key else None
+    return found[2] if found else None
+
+
+def is_known_zip(zip_code: str | None) -> bool:
+    """True when the ZIP has a Census ZCTA point (PO-box-only and new ZIPs do not)."""
+    key = _clean(zip_code)
+    return key is not None and key in _table(data_dir())
+
+
+def nearest_known_zip(zip_code: str | None, *, max_gap: int = 100) -> str | None:
+    """The known ZIP with the nearest number in the same 3-digit area (``75902`` -> ``75901``), or None.
+
+    For a real ZIP with no Census point (PO-box and single-organisation ZIPs
+    are numbered next to their town's ZIPs). An approximation: callers must
+    say they used it.
+    """
+    key = _clean(zip_code)
+    if key is None:
+        return None
+    table = _table(data_dir())
+    if key in table:
+        return key
+    number = int(key)
+    for gap in range(1, max_gap + 1):
+        for candidate in (number - gap, number + gap):
+            text = f"{candidate:05d}"
+            if 0 <= candidate <= 99999 and text[:3] == key[:3] and text in table:
+                return text
+    return None
 
 
 def county_for_zip(zip_code: str | None) -> str | None:

@@ -22,6 +22,7 @@ from matcher.catalog import (
 )
 from matcher.errors import DataError, ImportRowsError, InputFileError, NotFoundError, ValidationError
 from matcher.records import Program, ProgramType, Sector
+from tests.conftest import link_reference_data
 
 
 def _csv_text(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
@@ -309,8 +310,8 @@ def test_unknown_column_is_named_with_a_suggestion(tmp_path):
 
 def test_missing_required_columns_are_named_in_one_error(tmp_path):
     row = _row()
-    del row["sector"], row["duration_weeks"]
-    with pytest.raises(InputFileError, match="missing required column.*sector, duration_weeks"):
+    del row["sector"], row["schedule_times"]
+    with pytest.raises(InputFileError, match="missing required column.*sector, schedule_times"):
         read_catalog(_write(tmp_path, "c.csv", _csv_text([row])))
 
 
@@ -458,6 +459,7 @@ def test_program_type_aliases(text, expected):
 
 
 def test_default_catalog_reads_data_dir(tmp_path, monkeypatch, full_program):
+    link_reference_data(tmp_path)
     write_json([full_program], tmp_path / "sample_catalog.json")
     monkeypatch.setenv("MATCHER_DATA_DIR", str(tmp_path))
     catalog = default_catalog()

@@ -10,11 +10,7 @@ from click.testing import CliRunner
 
 from matcher.catalog import load_catalog, write_csv, write_json
 from matcher.cli import main
-from matcher.paths import REPO_ROOT
-
-
-def data_dir_of_repo():
-    return REPO_ROOT / "training_data"
+from tests.conftest import link_reference_data
 
 
 @pytest.fixture
@@ -23,10 +19,10 @@ def cli(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MATCHER_DB", str(tmp_path / "store.db"))
     monkeypatch.setenv("MATCHER_DATA_DIR", str(tmp_path / "data"))
-    # The data folder has the shipped taxonomy (imports check IDs against it) but its own sample catalog.
+    # The data folder has the shipped reference data (imports check IDs against the taxonomy) but its own
+    # sample catalog.
     (tmp_path / "data").mkdir(exist_ok=True)
-    for name in ("taxonomy", "coder"):
-        (tmp_path / "data" / name).symlink_to(data_dir_of_repo() / name)
+    link_reference_data(tmp_path / "data")
     runner = CliRunner()
 
     def run(*args: str):

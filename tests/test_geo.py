@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from matcher.geo import chord_miles, county_for_zip, distance_miles, unit_vectors, zip_point
+from matcher.geo import chord_miles, county_for_zip, distance_miles, is_known_zip, unit_vectors, zip_point, zip_state
 
 
 def test_known_zip_has_its_census_point():
@@ -22,9 +22,40 @@ def test_unknown_or_malformed_zip_gives_none(zip_code):
     assert county_for_zip(zip_code) is None
 
 
-def test_washington_state_zips_are_included_and_alaska_is_not():
+def test_zip_points_are_national():
     assert zip_point("98660") is not None  # Vancouver WA
-    assert zip_point("99501") is None  # Anchorage AK
+    assert zip_point("99501") is not None  # Anchorage AK
+    lat, lon = zip_point("78210")  # San Antonio TX
+    assert lat == pytest.approx(29.40, abs=0.05) and lon == pytest.approx(-98.46, abs=0.05)
+    lat, lon = zip_point("08330")  # Mays Landing NJ: a leading zero that must survive
+    assert lat == pytest.approx(39.45, abs=0.1) and lon == pytest.approx(-74.75, abs=0.1)
+
+
+@pytest.mark.parametrize("zip_code, state", [("78210", "TX"), ("73102", "OK"), ("79901", "TX"),
+                                             ("97204", "OR"), ("98660", "WA"), ("99501", "AK"), ("00901", "PR"),
+                                             ("08330", "NJ"), ("20001", "DC"), ("96799", "AS"), ("96950", "MP")])
+def test_state_of_a_zip_comes_from_its_usps_prefix(zip_code, state):
+    assert zip_state(zip_code) == state
+
+
+@pytest.mark.parametrize("zip_code", ["00000", "99999", "12", "abcde", "", None, "09001"])
+def test_unknown_zip_is_not_known(zip_code):
+    assert not is_known_zip(zip_code)
+    assert zip_state(zip_code) is None
+
+
+def test_the_shipped_table_has_every_census_zcta_once():
+    import csv
+    import gzip
+    import io
+
+    from matcher.paths import data_dir
+
+    rows = list(csv.DictReader(io.StringIO(gzip.decompress(
+        (data_dir() / "geo" / "zip_points.csv.gz").read_bytes()).decode("utf-8"))))
+    assert len(rows) == 33_791  # the 2023 Gazetteer's ZCTA count (data/README.md)
+    assert len({r["zip"] for r in rows}) == len(rows)
+    assert all(len(r["zip"]) == 5 and r["zip"].isdigit() and len(r["state"]) == 2 for r in rows)
 
 
 def test_portland_to_eugene_is_about_a_hundred_miles_great_circle():
