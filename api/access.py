@@ -56,7 +56,9 @@ class Access:
             return "public" + (" (rate limited)" if self.rate_limited else "")
         names = ", ".join(r.value for r in Role if r in self.roles)
         if self.public_when:
-            names += f" (public, rate limited, when {self.public_when})"
+            from .config import SETTINGS
+
+            names += f"; public (rate limited) when `{SETTINGS[self.public_when].env}=true`"
         return names
 
 

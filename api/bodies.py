@@ -72,13 +72,17 @@ def check_body() -> None:
     settings = current_app.extensions["matcher"].settings
     uploads = uploads_of(current_app, request.endpoint)
     limit = settings.max_import_bytes if uploads else settings.max_body_bytes
-    request.max_content_length = limit  # enforced while reading too (chunked bodies have no length)
     length = request.content_length
     if length is not None and length > limit:
         raise PayloadTooLargeError(f"the request body is {length:,} bytes; the limit is {limit:,}", field="body")
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     if not length and not chunked:
         return  # no body: the view's validation says whether it needed one
+    if chunked:
+        # No length to check: read at most one byte past the limit to know whether it is over.
+        request.max_content_length = limit + 1
+        if len(request.get_data(cache=True)) > limit:
+            raise PayloadTooLargeError(f"the request body is over the limit of {limit:,} bytes", field="body")
     mimetype = request.mimetype
     allowed = uploads or frozenset({JSON})
     if mimetype not in allowed:

@@ -9,11 +9,12 @@ occupations searches are the CLI's (``matcher skills search``,
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from flask_openapi3 import APIBlueprint, Tag
 
-from matcher.errors import NotFoundError
+from matcher.errors import FieldProblem, NotFoundError, ValidationError
 from matcher.normalize import Normalizer
 from matcher.selfsufficiency import SelfSufficiencyTable
 from matcher.taxonomy import load_taxonomy
@@ -39,7 +40,12 @@ def search_skills(query: SearchQuery) -> dict[str, Any]:
 def normalize(body: NormalizeIn) -> dict[str, Any]:
     """Free text to taxonomy ids ("fork lift cert" -> cred:forklift), with a confidence; unmatched
     phrases come back unmatched, with suggestions, never guessed."""
-    matches = Normalizer(threshold=body.threshold).normalize_many(list(body.phrases), kind=body.kind)
+    try:
+        matches = Normalizer(threshold=body.threshold).normalize_many(list(body.phrases), kind=body.kind)
+    except ValidationError as exc:  # the library names them text[i]; here they are phrases.i
+        problems = [FieldProblem(re.sub(r"^text\[(\d+)\]$", r"phrases.\1", p.field), p.message) for p in exc.problems]
+        raise ValidationError(exc.message.replace("text[", "phrases["), field=problems[0].field if problems else
+                              "phrases", problems=problems) from None
     return {"results": [m.to_dict() for m in matches]}
 
 

@@ -94,9 +94,9 @@ def main() -> None:
 
 def _register() -> None:
     # Imported here, not at the top, so each area module can import the helpers above without a cycle.
-    from . import demo, programs, recommend, reference, skills
+    from . import db, demo, programs, recommend, reference, serve, skills, tokens
 
-    for module in (skills, programs, recommend, reference, demo):
+    for module in (skills, programs, recommend, reference, demo, serve, db, tokens):
         module.register(main)
 
 
