@@ -56,13 +56,25 @@ def configure(level: str) -> None:
     logger = logging.getLogger("matcher")
     logger.setLevel(level.upper())
     if not any(getattr(h, _HANDLER_MARK, False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(JsonFormatter())
         setattr(handler, _HANDLER_MARK, True)
         logger.addHandler(handler)
     logger.propagate = False
     # The development server's own request lines carry query strings: ours replace them.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is now (a test's capture, gunicorn's redirected stream)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
 
 
 request_log = logging.getLogger("matcher.api.request")

@@ -37,21 +37,21 @@ class MatcherOpenAPI(OpenAPI):
         spec["components"]["securitySchemes"] = {
             "bearer": {"type": "http", "scheme": "bearer",
                        "description": "An API token from `matcher tokens create` (coach, evaluator or admin)."}}
-        rules = {_openapi_path(rule.rule): rule for rule in self.url_map.iter_rules()}
+        rules = {(_openapi_path(rule.rule), method.lower()): rule
+                 for rule in self.url_map.iter_rules() for method in (rule.methods or ())}
+        settings = self.extensions["matcher"].settings
         for path, item in spec.get("paths", {}).items():
-            rule = rules.get(path)
             for method, operation in item.items():
+                rule = rules.get((path, method))
                 access = access_of(self, rule.endpoint) if rule is not None else None
                 responses = operation.setdefault("responses", {})
-                codes = ["400", "422", "503"]
-                if "{" in path:
-                    codes.append("404")
+                codes = ["400", "404", "422", "503"]
                 if method in ("post", "put", "patch"):
                     codes += ["413", "415"]
                 if access is not None and not access.public:
                     operation["security"] = [{"bearer": []}]
                     codes += ["401", "403"]
-                    if access.public_when:
+                    if access.public_when and getattr(settings, access.public_when):
                         operation["security"].append({})
                 if access is not None and access.rate_limited:
                     codes.append("429")
@@ -60,6 +60,9 @@ class MatcherOpenAPI(OpenAPI):
                                        "content": {"application/json": {"schema": ERROR_REF}}}
                 if rule is not None and uploads_of(self, rule.endpoint):
                     operation["requestBody"] = _catalog_body()
+        _document_to_dict_extras(schemas)
+        _document_lenient_zips(schemas)
+        _no_null_query_parameters(spec)
         self.spec_json = spec
 
 
@@ -74,13 +77,58 @@ def _model_schemas(model: Any) -> dict[str, Any]:
 
 
 def _catalog_body() -> dict[str, Any]:
-    program = {"$ref": "#/components/schemas/Program"}
-    document = {"oneOf": [
-        {"type": "object", "required": ["programs"], "properties": {
-            "format": {"const": "matcher-catalog"}, "version": {"const": 1},
-            "programs": {"type": "array", "items": program}}},
-        {"type": "array", "items": program}]}
-    return {"required": True, "description": "A whole catalog, as `matcher programs import` reads it.",
-            "content": {"application/json": {"schema": document},
+    # The upload is read by the library exactly as `matcher programs import` reads a file (values are
+    # converted as from a CSV file), so the document describes its shape and points at Program.
+    described = ("A whole catalog: {\"format\": \"matcher-catalog\", \"version\": 1, \"programs\": [...]} "
+                 "or a list of programs, each a Program (see components); CSV with the columns of docs/records.md; "
+                 "or JSON Lines, one program per line.")
+    return {"required": True, "description": described,
+            "content": {"application/json": {"schema": {"type": ["object", "array"]}},
                         "text/csv": {"schema": {"type": "string"}},
                         "application/x-ndjson": {"schema": {"type": "string"}}}}
+
+
+#: What the engine's ``to_dict()`` adds to its dataclasses' fields (properties, not fields).
+TO_DICT_EXTRAS: dict[str, dict[str, dict[str, str]]] = {
+    "Recommendation": {"flagged": {"type": "boolean",
+                                   "description": "Kept only because a remedy exists for a requirement not met."}},
+    "UnmatchedInput": {"message": {"type": "string", "description": "What to tell the person, in plain words."}},
+}
+
+
+def _document_to_dict_extras(schemas: dict[str, Any]) -> None:
+    for name, extras in TO_DICT_EXTRAS.items():
+        schema = schemas.get(name)
+        if schema is not None:
+            schema.setdefault("properties", {}).update(extras)
+            schema.setdefault("required", []).extend(e for e in extras if e not in schema["required"])
+
+
+ZIP_ACCEPTED: list[dict[str, Any]] = [
+    {"type": "string", "pattern": r"^\s*\d{5}(-\d{4})?\s*$", "description": "97217, or ZIP+4: 97217-1234"},
+    {"type": "integer", "minimum": 0, "maximum": 99999, "description": "as spreadsheets send it: 97217"}]
+
+
+def _document_lenient_zips(schemas: dict[str, Any]) -> None:
+    """The records accept a ZIP as a number or as ZIP+4 (forms and spreadsheets send those): say so."""
+    for schema in schemas.values():
+        zip_property = schema.get("properties", {}).get("zip")
+        if not zip_property:
+            continue
+        options = zip_property.get("anyOf", [zip_property])
+        if any(o.get("pattern") == r"^\d{5}$" for o in options):
+            nullable = any(o.get("type") == "null" for o in options)
+            zip_property.clear()
+            zip_property["anyOf"] = ZIP_ACCEPTED + ([{"type": "null"}] if nullable else [])
+
+
+def _no_null_query_parameters(spec: dict[str, Any]) -> None:
+    """An optional query parameter is left out, never null (a query string cannot say null)."""
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                options = [o for o in schema.get("anyOf", []) if o.get("type") != "null"]
+                if "anyOf" in schema and len(options) == 1:
+                    keep = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+                    parameter["schema"] = {**options[0], **keep}

@@ -10,14 +10,16 @@ own dataclasses, so the document follows the engine when it changes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from matcher import records
 from matcher.engine import RecommendationList
 from matcher.normalize import DEFAULT_THRESHOLD
 from matcher.query import MAX_TOP
-from matcher.records import Program, ProgramType, Sector, SeekerProfile
+from matcher.records import Program, ProgramType, Sector
 from matcher.selfsufficiency import SelfSufficiencyTarget
 
 #: A hard cap on one batch; ``MATCHER_BATCH_MAX`` sets the (lower) limit in force.
@@ -26,8 +28,38 @@ Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Phrase = Annotated[str, StringConstraints(max_length=200)]
 
 
+def _iso_date_only(value: Any) -> Any:
+    """A date as YYYY-MM-DD text (pydantic alone would also take 0 as 1970-01-01)."""
+    if isinstance(value, str) and not (len(value) == 10 and value[4] == "-" and value[7] == "-"):
+        raise ValueError("must be a date like 2026-03-01")
+    if not isinstance(value, (str, dt.date)):
+        raise ValueError("must be a date like 2026-03-01")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+
 class ApiModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StrictJson:
+    """Request bodies are validated as JSON, strictly: ``"30"`` is not an age, ``0`` is not ``false``.
+
+    (Query parameters arrive as text and are converted; records read from CSV files are converted
+    too, by the library. A JSON body has real types, and a wrong one is a wrong request.)
+    """
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(obj, (dict, list)):
+            return cls.model_validate_json(json.dumps(obj), strict=True)  # type: ignore[attr-defined]
+        return super().model_validate(obj, **kwargs)  # type: ignore[misc]
+
+
+class SeekerProfile(StrictJson, records.SeekerProfile):
+    """A job seeker's profile (the library's record, every field optional), validated strictly."""
 
 
 # --------------------------------------------------------------------------- errors
@@ -75,7 +107,7 @@ class RecommendQuery(ApiModel):
     type: ProgramType | None = Field(default=None, description="Only programs of this type.")
     max_miles: float | None = Field(default=None, ge=0, le=500,
                                     description="Only programs this close to the seeker's ZIP (online ones pass).")
-    start_before: dt.date | None = Field(default=None, description="Only programs whose next start is before this.")
+    start_before: IsoDate | None = Field(default=None, description="Only programs whose next start is before this.")
 
 
 class RecommendationsOut(ApiModel):
@@ -86,7 +118,7 @@ class RecommendationsOut(ApiModel):
     recommendations: RecommendationList
 
 
-class BatchIn(ApiModel):
+class BatchIn(StrictJson, ApiModel):
     profiles: list[SeekerProfile] = Field(min_length=1, max_length=BATCH_HARD_MAX)
 
 
@@ -109,7 +141,7 @@ class ProgramsQuery(ApiModel):
     provider: Text100 | None = None
     paid: bool | None = Field(default=None, description="Pays a wage or stipend while training.")
     free: bool | None = Field(default=None, description="No cost to the participant.")
-    start_before: dt.date | None = None
+    start_before: IsoDate | None = None
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=20, ge=1, le=100)
 
@@ -172,7 +204,7 @@ class SkillsOut(ApiModel):
     results: list[SkillHit]
 
 
-class NormalizeIn(ApiModel):
+class NormalizeIn(StrictJson, ApiModel):
     phrases: list[Phrase] = Field(min_length=1, max_length=50, description="Free text as typed, e.g. 'fork lift'.")
     kind: Literal["any", "skill", "occupation"] = "any"
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0, le=1)

@@ -23,3 +23,10 @@ def register(app: OpenAPI, prefix: str = PREFIX) -> None:
 
     for module in (recommendations, programs, reference, ops, admin):
         app.register_api(module.bp)
+    # No automatic OPTIONS answers: a method a route does not document gets 405 with an exact Allow
+    # header (the service does no CORS; a reverse proxy in front can).
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(prefix):
+            rule.provide_automatic_options = False
+            if rule.methods is not None:
+                rule.methods.discard("OPTIONS")

@@ -35,7 +35,8 @@ def readyz() -> Response:
     return response
 
 
-@bp.get("/metrics")
+@bp.get("/metrics", responses={200: {"description": "Prometheus text exposition format",
+                                     "content": {"text/plain": {"schema": {"type": "string"}}}}})
 @public(rate_limited=False)
 def prometheus_metrics() -> Response:
     """Prometheus text format, summed over every gunicorn worker."""

@@ -13,11 +13,10 @@ from flask_openapi3 import APIBlueprint, Tag
 from matcher.auth import Role
 from matcher.errors import ValidationError
 from matcher.query import RecommendationFilters
-from matcher.records import SeekerProfile
 
 from ..access import roles
 from ..runtime import Snapshot
-from ..schemas import BatchIn, BatchOut, RecommendationsOut, RecommendQuery
+from ..schemas import BatchIn, BatchOut, RecommendationsOut, RecommendQuery, SeekerProfile
 from ..services import services
 from . import PREFIX
 
