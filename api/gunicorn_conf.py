@@ -25,6 +25,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+# Before anything imports numpy: one BLAS thread per process. Parallelism comes from the workers;
+# BLAS threads in each of them would only fight over the same cores.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 # Before anything imports prometheus_client: the multiprocess mode is chosen when it is imported.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="matcher-metrics-")

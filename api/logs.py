@@ -65,10 +65,10 @@ def configure(level: str) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is now (a test's capture, gunicorn's redirected stream)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 

@@ -9,6 +9,7 @@ own dataclasses, so the document follows the engine when it changes.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from typing import Annotated, Any, Literal
@@ -42,6 +43,19 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 class ApiModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # flask-openapi3 asks for a query model's JSON Schema (no arguments) on every request, to read it;
+        # a class's schema never changes, so it is made once. The document generator asks with arguments
+        # and edits what it gets: it gets a copy.
+        key = (cls, args, tuple(sorted(kwargs.items(), key=lambda kv: kv[0])))
+        if key not in _SCHEMAS:
+            _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return _SCHEMAS[key] if not args and not kwargs else copy.deepcopy(_SCHEMAS[key])
+
+
+_SCHEMAS: dict[Any, dict[str, Any]] = {}
 
 
 class StrictJson:

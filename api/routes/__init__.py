@@ -27,6 +27,6 @@ def register(app: OpenAPI, prefix: str = PREFIX) -> None:
     # header (the service does no CORS; a reverse proxy in front can).
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(prefix):
-            rule.provide_automatic_options = False
+            rule.provide_automatic_options = False  # type: ignore[attr-defined]
             if rule.methods is not None:
                 rule.methods.discard("OPTIONS")
