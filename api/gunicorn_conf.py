@@ -81,12 +81,13 @@ def when_ready(server: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    """Load the catalog and fit the engine before the worker takes its first request."""
+    """Load the catalog and fit the engine before the worker takes its first request, then watch its stamp."""
     services = worker.wsgi.extensions["matcher"]
     try:
         services.runtime.snapshot()
     except Exception as exc:  # noqa: BLE001 - /readyz reports it; the worker still answers /healthz
         worker.log.warning(f"worker {worker.pid} could not load the catalog yet: {type(exc).__name__}")
+    services.runtime.watch()
 
 
 def child_exit(server: Any, worker: Any) -> None:

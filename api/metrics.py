@@ -9,7 +9,8 @@ run``) the process's own registry is served.
 - ``matcher_http_requests_total{route, method, status}``
 - ``matcher_http_request_duration_seconds{route, status}`` (histogram)
 - ``matcher_catalog_version`` and ``matcher_catalog_programs``: per worker
-  (``pid`` label), so a scrape shows every worker has taken a new catalog.
+  (``pid`` label), so a scrape shows every worker has taken a new catalog
+  (-1 until a worker has loaded its first).
 - ``matcher_model_info{version}``: the model in use; ``version="none"`` until
   the model registry lands (ranking uses the engine's hand-set weights).
 
@@ -50,6 +51,7 @@ MODEL_INFO = Gauge("matcher_model_info", "The model in use (1 for the version se
 
 def install(app: Flask) -> None:
     MODEL_INFO.labels(version="none").set(1)
+    CATALOG_VERSION.set(-1)  # until the first catalog is loaded (versions start at 0)
 
     @app.before_request
     def _start_timer() -> None:

@@ -90,18 +90,23 @@ def _catalog_body() -> dict[str, Any]:
 
 #: What the engine's ``to_dict()`` adds to its dataclasses' fields (properties, not fields).
 TO_DICT_EXTRAS: dict[str, dict[str, dict[str, str]]] = {
-    "Recommendation": {"flagged": {"type": "boolean",
-                                   "description": "Kept only because a remedy exists for a requirement not met."}},
+    "Recommendation": {
+        "flagged": {"type": "boolean", "description": "Kept only because a remedy exists for a requirement "
+                                                      "not met (funding to arrange is not a flag)."},
+        "needs_funding": {"type": "boolean", "description": "Tuition has to be covered by funding to arrange."}},
     "UnmatchedInput": {"message": {"type": "string", "description": "What to tell the person, in plain words."}},
 }
 
 
 def _document_to_dict_extras(schemas: dict[str, Any]) -> None:
+    """The extras are documented; and since the engine may add more (its result records are its own),
+    those records' schemas allow further properties rather than break every client's validation."""
     for name, extras in TO_DICT_EXTRAS.items():
         schema = schemas.get(name)
         if schema is not None:
             schema.setdefault("properties", {}).update(extras)
             schema.setdefault("required", []).extend(e for e in extras if e not in schema["required"])
+            schema["additionalProperties"] = True
 
 
 ZIP_ACCEPTED: list[dict[str, Any]] = [

@@ -9,8 +9,10 @@ catalog and fits a new engine while requests go on with the old snapshot,
 then swaps the reference (load, then swap). If the load fails, the old
 snapshot keeps serving and :meth:`Runtime.readiness` says why.
 
-The first snapshot is loaded on first use (``matcher serve`` warms each worker
-right after it starts, so no request waits for it).
+The first snapshot is loaded on first use. Under ``matcher serve`` each worker
+loads it right after it starts (no request waits for it) and runs a watcher
+thread that reads the stamp every ``reload_check_seconds`` even when no request
+comes, so an idle worker is current before its next request.
 
 The model (phase 2, the model registry): a :class:`Versions` already carries a
 ``model`` field; the registry's stamp and the loaded model join the snapshot
@@ -73,6 +75,8 @@ class Runtime:
         self._checked_at = 0.0
         self._lock = threading.Lock()  # one load at a time
         self._loader: threading.Thread | None = None
+        self._watcher: threading.Thread | None = None
+        self._stopped = threading.Event()
         self.last_error: str | None = None
         self.failed_versions: Versions | None = None
 
@@ -147,6 +151,31 @@ class Runtime:
             self.reload()
         except Exception:  # noqa: BLE001 - a background thread must not die silently
             log.exception("catalog reload crashed", extra={"event": "catalog_reload_crashed"})
+
+    def watch(self) -> threading.Thread:
+        """Check the stamp every ``check_seconds`` in a background thread, whether requests come or not,
+        so an idle worker is current before its next request (``matcher serve`` starts one per worker)."""
+        if self._watcher is not None and self._watcher.is_alive():
+            return self._watcher
+        self._watcher = threading.Thread(target=self._watch, name="matcher-watch", daemon=True)
+        self._watcher.start()
+        return self._watcher
+
+    def _watch(self) -> None:
+        interval = max(self.check_seconds, 0.1)
+        while not self._stopped.wait(interval):
+            current = self._current
+            try:
+                latest = self.versions()
+                if current is None or (latest != current.versions and latest != self.failed_versions):
+                    self.reload()
+            except MatcherError as exc:
+                self.last_error = exc.message
+            except Exception:  # noqa: BLE001 - the watcher must keep watching
+                log.exception("catalog watcher failed", extra={"event": "catalog_watch_failed"})
+
+    def stop(self) -> None:
+        self._stopped.set()
 
     def wait_for_reload(self, timeout: float = 30.0) -> None:
         loader = self._loader

@@ -283,7 +283,7 @@ def read_catalog_text(
     if problems and not skip_invalid:
         bad = len({pr.row for pr in problems})
         raise ImportRowsError(
-            f"{bad} of {rows_read} records in {name} are invalid; nothing was imported",
+            f"{bad} of {rows_read} records in {name} are invalid: fix them to use this catalog",
             field=problems[0].field,
             problems=problems,
         )

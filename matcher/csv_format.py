@@ -15,6 +15,8 @@ Cell rules
 - Booleans: true/false, yes/no, y/n, 1/0 (any case).
 - Enum values (type, sector, funding, supports...) are matched ignoring case.
 - Dates are ISO ``YYYY-MM-DD``.
+- Key-value cells (``prereq_background_lookback_years``) list ``key:value`` items
+  separated by ``;``, e.g. ``felony:7;violent_felony:10``.
 - Columns whose header starts with ``#`` (e.g. ``# notes``) are comments and
   ignored; so are columns with an empty header whose cells are all empty
   (spreadsheets add them).
@@ -30,7 +32,8 @@ from typing import Any
 
 from .errors import FieldProblem, shown_value
 
-TEXT, LIST, BOOL, NUMBER, DATE, ENUM, ENUM_LIST = "text", "list", "bool", "number", "date", "enum", "enum_list"
+TEXT, LIST, BOOL, NUMBER, DATE = "text", "list", "bool", "number", "date"
+ENUM, ENUM_LIST, MAP = "enum", "enum_list", "map"
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Column:
 
     @property
     def is_list(self) -> bool:
-        return self.kind in (LIST, ENUM_LIST)
+        return self.kind in (LIST, ENUM_LIST, MAP)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -70,6 +73,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("prereq_work_authorization", "prerequisites.work_authorization", BOOL),
     Column("prereq_min_reading_grade", "prerequisites.min_reading_grade", NUMBER),
     Column("prereq_min_math_grade", "prerequisites.min_math_grade", NUMBER),
+    Column("prereq_background_lookback_years", "prerequisites.background_lookback_years", MAP),
+    Column("prereq_accommodates_physical_limits", "prerequisites.accommodates_physical_limits", BOOL),
     Column("schedule_times", "schedule.times", ENUM_LIST, required=True),
     Column("schedule_hours_per_week", "schedule.hours_per_week", NUMBER, required=True),
     Column("schedule_self_paced", "schedule.self_paced", BOOL),
@@ -181,6 +186,15 @@ def row_to_record(cells: dict[str, str], *, row: int) -> tuple[dict[str, Any], l
             value = split_items(text)
         elif column.kind == ENUM_LIST:
             value = [item.lower() for item in split_items(text)]
+        elif column.kind == MAP:
+            value = {}
+            for item in split_items(text):
+                key, sep, rest = item.partition(":")
+                if not sep or not key.strip() or not rest.strip():
+                    problems.append(FieldProblem(field=name, row=row, value=shown_value(item),
+                                                 message="each item must be key:value, e.g. felony:7"))
+                    continue
+                value[key.strip().lower()] = rest.strip()
         elif column.kind == ENUM:
             value = text.lower()
         else:
@@ -243,6 +257,8 @@ def format_cell(value: Any, column: Column) -> str:
     """The CSV text of one field value; ``None`` is an empty cell."""
     if value is None:
         return ""
+    if column.kind == MAP:
+        return ";".join(escape_item(f"{_scalar(k)}:{_scalar(v)}") for k, v in value.items())
     if column.is_list:
         return ";".join(escape_item(_scalar(v)) for v in value)
     return _scalar(value)

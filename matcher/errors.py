@@ -74,7 +74,7 @@ class ValidationError(MatcherError):
 
 
 class ImportRowsError(ValidationError):
-    """A catalog import found invalid rows; nothing was imported."""
+    """A catalog file has invalid rows (every one is in ``problems``); none of it was used."""
 
     code = "invalid_rows"
 

@@ -13,17 +13,30 @@ Nothing here logs or prints: barrier answers are personal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
 from .errors import MatcherError, NotFoundError
-from .records import Barrier, RecordCategory, Sector, SeekerProfile, normalize_code, parse_profile
+from .records import (
+    SOC_RE,
+    Barrier,
+    EducationLevel,
+    RecordCategory,
+    Sector,
+    SeekerProfile,
+    normalize_code,
+    parse_profile,
+)
 
 # Credentials that prove a valid driver's license (a CDL is a driver's license).
 DRIVERS_LICENSE = "cred:drivers-license"
 LICENSE_CREDENTIALS = frozenset({"cred:cdl-a", "cred:cdl-b", DRIVERS_LICENSE})
+#: Credentials that are a high-school diploma or equivalency: a seeker who types "GED" has
+#: finished high school (or its equivalent) for every education requirement.
+HS_CREDENTIALS = frozenset({"cred:ged", "cred:ged-hse", "cred:hs-diploma", "cred:hse"})
 
 
 class LicenseStatus:
@@ -69,6 +82,8 @@ class ResolvedProfile:
     license: int = LicenseStatus.UNKNOWN
     barriers: frozenset[Barrier] = field(default_factory=frozenset)
     record_categories: frozenset[RecordCategory] = field(default_factory=frozenset)
+    education: EducationLevel | None = None  # as given, raised to a diploma by a GED or diploma credential
+    target_is_floor: bool = False  # the target is the minimum wage (the estimate fell below it)
 
     @property
     def needs_income(self) -> bool:
@@ -123,7 +138,10 @@ class ProfileResolver:
         return self._resolve(text, text, self.known_skills, "normalize_skill")
 
     def _resolve_occupation(self, text: str) -> tuple[str | None, tuple[str, ...]]:
-        return self._resolve(text, normalize_code(text), self.known_occupations, "normalize_occupation")
+        code = normalize_code(text)
+        if not self.known_occupations and re.fullmatch(SOC_RE, code):
+            return code, ()  # no taxonomy to check against: a well-formed O*NET-SOC code is taken as given
+        return self._resolve(text, code, self.known_occupations, "normalize_occupation")
 
     def _resolve(self, text: str, key: str, known: Mapping[str, Any], method: str
                  ) -> tuple[str | None, tuple[str, ...]]:
@@ -189,6 +207,10 @@ class ProfileResolver:
         else:
             license_status = LicenseStatus.UNKNOWN
 
+        education = p.education
+        if skills & HS_CREDENTIALS and (education is None or education.rank < EducationLevel.HS_DIPLOMA_OR_GED.rank):
+            education = EducationLevel.HS_DIPLOMA_OR_GED
+
         return ResolvedProfile(
             profile=p,
             skill_ids=frozenset(skills),
@@ -202,6 +224,8 @@ class ProfileResolver:
             license=license_status,
             barriers=barriers,
             record_categories=frozenset(p.record_categories),
+            education=education,
+            target_is_floor=bool(getattr(target, "is_floor", False)),
         )
 
 

@@ -23,10 +23,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
+import typing
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import FieldProblem, ValidationError, from_pydantic
 
@@ -60,9 +71,37 @@ Rate = Annotated[float, Field(ge=0, le=1)]
 
 
 class _Record(BaseModel):
-    """Base of every record: frozen, strict about unknown fields."""
+    """Base of every record: frozen, strict about unknown fields, numbers that are numbers.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+    NaN and infinity are refused (``allow_inf_nan=False``), and so is true/false where a
+    number belongs: pydantic would otherwise read ``"seats": true`` as 1.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, use_enum_values=False,
+                              allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None \
+                and _is_numeric(cls.model_fields[info.field_name].annotation):
+            raise ValueError("must be a number, not true/false")
+        if isinstance(value, dict) and any(isinstance(v, bool) for v in value.values()) \
+                and _is_numeric_mapping(cls.model_fields[info.field_name or ""].annotation):
+            raise ValueError("values must be numbers, not true/false")
+        return value
+
+
+def _is_numeric(annotation: Any) -> bool:
+    """int or float (optionally None), but not bool."""
+    args = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
+        else (annotation,)
+    kinds = {a for a in args if a is not type(None)}
+    return bool(kinds) and kinds <= {int, float}
+
+
+def _is_numeric_mapping(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is dict and _is_numeric(typing.get_args(annotation)[1])
 
 
 # --------------------------------------------------------------------------- enums
@@ -274,6 +313,8 @@ class Support(str, Enum):
     RECORD_EXPUNGEMENT = "record_expungement"
     CASE_MANAGEMENT = "case_management"
     EMERGENCY_FUNDS = "emergency_funds"
+    GED_PREP = "ged_prep"
+    HOTSPOT_LOAN = "hotspot_loan"
 
     @property
     def label(self) -> str:
@@ -298,6 +339,37 @@ SUPPORT_LABELS = {
     Support.RECORD_EXPUNGEMENT: "help clearing a criminal record",
     Support.CASE_MANAGEMENT: "a case manager",
     Support.EMERGENCY_FUNDS: "emergency funds",
+    Support.GED_PREP: "help earning a GED while you train",
+    Support.HOTSPOT_LOAN: "a loaner internet hotspot",
+}
+
+
+class DigitalAccess(str, Enum):
+    """What a seeker has for online learning (an online or hybrid program needs a computer and internet)."""
+
+    COMPUTER_AND_INTERNET = "computer_and_internet"
+    COMPUTER_NO_INTERNET = "computer_no_internet"  # a computer but no home internet
+    PHONE_ONLY = "phone_only"  # a smartphone, no computer
+    NONE = "none"  # neither
+
+    @property
+    def needs_device(self) -> bool:
+        return self in (DigitalAccess.PHONE_ONLY, DigitalAccess.NONE)
+
+    @property
+    def needs_internet(self) -> bool:
+        return self in (DigitalAccess.COMPUTER_NO_INTERNET, DigitalAccess.NONE)
+
+    @property
+    def label(self) -> str:
+        return DIGITAL_ACCESS_LABELS[self]
+
+
+DIGITAL_ACCESS_LABELS = {
+    DigitalAccess.COMPUTER_AND_INTERNET: "a computer and home internet",
+    DigitalAccess.COMPUTER_NO_INTERNET: "a computer but no home internet",
+    DigitalAccess.PHONE_ONLY: "a phone but no computer",
+    DigitalAccess.NONE: "no computer or home internet",
 }
 
 
@@ -316,6 +388,22 @@ class RecordCategory(str, Enum):
     DRUG_OFFENSE = "drug_offense"
     RECENT_DUI = "recent_dui"
     CRIMES_AGAINST_VULNERABLE = "crimes_against_vulnerable"
+
+    @property
+    def label(self) -> str:
+        return RECORD_LABELS[self]
+
+
+RECORD_LABELS = {
+    RecordCategory.ANY_CONVICTION: "any conviction",
+    RecordCategory.FELONY: "felonies",
+    RecordCategory.VIOLENT_FELONY: "violent felonies",
+    RecordCategory.SEX_OFFENSE: "sex offenses",
+    RecordCategory.THEFT_FRAUD: "theft or fraud",
+    RecordCategory.DRUG_OFFENSE: "drug offenses",
+    RecordCategory.RECENT_DUI: "a DUI",
+    RecordCategory.CRIMES_AGAINST_VULNERABLE: "crimes against vulnerable people",
+}
 
 
 class Barrier(str, Enum):
@@ -410,6 +498,12 @@ class Prerequisites(_Record):
     work_authorization: bool = False
     min_reading_grade: int | None = Field(default=None, ge=1, le=16)
     min_math_grade: int | None = Field(default=None, ge=1, le=16)
+    background_lookback_years: dict[RecordCategory, int] = Field(
+        default_factory=dict,
+        description="For excluded categories screened only when recent: years of look-back "
+                    "(e.g. {\"felony\": 7} for 'no felony convictions in the last 7 years').")
+    accommodates_physical_limits: bool = Field(
+        default=False, description="The program can adjust its physical demand for someone with a stated limit.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Prerequisites:
@@ -417,6 +511,13 @@ class Prerequisites(_Record):
             raise ValueError("background_exclusions are listed but background_check is false")
         if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
             raise ValueError("max_age is below min_age")
+        stray = [c.value for c in self.background_lookback_years if c not in self.background_exclusions]
+        if stray:
+            raise ValueError(f"background_lookback_years names {', '.join(stray)}, which "
+                             f"background_exclusions does not list")
+        for category, years in self.background_lookback_years.items():
+            if not 1 <= years <= 99:
+                raise ValueError(f"background_lookback_years for {category.value} must be 1 to 99 years")
         return self
 
 
@@ -585,11 +686,18 @@ class SeekerProfile(_Record):
     max_physical_demand: PhysicalDemand | None = None
     work_authorized: bool | None = None
     can_pass_drug_test: bool | None = None
+    years_since_conviction: float | None = Field(
+        default=None, ge=0, le=100, description="Years since the most recent conviction (with record_categories).")
+    working_on_ged: bool = Field(default=False, description="Working toward a GED / high-school equivalency now.")
+    digital_access: DigitalAccess | None = Field(
+        default=None, description="Computer and internet at home, for online and hybrid programs.")
 
     @model_validator(mode="after")
     def _consistent(self) -> SeekerProfile:
         if self.record_categories and Barrier.JUSTICE_INVOLVED not in self.barriers:
             raise ValueError("record_categories are given but 'justice_involved' is not among the barriers")
+        if self.years_since_conviction is not None and Barrier.JUSTICE_INVOLVED not in self.barriers:
+            raise ValueError("years_since_conviction is given but 'justice_involved' is not among the barriers")
         return self
 
     @property
@@ -610,7 +718,8 @@ class Demographics(_Record):
 
 
 # Personal answers: an error about them never repeats the value given.
-SENSITIVE_FIELDS = frozenset({"barriers", "record_categories", "max_physical_demand", "can_pass_drug_test"})
+SENSITIVE_FIELDS = frozenset({"barriers", "record_categories", "max_physical_demand", "can_pass_drug_test",
+                              "years_since_conviction", "digital_access"})
 
 # Pattern errors from pydantic quote the regex; people are told what is expected instead.
 PATTERN_HINTS = {

@@ -42,10 +42,11 @@ from typing import Protocol
 import numpy as np
 
 from .errors import ValidationError
-from .features import LANGUAGE_OTHER_SPOKEN, CompiledCatalog, ProfileBatch
-from .records import Support
+from .features import CompiledCatalog, ProfileBatch
+from .policy import DEFAULT_MODE_MILES, URGENT_MASK
+from .records import Support, TravelMode
 
-COMPONENTS = ("skills", "interest", "practical", "supports", "earn", "wage", "outcomes", "success")
+COMPONENTS = ("skills", "interest", "practical", "supports", "earn", "wage", "outcomes", "progress", "success")
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "skills": 0.22,
@@ -55,6 +56,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "earn": 0.06,
     "wage": 0.12,
     "outcomes": 0.08,
+    "progress": 0.10,
     "success": 0.0,
 })
 
@@ -73,6 +75,11 @@ DISTANCE_PENALTY = 0.8  # a program at or beyond the seeker's range keeps 20% of
 FUNDING_TO_ARRANGE_FACTOR = 0.8  # tuition above what the seeker can pay: funding must be arranged first
 NEUTRAL_INTEREST = 0.5
 SECTOR_INTEREST = 0.8
+#: Progress: 1 for a program that adds something; lower when it repeats what the seeker has.
+PROGRESS_HELD_CREDENTIAL = 0.3  # the seeker already holds the credential it awards (the first listed)
+PROGRESS_SAME_JOB = 0.5  # it leads only to the seeker's current job and awards nothing they lack
+LANGUAGE_OTHER_SPOKEN = 0.8  # taught in a language the seeker speaks, not their first
+HYBRID_DISTANCE_SHARE = 0.5  # a hybrid program's trips count half
 
 
 class SuccessModel(Protocol):
@@ -114,6 +121,8 @@ class EngineConfig:
     remedy_distance_miles: float = 40.0
     default_target_wage: float = 25.0
     candidate_factor: int = 4
+    mode_miles: Mapping[TravelMode, float] = field(default_factory=lambda: dict(DEFAULT_MODE_MILES))
+    transit_line_factor: float = 1.5
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(COMPONENTS)
@@ -157,8 +166,10 @@ class Components:
 
 
 def static_part(cat: CompiledCatalog, weights: Mapping[str, float]) -> np.ndarray:
-    """The part of the score that does not depend on the seeker (earn and outcomes), per program."""
-    return (weights["earn"] * cat.earn + weights["outcomes"] * cat.outcome_score).astype(np.float32)
+    """The part of the score that does not depend on the seeker, per program: earn, outcomes, and
+    progress at its full value (a seeker it repeats for loses the difference, see _progress_table)."""
+    return (weights["earn"] * cat.earn + weights["outcomes"] * cat.outcome_score
+            + weights["progress"]).astype(np.float32)
 
 
 def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Mapping[str, float], *,
@@ -229,6 +240,9 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
         asking = np.take(total, pos, axis=1)
         asking -= f32(w["skills"] * STARTING_SKILLS_SHARE) * (f32(1) - coverage)
         total[:, pos] = asking
+    progress_t = _progress_table(pb, cat) if w["progress"] else None
+    if progress_t is not None:
+        total -= np.take(f32(w["progress"]) * (f32(1) - progress_t), cat.progress_key[cols], axis=1)
     if income_priority and pb.needs_income.any():
         # Only the rows of seekers who need income: the others would add exactly 0.
         paid = f32(income_priority) * cat.earn[cols]
@@ -251,6 +265,10 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
                  "supports": supports_t[:, mix_k] if supports_t is not None else np.zeros((b, n), f32),
                  "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": wage_t[:, wage_k],
                  "outcomes": np.broadcast_to(cat.outcome_score[cols][None, :], (b, n))}
+        if urgent_t is not None:  # weighted by urgent_priority, outside the component weights
+            parts["urgent"] = urgent_t[:, mix_k]
+        parts["progress"] = progress_t[:, cat.progress_key[cols]] if progress_t is not None \
+            else np.ones((b, n), f32)
         if success is not None:
             parts["success"] = success
     return Components(parts, schedule, distance, language, miles, total)
@@ -271,18 +289,50 @@ def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> tuple
 
 
 def _occupation_tables(pb: ProfileBatch, cat: CompiledCatalog) -> tuple[np.ndarray, np.ndarray]:
-    """Per (target set, sector) key: skills assuming full starting-skill coverage, and interest."""
+    """Per (target set, sector) key: skills assuming full starting-skill coverage, and interest.
+
+    Interest combines its three kinds of evidence, each 0..1, as 1 - (1 - named)(1 - worked)
+    (1 - sector): the best target the seeker named, the best one close to a past job (x the
+    work-history factor), and the sector if they picked it. Each adds to the others, so a
+    welder who picked manufacturing is more interested in welding than in another
+    manufacturing job, and no evidence ever lowers interest.
+    """
     f32 = np.float32
     transfer_sets = np.asarray(cat.sets_mean @ pb.occ_transfer.T, dtype=f32).T  # (B, n_sets)
     skills = transfer_sets[:, cat.occ_key_set] * f32(1 - STARTING_SKILLS_SHARE) + f32(STARTING_SKILLS_SHARE)
     if not pb.has_interest.any():
         return skills, np.full(skills.shape, NEUTRAL_INTEREST, f32)
-    per_set = np.maximum.reduceat(pb.occ_interest[:, cat.set_indices], cat.set_starts[:-1], axis=1)
-    interest = np.maximum(per_set[:, cat.occ_key_set],
-                          pb.sector_interest[:, cat.occ_key_sector] * f32(SECTOR_INTEREST)).astype(f32)
+    missing = np.ones(skills.shape, f32)  # the product of (1 - evidence)
+    for occ in (pb.occ_named, pb.occ_worked):
+        if occ.any():
+            per_set = np.maximum.reduceat(occ[:, cat.set_indices], cat.set_starts[:-1], axis=1)
+            missing *= f32(1) - per_set[:, cat.occ_key_set]
+    missing *= f32(1) - pb.sector_interest[:, cat.occ_key_sector] * f32(SECTOR_INTEREST)
+    interest = f32(1) - missing
     # Seekers who named nothing get the neutral value everywhere.
     interest[~pb.has_interest] = NEUTRAL_INTEREST
     return skills, interest
+
+
+def _progress_table(pb: ProfileBatch, cat: CompiledCatalog) -> np.ndarray | None:
+    """(B, progress keys): PROGRESS_HELD_CREDENTIAL where the seeker holds the program's main
+    credential, PROGRESS_SAME_JOB where it leads only to their current job and awards nothing
+    they lack, else 1. None when it is 1 everywhere (the common case)."""
+    f32 = np.float32
+    n_keys = len(cat.progress_main)
+    held_main = np.zeros((pb.size, n_keys), dtype=bool)
+    with_main = np.flatnonzero(cat.progress_main >= 0)
+    if pb.skills.nnz and len(with_main):
+        held_main[:, with_main] = pb.skills[:, cat.progress_main[with_main]].toarray() > 0
+    same_job = (pb.current_occ[:, None] == cat.progress_target[None, :]) & (cat.progress_target >= 0)[None, :]
+    if not held_main.any() and not same_job.any():
+        return None
+    if same_job.any():
+        have = np.asarray((pb.skills @ cat.progress_creds.T).todense()) if pb.skills.nnz \
+            else np.zeros((pb.size, n_keys), f32)
+        same_job &= have >= cat.progress_n_creds[None, :]
+    return np.where(held_main, f32(PROGRESS_HELD_CREDENTIAL),
+                    np.where(same_job, f32(PROGRESS_SAME_JOB), f32(1))).astype(f32)
 
 
 _POPCOUNT3 = np.array([bin(i).count("1") for i in range(8)], dtype=np.float32)
@@ -308,7 +358,8 @@ def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, mile
     # Per-column and per-row factors are applied as a whole row of factors, 1 where nothing
     # changes (x * 1 == x exactly): far cheaper than fancy-indexed column subsets.
     hybrid = cat.is_hybrid[cols]
-    fit = miles * np.where(hybrid, f32(0.5), f32(1))[None, :] if hybrid.any() else miles.astype(f32, copy=True)
+    fit = miles * np.where(hybrid, f32(HYBRID_DISTANCE_SHARE), f32(1))[None, :] if hybrid.any() \
+        else miles.astype(f32, copy=True)
     fit *= -inv_scale
     fit += f32(1)
     np.clip(fit, 0.0, 1.0, out=fit)
@@ -339,8 +390,6 @@ def _support_table(pb: ProfileBatch, cat: CompiledCatalog, board_barrier_mask: i
 
 def _urgent_table(pb: ProfileBatch, cat: CompiledCatalog, board_urgent_mask: int) -> np.ndarray | None:
     """Per support group: 1 - 0.5^k x 0.7^m over the seeker's urgent barriers only (None when nobody has one)."""
-    from .eligibility import URGENT_MASK
-
     urgent = pb.barrier_mask & np.uint32(URGENT_MASK)
     if not urgent.any():
         return None
@@ -368,11 +417,3 @@ def _wage_table(pb: ProfileBatch, cat: CompiledCatalog) -> np.ndarray:
     start = np.where(np.isnan(start), f32(UNKNOWN_WAGE_FIT), start)
     median = np.where(np.isnan(median), f32(UNKNOWN_WAGE_FIT), median)
     return (f32(START_WAGE_SHARE) * start + f32(1 - START_WAGE_SHARE) * median).astype(f32)
-
-
-def board_barrier_mask(board_supports: frozenset[Support], *, urgent: bool = False) -> int:
-    """Barriers (bit mask) the board's own supports meet (``urgent``: through URGENT_SUPPORTS)."""
-    from .eligibility import BARRIER_BIT, BARRIER_SUPPORTS, URGENT_SUPPORTS
-
-    table = URGENT_SUPPORTS if urgent else BARRIER_SUPPORTS
-    return sum(BARRIER_BIT[b] for b, wanted in table.items() if set(wanted) & set(board_supports))

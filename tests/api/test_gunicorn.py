@@ -117,7 +117,8 @@ def _catalog_versions(text: str) -> dict[str, float]:
 
 
 def _worker_count(port: int) -> int:
-    return len(_catalog_versions(_metrics(port)))
+    """Workers that have loaded a catalog (a worker still loading shows -1)."""
+    return sum(1 for v in _catalog_versions(_metrics(port)).values() if v >= 0)
 
 
 def test_it_prints_where_it_listens(server):

@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: an app on a throw-away database and tokens of each role."""
+"""Fixtures for the API tests (a plugin loaded by tests/conftest.py, so tests/api has no conftest.py of its own
+that could shadow the root one): an app on a throw-away database and tokens of each role."""
 
 from __future__ import annotations
 
