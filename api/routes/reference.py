@@ -38,8 +38,9 @@ def search_skills(query: SearchQuery) -> dict[str, Any]:
 @bp.post("/skills/normalize", responses={200: NormalizeOut})
 @public(rate_limited=True)
 def normalize(body: NormalizeIn) -> dict[str, Any]:
-    """Free text to taxonomy ids ("fork lift cert" -> cred:forklift), with a confidence; unmatched
-    phrases come back unmatched, with suggestions, never guessed."""
+    """Free text to taxonomy ids ("fork lift cert" -> cred:forklift), each with a confidence.
+
+    A phrase that cannot be matched comes back unmatched, with suggestions: it is never guessed."""
     try:
         matches = Normalizer(threshold=body.threshold).normalize_many(list(body.phrases), kind=body.kind)
     except ValidationError as exc:  # the library names them text[i]; here they are phrases.i
