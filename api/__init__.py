@@ -26,8 +26,7 @@ from flask_openapi3 import Info
 from .config import Settings
 from .services import Services
 
-API_PREFIX = "/api/v1"
-__all__ = ["API_PREFIX", "create_app"]
+__all__ = ["create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Any:
@@ -38,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Any:
 
     from . import access, bodies, errors, limits, logs, metrics, routes
     from .openapi import MatcherOpenAPI
+    from .routes import PREFIX
 
     settings = Settings.from_env(**dict(config or {}))
     logs.configure(settings.log_level)
@@ -46,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Any:
         info=Info(title="Training-program matcher API", version=matcher.__version__,
                   description="Ranked, explained training-program recommendations for job seekers and the "
                               "coaches beside them. See docs/api.md."),
-        doc_prefix=API_PREFIX,
+        doc_prefix=PREFIX,
         doc_url="/openapi.json",
         validation_error_status=422,
         validation_error_callback=errors.validation_error_response,
@@ -69,5 +69,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Any:
     limits.install(app, settings)
     app.before_request(bodies.check_body)
     errors.register_error_handlers(app)
-    routes.register(app, API_PREFIX)
+    routes.register(app)
     return app

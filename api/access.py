@@ -24,7 +24,7 @@ are public by name in :data:`LIBRARY_PUBLIC_ENDPOINTS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -156,11 +156,3 @@ def is_rate_limited_now() -> bool:
     if access is None or not access.rate_limited:
         return False
     return getattr(g, "token", None) is None
-
-
-def protected_operations(app: Flask) -> Iterable[tuple[str, str, Access]]:
-    """(rule, method, access) of every route needing a token: the OpenAPI document marks them."""
-    for methods, rule, _endpoint, access in route_table(app):
-        if access is not None and not access.public:
-            for method in methods.split(","):
-                yield rule, method, access

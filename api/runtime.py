@@ -35,6 +35,7 @@ from matcher.query import FilteredRecommender
 from matcher.store import CATALOG_STAMP, CatalogStore
 
 log = logging.getLogger("matcher.api.runtime")
+RETRY_FAILED_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Runtime:
         self._lock = threading.Lock()  # one load at a time
         self._loader: threading.Thread | None = None
         self._watcher: threading.Thread | None = None
+        self._failed_at = 0.0
         self._stopped = threading.Event()
         self.last_error: str | None = None
         self.failed_versions: Versions | None = None
@@ -94,7 +96,7 @@ class Runtime:
             except MatcherError as exc:  # the database is away: keep serving what we have
                 self.last_error = f"cannot read the catalog version: {exc.message}"
                 return current
-            if latest != current.versions and latest != self.failed_versions:
+            if latest != current.versions and not self._failed_recently(latest):
                 self._reload_in_background()
         return current
 
@@ -125,6 +127,7 @@ class Runtime:
             except MatcherError as exc:
                 self.last_error = exc.message
                 self.failed_versions = versions
+                self._failed_at = time.monotonic()
                 if self._current is None:
                     raise
                 log.warning("catalog reload failed; still serving the previous catalog",
@@ -139,6 +142,11 @@ class Runtime:
         if self.on_swap is not None:
             self.on_swap(snapshot)
         return snapshot
+
+    def _failed_recently(self, versions: Versions) -> bool:
+        """A version that failed to load is tried again only after :data:`RETRY_FAILED_SECONDS`
+        (the failure may have been passing, a database restart mid-load; or not, a corrupt row)."""
+        return versions == self.failed_versions and time.monotonic() - self._failed_at < RETRY_FAILED_SECONDS
 
     def _reload_in_background(self) -> None:
         if self._loader is not None and self._loader.is_alive():
@@ -167,7 +175,7 @@ class Runtime:
             current = self._current
             try:
                 latest = self.versions()
-                if current is None or (latest != current.versions and latest != self.failed_versions):
+                if current is None or (latest != current.versions and not self._failed_recently(latest)):
                     self.reload()
             except MatcherError as exc:
                 self.last_error = exc.message

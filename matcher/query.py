@@ -1,7 +1,7 @@
 """Filtered recommendations and program search: what a coach narrows a list down by.
 
-The CLI and the API share these, so a filter means the same thing wherever it
-is used.
+They live in the library, not in a web handler, so that the API and the CLI
+(``matcher recommend`` can take the same options) mean the same thing by a filter.
 
 Recommendation filters (:class:`RecommendationFilters`):
 

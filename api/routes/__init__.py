@@ -18,7 +18,7 @@ from flask_openapi3 import OpenAPI
 PREFIX = "/api/v1"
 
 
-def register(app: OpenAPI, prefix: str = PREFIX) -> None:
+def register(app: OpenAPI) -> None:
     from . import admin, ops, programs, recommendations, reference
 
     for module in (recommendations, programs, reference, ops, admin):
@@ -26,7 +26,7 @@ def register(app: OpenAPI, prefix: str = PREFIX) -> None:
     # No automatic OPTIONS answers: a method a route does not document gets 405 with an exact Allow
     # header (the service does no CORS; a reverse proxy in front can).
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(prefix):
+        if rule.rule.startswith(PREFIX):
             rule.provide_automatic_options = False  # type: ignore[attr-defined]
             if rule.methods is not None:
                 rule.methods.discard("OPTIONS")
