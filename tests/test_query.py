@@ -89,3 +89,18 @@ def test_program_search_pages_and_words():
     assert search_programs(default_catalog(), ProgramQuery(q="nothing-like-this")).total == 0
     with pytest.raises(ValidationError):
         ProgramQuery(per_page=500)
+
+
+def test_one_engine_answers_several_threads_at_once_as_it_answers_one(engine):
+    """A gunicorn worker's threads share one FilteredRecommender: answers must not mix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    profiles = [{**PROFILE, "zip": z, "skills": [s]} for z in ("97217", "97401", "97030", "98660")
+                for s in ("forklift", "cna", "welding", "customer service")]
+    filters = [RecommendationFilters(), RecommendationFilters.parse(sector="healthcare"),
+               RecommendationFilters(max_miles=10.0)]
+    jobs = [(p, f) for p in profiles for f in filters]
+    expected = [engine.recommend(p, f).result.to_dict() for p, f in jobs]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda job: engine.recommend(*job).result.to_dict(), jobs * 3))
+    assert got == expected * 3
