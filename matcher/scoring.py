@@ -172,6 +172,20 @@ def static_part(cat: CompiledCatalog, weights: Mapping[str, float]) -> np.ndarra
             + weights["progress"]).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """Each component as a small (seekers x groups) table, before the gather per program."""
+
+    skills: np.ndarray  # per occupation key, assuming full starting-skill coverage
+    interest: np.ndarray
+    schedule: np.ndarray  # per practical key
+    language: np.ndarray
+    wage: np.ndarray  # per wage key
+    supports: np.ndarray | None  # per support group; None when nobody in the batch has a barrier
+    urgent: np.ndarray | None
+    progress: np.ndarray | None  # per progress key; None when it is 1 everywhere
+
+
 def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Mapping[str, float], *,
           income_priority: float, board_support_mask: int, miles: np.ndarray,
           static: np.ndarray | None = None, success: np.ndarray | None = None,
@@ -183,17 +197,29 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     the mix of supports), so each is computed as a small (seekers x groups) table
     and gathered per program: the same numbers, far fewer operations.
     """
-    b, n = pb.size, len(cols)
-    f32 = np.float32
-    w = weights
+    tables = _Tables(
+        *_occupation_tables(pb, cat), *_practical_tables(pb, cat), _wage_table(pb, cat),
+        _support_table(pb, cat, board_support_mask),
+        _urgent_table(pb, cat, board_urgent_mask) if urgent_priority else None,
+        _progress_table(pb, cat) if weights["progress"] else None,
+    )
+    distance, reach = _reach(pb, cat, cols, miles, keep_parts=keep_parts)
+    if static is None:
+        static = static_part(cat, weights)
+    total, pos, coverage = _total(pb, cat, cols, weights, tables, reach, static, success,
+                                  income_priority=income_priority, urgent_priority=urgent_priority)
+    if not keep_parts:
+        empty = np.zeros((0, 0), np.float32)
+        return Components({}, empty, distance, empty, miles, total)
+    parts, schedule, language = _parts(pb, cat, cols, tables, reach, pos, coverage, success)
+    return Components(parts, schedule, distance, language, miles, total)
 
-    skills_t, interest_t = _occupation_tables(pb, cat)
-    schedule_t, language_t = _practical_tables(pb, cat)
-    wage_t = _wage_table(pb, cat)
-    supports_t = _support_table(pb, cat, board_support_mask)
-    urgent_t = _urgent_table(pb, cat, board_urgent_mask) if urgent_priority else None
-    occ_k, prac_k, wage_k = cat.occ_key[cols], cat.practical_key[cols], cat.wage_key[cols]
-    mix_k = cat.barrier_met_group[cols]
+
+def _reach(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, miles: np.ndarray, *,
+           keep_parts: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(distance fit, reach): reach = 0.2 + 0.8 x distance fit, x FUNDING_TO_ARRANGE_FACTOR where the
+    tuition is above what the seeker can pay. Ranking alone keeps no distance fit (reach reuses it)."""
+    f32 = np.float32
     distance = _distance_fit(pb, cat, cols, miles)
     # Distance multiplies: a program 100 miles away is impractical however well the schedule fits.
     if keep_parts:
@@ -203,16 +229,21 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     reach += f32(1 - DISTANCE_PENALTY)
     if np.isfinite(pb.max_cost).any():
         # Tuition above what the seeker can pay is kept only through funding still to arrange:
-        # less practical than a program within their means.
-        # One row of factors per distinct cost limit (x 1 within the seeker's means), applied to
-        # the rows of the seekers with that limit.
+        # less practical than a program within their means. One row of factors per distinct
+        # cost limit (x 1 within the seeker's means), applied to the rows with that limit.
         limited = np.flatnonzero(np.isfinite(pb.max_cost))
         limits, which = np.unique(pb.max_cost[limited], return_inverse=True)
         factors = np.where(cat.tuition[cols][None, :] > limits[:, None], f32(FUNDING_TO_ARRANGE_FACTOR), f32(1))
         _scale_rows(reach, limited, factors, which.reshape(-1))
+    return distance, reach
 
-    if static is None:
-        static = static_part(cat, weights)
+
+def _total(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, w: Mapping[str, float], t: _Tables,
+           reach: np.ndarray, static: np.ndarray, success: np.ndarray | None, *, income_priority: float,
+           urgent_priority: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The documented weighted sum over the fixed divisor, and the starting-skill coverage it used."""
+    b, n = pb.size, len(cols)
+    f32 = np.float32
     # Gathers use np.take(axis=1), not table[:, keys]: numpy returns the latter in Fortran
     # order, and mixing it with the C-ordered total makes every later pass several times slower.
     # Each gather writes into one reused buffer (mode="clip" lets take write there unbuffered).
@@ -220,16 +251,17 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     # depend on how the work is arranged.
     total = np.empty((b, n), dtype=f32)
     gathered = np.empty((b, n), dtype=f32)
-    np.take(f32(w["skills"]) * skills_t + f32(w["interest"]) * interest_t, occ_k, axis=1, out=total, mode="clip")
+    np.take(f32(w["skills"]) * t.skills + f32(w["interest"]) * t.interest, cat.occ_key[cols], axis=1, out=total,
+            mode="clip")
     total += static[cols][None, :]
-    total += np.take(f32(w["wage"]) * wage_t, wage_k, axis=1, out=gathered, mode="clip")
-    if supports_t is not None:
-        mix = f32(w["supports"]) * supports_t
-        if urgent_t is not None:
-            mix += f32(urgent_priority) * urgent_t
-        total += np.take(mix, mix_k, axis=1, out=gathered, mode="clip")
-    practical_w = np.take(f32(w["practical"] * 0.5) * (schedule_t + language_t), prac_k, axis=1, out=gathered,
-                          mode="clip")
+    total += np.take(f32(w["wage"]) * t.wage, cat.wage_key[cols], axis=1, out=gathered, mode="clip")
+    if t.supports is not None:
+        mix = f32(w["supports"]) * t.supports
+        if t.urgent is not None:
+            mix += f32(urgent_priority) * t.urgent
+        total += np.take(mix, cat.barrier_met_group[cols], axis=1, out=gathered, mode="clip")
+    practical_w = np.take(f32(w["practical"] * 0.5) * (t.schedule + t.language), cat.practical_key[cols], axis=1,
+                          out=gathered, mode="clip")
     practical_w *= reach
     total += practical_w
     del practical_w, gathered
@@ -240,9 +272,8 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
         asking = np.take(total, pos, axis=1)
         asking -= f32(w["skills"] * STARTING_SKILLS_SHARE) * (f32(1) - coverage)
         total[:, pos] = asking
-    progress_t = _progress_table(pb, cat) if w["progress"] else None
-    if progress_t is not None:
-        total -= np.take(f32(w["progress"]) * (f32(1) - progress_t), cat.progress_key[cols], axis=1)
+    if t.progress is not None:
+        total -= np.take(f32(w["progress"]) * (f32(1) - t.progress), cat.progress_key[cols], axis=1)
     if income_priority and pb.needs_income.any():
         # Only the rows of seekers who need income: the others would add exactly 0.
         paid = f32(income_priority) * cat.earn[cols]
@@ -252,26 +283,31 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     total *= f32(1.0 / (sum(w.values()) + income_priority + urgent_priority))
     # Round so that the same seeker scores identically alone or in a batch (float sums may differ in the last bit).
     np.round(total, 6, out=total)
+    return total, pos, coverage
 
-    parts: dict[str, np.ndarray] = {}
-    schedule = language = np.zeros((0, 0), f32)
-    if keep_parts:
-        skills = skills_t[:, occ_k]
-        if len(pos):
-            skills[:, pos] -= f32(STARTING_SKILLS_SHARE) * (f32(1) - coverage)
-        schedule, language = schedule_t[:, prac_k], language_t[:, prac_k]
-        parts = {"skills": skills, "interest": interest_t[:, occ_k],
-                 "practical": (schedule + language) * f32(0.5) * reach,
-                 "supports": supports_t[:, mix_k] if supports_t is not None else np.zeros((b, n), f32),
-                 "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": wage_t[:, wage_k],
-                 "outcomes": np.broadcast_to(cat.outcome_score[cols][None, :], (b, n))}
-        if urgent_t is not None:  # weighted by urgent_priority, outside the component weights
-            parts["urgent"] = urgent_t[:, mix_k]
-        parts["progress"] = progress_t[:, cat.progress_key[cols]] if progress_t is not None \
-            else np.ones((b, n), f32)
-        if success is not None:
-            parts["success"] = success
-    return Components(parts, schedule, distance, language, miles, total)
+
+def _parts(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, t: _Tables, reach: np.ndarray,
+           pos: np.ndarray, coverage: np.ndarray, success: np.ndarray | None
+           ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Every component per (seeker, program), for explanations: (parts, schedule fit, language fit)."""
+    b, n = pb.size, len(cols)
+    f32 = np.float32
+    occ_k, prac_k, mix_k = cat.occ_key[cols], cat.practical_key[cols], cat.barrier_met_group[cols]
+    skills = t.skills[:, occ_k]
+    if len(pos):
+        skills[:, pos] -= f32(STARTING_SKILLS_SHARE) * (f32(1) - coverage)
+    schedule, language = t.schedule[:, prac_k], t.language[:, prac_k]
+    parts = {"skills": skills, "interest": t.interest[:, occ_k],
+             "practical": (schedule + language) * f32(0.5) * reach,
+             "supports": t.supports[:, mix_k] if t.supports is not None else np.zeros((b, n), f32),
+             "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": t.wage[:, cat.wage_key[cols]],
+             "outcomes": np.broadcast_to(cat.outcome_score[cols][None, :], (b, n)),
+             "progress": t.progress[:, cat.progress_key[cols]] if t.progress is not None else np.ones((b, n), f32)}
+    if t.urgent is not None:  # weighted by urgent_priority, outside the component weights
+        parts["urgent"] = t.urgent[:, mix_k]
+    if success is not None:
+        parts["success"] = success
+    return parts, schedule, language
 
 
 def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
