@@ -40,6 +40,12 @@ SETTINGS: dict[str, Setting] = {
     "anonymous_recommendations": Setting("MATCHER_ANONYMOUS_RECOMMENDATIONS", "`false`",
                                          "`true` lets `POST /recommendations` be called without a token "
                                          "(rate limited), for a board's own kiosk or web form."),
+    "board_settings": Setting("MATCHER_BOARD_SETTINGS", "(unset)",
+                              "A board's engine settings (TOML, as `matcher recommend --config`: weights, supports "
+                              "it arranges, travel ranges...). Unset: the documented defaults."),
+    "self_sufficiency_table": Setting("MATCHER_SELF_SUFFICIENCY", "the shipped table",
+                                      "A board's own self-sufficiency CSV (as `matcher recommend "
+                                      "--self-sufficiency`), for recommendations and `GET /target`."),
     "catalog_path": Setting("MATCHER_CATALOG", "the sample catalog",
                             "Catalog file (CSV, JSON, JSON Lines) served while the database holds no programs."),
     "model_dir": Setting("MATCHER_MODEL_DIR", "`models/`",
@@ -73,6 +79,8 @@ class Settings:
     rate_limit_prefix: str = "matcher"
     public_rate_limit: str = "300/minute;20/second"
     anonymous_recommendations: bool = False
+    board_settings: str | None = None
+    self_sufficiency_table: str | None = None
     catalog_path: str | None = None
     model_dir: str | None = None
     max_body_bytes: int = 64 * 1024

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from matcher.catalog import Catalog, default_catalog, load_catalog
+from matcher.engine import Recommender
 from matcher.errors import MatcherError
 from matcher.query import FilteredRecommender
 from matcher.store import CATALOG_STAMP, CatalogStore
@@ -67,8 +68,10 @@ class Runtime:
     """The current :class:`Snapshot` of one worker, and the loading of the next."""
 
     def __init__(self, store: CatalogStore, *, fallback_catalog: str | None = None,
-                 check_seconds: float = 2.0, on_swap: Callable[[Snapshot], None] | None = None) -> None:
+                 check_seconds: float = 2.0, on_swap: Callable[[Snapshot], None] | None = None,
+                 make_engine: Callable[[], Recommender] = Recommender) -> None:
         self.store = store
+        self.make_engine = make_engine
         self.fallback_catalog = fallback_catalog
         self.check_seconds = check_seconds
         self.on_swap = on_swap
@@ -123,7 +126,7 @@ class Runtime:
                 if current is not None and current.versions == versions:
                     return current
                 catalog = self._load_catalog()
-                snapshot = Snapshot(versions, catalog, FilteredRecommender(catalog))
+                snapshot = Snapshot(versions, catalog, FilteredRecommender(catalog, self.make_engine))
             except MatcherError as exc:
                 self.last_error = exc.message
                 self.failed_versions = versions

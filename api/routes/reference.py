@@ -16,11 +16,11 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from matcher.errors import FieldProblem, NotFoundError, ValidationError
 from matcher.normalize import Normalizer
-from matcher.selfsufficiency import SelfSufficiencyTable
 from matcher.taxonomy import load_taxonomy
 
 from ..access import public
 from ..schemas import NormalizeIn, NormalizeOut, OccupationsOut, SearchQuery, SkillsOut, TargetOut, TargetQuery
+from ..services import services
 from . import PREFIX
 
 bp = APIBlueprint("reference", __name__, url_prefix=PREFIX, abp_tags=[Tag(name="reference")])
@@ -65,7 +65,7 @@ def search_occupations(query: SearchQuery) -> dict[str, Any]:
 def target(query: TargetQuery) -> dict[str, Any]:
     """The self-sufficiency hourly wage for a household in a county (marked when it is an estimate)."""
     try:
-        found = SelfSufficiencyTable.default().target(query.adults, query.children, query.county)
+        found = services().targets.target(query.adults, query.children, query.county)
     except NotFoundError as exc:
         raise NotFoundError(exc.message, field="county") from None
     return {"target": dataclasses.asdict(found)}

@@ -60,3 +60,49 @@ def test_importing_the_package_touches_no_database(tmp_path):
                    env={"PATH": "", "MATCHER_DB": str(tmp_path / "x.db"),
                         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "m")})
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_boards_engine_settings_are_what_the_service_ranks_with(make_app, tokens):
+    from api_helpers import SMALL_PROFILE
+
+    from matcher.catalog import default_catalog
+    from matcher.engine import Recommender
+    from matcher.settings import load_settings
+
+    app = make_app(board_settings="docs/examples/board.toml")
+    _info, token = app.extensions["matcher"].tokens.create("coach", "coach")
+    body = app.test_client().post("/api/v1/recommendations?top=5", json=SMALL_PROFILE,
+                                  headers={"Authorization": f"Bearer {token}"}).get_json()
+    board_engine = Recommender(load_settings("docs/examples/board.toml")).fit(default_catalog())
+    board = board_engine.recommend(SMALL_PROFILE, top=5)
+    default = Recommender().fit(default_catalog()).recommend(SMALL_PROFILE, top=5)
+    import json
+
+    assert body["recommendations"] == json.loads(json.dumps(board.to_dict()))
+    assert board.to_dict() != default.to_dict()  # the settings change something, so the check above means it
+
+
+def test_a_bad_board_file_stops_the_app_at_start_naming_it(tmp_path):
+    bad = tmp_path / "board.toml"
+    bad.write_text("[weights]\nskills = 'lots'\n")
+    with pytest.raises(ValidationError) as exc:
+        create_app({"sqlite_path": str(tmp_path / "x.db"), "board_settings": str(bad)})
+    assert "weights.skills" in (exc.value.field or "") + exc.value.message
+
+
+def test_a_boards_own_self_sufficiency_table_answers_target(make_app, tmp_path):
+    import csv
+    import io
+
+    from matcher.paths import data_dir
+
+    rows = list(csv.DictReader(io.StringIO((data_dir() / "self_sufficiency" / "self_sufficiency.csv")
+                                           .read_text(encoding="utf-8-sig"))))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows({**row, "hourly_wage": "99.99"} for row in rows)
+    table = tmp_path / "board_sss.csv"
+    table.write_text(out.getvalue(), encoding="utf-8")
+    client = make_app(self_sufficiency_table=str(table)).test_client()
+    assert client.get("/api/v1/target?county=Lane").get_json()["target"]["hourly_wage"] == 99.99
