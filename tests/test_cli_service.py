@@ -79,3 +79,11 @@ def test_serve_refuses_a_database_it_cannot_open(tmp_path):
     with pytest.raises(DataError) as exc:
         prepare_database(f"sqlite:///{tmp_path / 'no' / 'dir' / 'x.db'}", None)
     assert exc.value.field == "db"
+
+
+def test_serve_stops_on_a_bad_board_file_before_starting_anything(tmp_path, db_url, monkeypatch):
+    bad = tmp_path / "board.toml"
+    bad.write_text("[weights]\nskills = -4\n")
+    monkeypatch.setenv("MATCHER_BOARD_SETTINGS", str(bad))
+    result = CliRunner().invoke(main, ["serve", "--db", db_url])
+    assert result.exit_code == 2 and "weights.skills" in result.output

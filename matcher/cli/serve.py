@@ -7,11 +7,13 @@ What it does, in order:
    commands use, so tokens and catalogs made with the CLI are what it serves).
    A fresh database gets its schema; one that needs ``matcher db upgrade`` is
    refused with that advice (a board's data is migrated deliberately).
-2. Makes the folder where the workers share their metrics.
+2. Reads a board's settings and self-sufficiency table when they are named
+   (``MATCHER_BOARD_SETTINGS``, ``MATCHER_SELF_SUFFICIENCY``), so a bad one is
+   reported once, here.
 3. Replaces itself with gunicorn running ``api:create_app()`` with the
    settings in ``api/gunicorn_conf.py`` (the same as
    ``gunicorn -c python:api.gunicorn_conf 'api:create_app()'``), which prints
-   where it listens once every worker is up.
+   where it listens as soon as it is listening (and makes the folder the workers share metrics in).
 
 The service is named by its import string, as gunicorn is told: the library
 itself never imports the web layer.
@@ -58,6 +60,7 @@ def serve(host: str | None, port: int | None, workers: int | None, threads: int 
         if value is not None:
             env[name] = str(value)
     prepare_database(env.get("DATABASE_URL"), env.get("MATCHER_DB_SCHEMA"))
+    check_board_files(env)
     try:
         import gunicorn  # noqa: F401 - fail here, clearly, rather than in the exec
     except ImportError:
@@ -65,6 +68,18 @@ def serve(host: str | None, port: int | None, workers: int | None, threads: int 
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(sys.executable, [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG, APP], env)
+
+
+def check_board_files(env: dict[str, str]) -> None:
+    """A board's settings or table that cannot be read stops here with a message naming it, rather than
+    every worker failing to start."""
+    from ..selfsufficiency import SelfSufficiencyTable
+    from ..settings import load_settings
+
+    if env.get("MATCHER_BOARD_SETTINGS"):
+        load_settings(env["MATCHER_BOARD_SETTINGS"])
+    if env.get("MATCHER_SELF_SUFFICIENCY"):
+        SelfSufficiencyTable.from_csv(env["MATCHER_SELF_SUFFICIENCY"])
 
 
 def prepare_database(url: str | None, schema: str | None) -> None:
