@@ -95,9 +95,6 @@ class Explainer:
         self.weights = dict(weights)
         self._board = config.board_supports
         self._names: dict[str, str] = {}
-        # Supports to arrange found while explaining the programs of the list being built (by program id),
-        # collected for the list by recommendation_list; explanations run on one thread.
-        self._arrange: dict[str, list[SupportToArrange]] = {}
         self._concerning: dict[int, tuple[Any, ...]] = {}  # column -> the rules whose checks can apply to it
         self._gap_cache: dict[int, tuple[list[SkillGap], list[SkillGap]]] = {}
         self._reach: dict[str, dict[int, float]] = {}  # occupation code -> {occupation index: interest level}
@@ -155,8 +152,7 @@ class Explainer:
         reasons = self._reasons(program, col, r, p, comps, j, miles, said=remedies)
         said = remedies | {x.topic for x in reasons if x.topic}
         barrier_supports = self.barrier_supports(program, r) if r.barriers else []
-        self._arrange[program.id] = [s for s in barrier_supports if s.provided_by == "arrange"]
-        return Recommendation(
+        rec = Recommendation(
             rank=rank,
             program_id=program.id,
             name=program.name,
@@ -174,6 +170,10 @@ class Explainer:
             else round(miles, 1),
             notes=tuple(self._notes(program, r, p, placement)),
         )
+        # The supports nobody in this program gives, kept on the record (not a field: not in to_dict) for
+        # recommendation_list to say once for the whole list. Per record, so explaining is thread-safe.
+        object.__setattr__(rec, "_arrange", [s for s in barrier_supports if s.provided_by == "arrange"])
+        return rec
 
     # ------------------------------------------------------------------ blockers (remedied requirements)
 
@@ -553,10 +553,9 @@ class Explainer:
         """Supports the seeker needs that some shown programs do not give: once for the list, with ranks."""
         by_message: dict[str, tuple[SupportToArrange, list[int]]] = {}
         for item in items:
-            for s in self._arrange.get(item.program_id, ()):
+            for s in getattr(item, "_arrange", ()):
                 entry = by_message.setdefault(s.message, (s, []))
                 entry[1].append(item.rank)
-        self._arrange.clear()
         return [replace(s, ranks=tuple(ranks)) for s, ranks in by_message.values()]
 
 
