@@ -43,6 +43,8 @@ class Cost(Rule):
                                   f"it can be covered by {funding_words(program)}", "funding", "funding")
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
+        if not program.cost.tuition_reported:  # never "Tuition $0": the source did not say
+            return ["Cost is not reported; ask the provider"]
         if program.cost.is_free or seeker.profile.max_cost_usd is not None:
             return []
         if program.cost.funding:

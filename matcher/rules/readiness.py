@@ -45,7 +45,7 @@ class Education(Rule):
     remedies = (Support.GED_PREP,)
 
     def concerns(self, program: Program) -> bool:
-        return program.prerequisites.min_education is not EducationLevel.NONE
+        return program.prerequisites.min_education is not EducationLevel.NONE or bool(program.provenance)
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         ranks = column([p.prerequisites.min_education.rank for p in programs], np.int8)
@@ -84,6 +84,8 @@ class Education(Rule):
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         pre = program.prerequisites
+        if program.provenance and program.field_status("prerequisites.min_education").is_unknown:
+            return ["The schooling it requires is not reported; ask the provider"]
         if pre.min_education is not EducationLevel.NONE and seeker.education is None:
             return [f"Requires {pre.min_education.label}; check your schooling"]
         return []
