@@ -29,6 +29,7 @@ import scipy.sparse as sp
 
 from . import geo, normalize, selfsufficiency, wages
 from .catalog import Catalog, ImportResult
+from .columns import ALL_COLUMNS, Columns, column_index
 from .eligibility import Eligibility, evaluate
 from .errors import ValidationError
 from .explain import Explainer, Placement, openings_for
@@ -199,7 +200,7 @@ class Recommender:
         return compile_profiles(resolved, self.catalog_, taxonomy=self.taxonomy_,
                                 default_target_wage=self.config.default_target_wage, mode_miles=self.config.mode_miles)
 
-    def score_details(self, pb: ProfileBatch, cols: np.ndarray) -> tuple[Eligibility, Components]:
+    def score_details(self, pb: ProfileBatch, cols: Columns) -> tuple[Eligibility, Components]:
         """Every rule outcome and score component for seekers ``pb`` x program columns ``cols``:
         the same arrays the ranking and the explanations use. ``Components.parts`` holds the
         named components (skills, interest, practical, supports, earn, wage, outcomes) and
@@ -253,14 +254,13 @@ class Recommender:
                      ) -> tuple[ProfileBatch, np.ndarray, Eligibility, Components]:
         """Scores of every (seeker, program), -inf where a hard requirement excludes the program
         (``detail``: every rule outcome and component is kept too)."""
-        cat = self.catalog_
         pb = self._compile(resolved)
-        elig, comps = self._rules_and_scores(pb, cat.all_columns, detail=detail, count_rules=count_rules)
+        elig, comps = self._rules_and_scores(pb, ALL_COLUMNS, detail=detail, count_rules=count_rules)
         masked = comps.total.copy() if detail else comps.total  # detail keeps the real totals for explanations
         _exclude(masked, elig.excluded)
         return pb, masked, elig, comps
 
-    def _rules_and_scores(self, pb: ProfileBatch, cols: np.ndarray, *, detail: bool,
+    def _rules_and_scores(self, pb: ProfileBatch, cols: Columns, *, detail: bool,
                           count_rules: bool = False) -> tuple[Eligibility, Components]:
         """Run the rules and the score components for seekers x programs ``cols``: the one path
         both ranking (``detail=False``: combined mask and totals only) and explanation
@@ -270,7 +270,8 @@ class Recommender:
         c = self.context_
         ctx = RuleContext(c.board_support_mask, c.remedy_distance_miles, c.transit_line_factor, miles)
         elig = evaluate(pb, cat, cols, ctx, keep_outcomes=detail, count=count_rules)
-        success = self.success_model.predict(pb, cat, cols) if self.success_model is not None else None
+        success = self.success_model.predict(pb, cat, column_index(cols, cat)) \
+            if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
                       board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
                       urgent_priority=self.config.urgent_priority, miles=miles, static=self.static_,
@@ -490,7 +491,7 @@ def _chunked(items: Iterator[ResolvedProfile], size: int) -> Iterator[list[Resol
         yield chunk
 
 
-def _only_columns(elig: Eligibility, comps: Components, cols: np.ndarray) -> tuple[Eligibility, Components]:
+def _only_columns(elig: Eligibility, comps: Components, cols: Columns) -> tuple[Eligibility, Components]:
     """One seeker's rule outcomes and components over the whole catalog, cut down to the programs ``cols``
     (what a second pass of the rules and the score over those programs would give)."""
     def cut(a: np.ndarray) -> np.ndarray:

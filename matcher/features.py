@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import geo
+from .columns import Columns, width
 from .errors import DataError
 from .policy import (
     BARRIER_BIT,
@@ -453,12 +454,12 @@ def _group(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pairs, inverse.reshape(-1).astype(np.int64)
 
 
-def program_miles(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
+def program_miles(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns) -> np.ndarray:
     """(B, n) miles from each seeker to each program; NaN when either place is unknown, 0 online."""
     online = cat.is_online[cols]
     if np.isnan(pb.unit).all() or not cat.has_place.any():
         # No seeker or no program has a known place: skip the product, every distance is unknown.
-        miles = np.full((pb.size, len(cols)), np.nan, dtype=np.float32)
+        miles = np.full((pb.size, width(cols, cat)), np.nan, dtype=np.float32)
     else:
         miles = geo.chord_miles(pb.unit, cat.unit[cols])
     if online.any():

@@ -28,6 +28,7 @@ from .base import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..columns import Columns
     from ..features import CompiledCatalog, ProfileBatch
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
@@ -51,7 +52,7 @@ class Language(Rule):
     def concerns(self, program: Program) -> bool:
         return False  # no check: every profile lists its languages
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         # Seekers in a batch speak few distinct sets of languages: one row per set, then gathered.
         spoken, which = np.unique(pb.lang_mask, return_inverse=True)
@@ -80,7 +81,7 @@ class Schedule(Rule):
     def concerns(self, program: Program) -> bool:
         return not program.schedule.self_paced
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         if (pb.times_mask == ALL_TIMES).all():
             return None
@@ -127,7 +128,7 @@ class Hours(Rule):
         return {"max_hours": column([s.profile.availability.max_hours_per_week or np.inf for s in seekers],
                                     np.float32)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         max_hours = self.seeker_arrays(pb)["max_hours"]
         if not np.isfinite(max_hours).any():
@@ -157,7 +158,7 @@ class Online(Rule):
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         return {"online_ok": column([s.profile.travel.online_ok for s in seekers], bool)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         ok = self.seeker_arrays(pb)["online_ok"]
         if ok.all():
@@ -188,7 +189,7 @@ class DigitalAccessRule(Rule):
         return {"device": column([a is not None and a.needs_device for a in access], bool),
                 "internet": column([a is not None and a.needs_internet for a in access], bool)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         mine = self.seeker_arrays(pb)
         device, internet = mine["device"], mine["internet"]

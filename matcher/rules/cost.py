@@ -15,6 +15,7 @@ from ..wording import FUNDING_LABELS, join_words, money
 from .base import ExplainContext, Rule, RuleContext, RuleOutcome
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..columns import Columns
     from ..features import CompiledCatalog, ProfileBatch
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
@@ -31,7 +32,7 @@ class Cost(Rule):
     def concerns(self, program: Program) -> bool:
         return not program.cost.is_free
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         if not np.isfinite(pb.max_cost).any():
             return None
