@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("the unmutated checkout does not rank: is it clean?")
     results = []
     started = time.perf_counter()
-    for job, module, operator, occurrence, row, diff in survivors:
+    for job, module, operator, _occurrence, row, diff in survivors:
         subprocess.run(["git", "checkout", "--", module], cwd=args.checkout, check=True)
         patch = subprocess.run(["git", "apply", "-"], cwd=args.checkout, input=diff, text=True, capture_output=True)
         if patch.returncode != 0:
