@@ -43,9 +43,9 @@ def _plain(value: Any) -> Any:
             return own(value)
         return {k: _plain(v) for k, v in value.__dict__.items() if not k.startswith("_")}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        own = getattr(type(value), "to_dict", None)
-        if own is not None:  # a record with its own shape (UnmatchedInput...)
-            return own(value)
+        shape = getattr(type(value), "to_dict", None)
+        if shape is not None:  # a record with its own shape (UnmatchedInput...)
+            return shape(value)
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
