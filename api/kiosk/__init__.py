@@ -34,11 +34,11 @@ from typing import Any
 from flask import Flask, Response, g, render_template, request
 from flask_babel import Babel
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from matcher import i18n
-from matcher.errors import MatcherError, ValidationError
+from matcher.errors import ValidationError
 from matcher.kiosk_store import KioskStore
 
 from ..config import Settings
@@ -79,7 +79,7 @@ def install(app: Flask, settings: Settings) -> None:
         return
     from ..services import Services
     from .session import EncryptedCookieSessionInterface
-    from .views import bp, handle_library_error
+    from .views import bp
 
     if not 1 <= settings.kiosk_top <= 10:
         raise ValidationError("MATCHER_KIOSK_TOP must be from 1 to 10", field="MATCHER_KIOSK_TOP")
@@ -102,41 +102,7 @@ def install(app: Flask, settings: Settings) -> None:
                                           top=settings.kiosk_top,
                                           store=KioskStore(services.store, keep_days=settings.kiosk_keep_days))
     Babel(app, locale_selector=lambda: getattr(g, "kiosk_lang", languages[0]))
-    csrf = CSRFProtect(app)
-
-    @bp.before_request
-    def _kiosk_request() -> None:
-        from flask import session
-
-        g.kiosk_lang = _language(languages)
-        g.kiosk_i18n_token = i18n.set_language(g.kiosk_lang)
-        g.kiosk_expired = bool(getattr(session, "expired", False))
-        if request.method == "POST" and request.endpoint != "kiosk.start_over":
-            csrf.protect()  # start over is exempt: it only forgets, and must work even on an expired page
-        if request.endpoint != "kiosk.static":
-            session.modified = True  # re-issue the cookie: the inactivity clock starts again
-
-    @bp.teardown_request
-    def _kiosk_done(_exc: BaseException | None) -> None:
-        token = g.pop("kiosk_i18n_token", None)
-        if token is not None:
-            i18n.reset_language(token)
-
-    @bp.app_context_processor
-    def _kiosk_context() -> dict[str, Any]:
-        return {"kiosk_languages": languages, "kiosk_lang": getattr(g, "kiosk_lang", languages[0]),
-                "reset_seconds": int(reset_seconds), "language_names": LANGUAGE_NAMES,
-                "kiosk_expired": getattr(g, "kiosk_expired", False)}
-
-    @bp.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError) -> Any:
-        return error_page(400, _("This page has expired"),
-                          _("For your privacy, this page stopped working. Please start again."))
-
-    @bp.errorhandler(MatcherError)
-    def _library(exc: MatcherError) -> Any:
-        return handle_library_error(exc)
-
+    app.extensions["kiosk_csrf"] = CSRFProtect(app)
     app.register_blueprint(bp)
     app.extensions["html_errors"] = html_error
     app.after_request(security_headers)
@@ -147,7 +113,7 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español", "vi": "Tiếng Việt", "ru
                   "so": "Soomaali", "ar": "العربية", "uk": "Українська", "ko": "한국어", "tl": "Tagalog"}
 
 
-def _language(languages: tuple[str, ...]) -> str:
+def language_for_request(languages: tuple[str, ...]) -> str:
     from flask import session
 
     chosen = session.get("lang")
@@ -190,7 +156,7 @@ def html_error(exc: HTTPException | None) -> Any:
     from flask import current_app
 
     if not hasattr(g, "kiosk_lang"):
-        g.kiosk_lang = _language(current_app.extensions["kiosk"].languages)
+        g.kiosk_lang = language_for_request(current_app.extensions["kiosk"].languages)
     with i18n.language(g.kiosk_lang):
         return _html_error(exc.code or 500 if exc is not None else 500)
 

@@ -26,7 +26,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 
+from matcher import i18n
 from matcher.errors import MatcherError, NotFoundError
 from matcher.kiosk_store import ContactDetails, KioskStore, show_code
 
@@ -41,6 +43,51 @@ bp = Blueprint("kiosk", __name__, template_folder="templates", static_folder="st
 
 #: The words a person agrees to before a contact request is stored (kept with it, in their language).
 CONSENT_VERSION = "kiosk-contact-v1"
+
+
+@bp.before_request
+def _kiosk_request() -> None:
+    from . import language_for_request
+
+    kiosk = current_app.extensions["kiosk"]
+    g.kiosk_lang = language_for_request(kiosk.languages)
+    g.kiosk_i18n_token = i18n.set_language(g.kiosk_lang)
+    g.kiosk_expired = bool(getattr(session, "expired", False))
+    if request.method == "POST" and request.endpoint != "kiosk.start_over":
+        current_app.extensions["kiosk_csrf"].protect()  # start over is exempt: it only forgets, and must
+        # work even on a page whose form has expired
+    if request.endpoint != "kiosk.static":
+        session.modified = True  # re-issue the cookie: the inactivity clock starts again
+
+
+@bp.teardown_request
+def _kiosk_done(_exc: BaseException | None) -> None:
+    token = g.pop("kiosk_i18n_token", None)
+    if token is not None:
+        i18n.reset_language(token)
+
+
+@bp.app_context_processor
+def _kiosk_context() -> dict[str, Any]:
+    from . import LANGUAGE_NAMES
+
+    kiosk = current_app.extensions.get("kiosk")
+    if kiosk is None:
+        return {}
+    return {"kiosk_languages": kiosk.languages, "kiosk_lang": getattr(g, "kiosk_lang", kiosk.languages[0]),
+            "reset_seconds": int(kiosk.reset_seconds), "language_names": LANGUAGE_NAMES,
+            "kiosk_expired": getattr(g, "kiosk_expired", False)}
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_failed(exc: CSRFError) -> Any:
+    return render_template("kiosk/error.html", status=400, title=_("This page has expired"),
+                           message=_("For your privacy, this page stopped working. Please start again.")), 400
+
+
+@bp.errorhandler(MatcherError)
+def _library_failed(exc: MatcherError) -> Any:
+    return handle_library_error(exc)
 
 
 def _answers() -> dict[str, Any]:
