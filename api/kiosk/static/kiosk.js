@@ -9,6 +9,15 @@
   }
   var csrf = meta("csrf-token");
 
+  // ---- back and forward: show what the server sent, never what the browser kept of an earlier visit
+  // (browsers restore typed values on history navigation; after "Start over" they belong to someone else).
+  function resetForms() {
+    Array.prototype.forEach.call(document.forms, function (form) { form.reset(); });
+  }
+  var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  if (nav && nav.type === "back_forward") { resetForms(); }
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { resetForms(); } });
+
   // ---- error summary: move focus there so a screen reader hears it first
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
