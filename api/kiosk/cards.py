@@ -121,7 +121,7 @@ def cost_words(program: Program) -> str:
     cost = program.cost
     if cost.is_free:
         return _("Free to you")
-    if not cost.reported:
+    if not cost.tuition_reported:
         return _("Cost not listed: ask the program")
     if cost.funding:
         return _("Costs %(amount)s; help to pay can come from %(who)s", amount=money(cost.tuition_usd),

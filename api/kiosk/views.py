@@ -340,7 +340,7 @@ def _contact_error(name: str, code: str) -> str:
 
 @bp.post("/start-over")
 @public(rate_limited=True)
-def start_over() -> Response:
+def start_over() -> Any:
     """Forget everything: the cookie is deleted and the browser told to clear this site's storage and cache."""
     session.clear()
     response = redirect(url_for("kiosk.welcome"), code=303)
@@ -350,7 +350,7 @@ def start_over() -> Response:
 
 @bp.get("/timeout")
 @public(rate_limited=True)
-def timeout() -> Response:
+def timeout() -> Any:
     """Where an idle page goes after the inactivity limit (by script, or by a meta refresh without one)."""
     had_answers = bool(_answers())
     session.clear()

@@ -11,6 +11,7 @@ Every read names the token in the audit trail (``kiosk.contact.read``,
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Literal
 
 from flask import current_app, g
@@ -30,6 +31,66 @@ from ..services import services
 from . import PREFIX
 
 bp = APIBlueprint("kiosk_api", __name__, url_prefix=f"{PREFIX}/kiosk", abp_tags=[Tag(name="kiosk")])
+
+
+class ContactRequestOut(ApiModel):
+    id: str
+    created_at: str
+    expires_on: str
+    status: str
+    name: str
+    phone: str | None
+    email: str | None
+    contact_method: str
+    best_time: str | None
+    language: str
+    program_id: str | None
+    program_ids: list[str]
+    reference_code: str | None
+    consent: str = Field(description="The words the person agreed to, in their language, with their version.")
+    answers_saved: bool
+    closed_at: str | None
+    closed_by: str | None
+
+
+class ContactListOut(ApiModel):
+    requests: list[ContactRequestOut]
+
+
+class ContactOneOut(ApiModel):
+    request: ContactRequestOut
+    recreated: dict[str, Any] | None = Field(
+        description="catalog + recommendations (RecommendationList) re-made from the shared answers, or null.")
+
+
+class ContactClosedOut(ApiModel):
+    request: ContactRequestOut
+
+
+class DeletedOut(ApiModel):
+    deleted: str
+
+
+class SavedListInfo(ApiModel):
+    code: str
+    created_on: str
+    expires_on: str
+    catalog_version: int
+    language: str
+    program_ids: list[str]
+    answers_saved: bool
+
+
+class SavedProgram(ApiModel):
+    rank: int
+    program_id: str
+    name: str | None
+
+
+class SavedListOut(ApiModel):
+    list: SavedListInfo
+    programs: builtins.list[SavedProgram]
+    recreated: dict[str, Any] | None
 
 
 class ContactListQuery(ApiModel):
@@ -74,7 +135,7 @@ def _recreated(saved: SavedList | Any, language: str) -> dict[str, Any] | None:
     return {"catalog": snapshot.catalog_info(), "recommendations": found.result.to_dict()}
 
 
-@bp.get("/contact-requests")
+@bp.get("/contact-requests", responses={200: ContactListOut})
 @roles(Role.COACH, Role.ADMIN)
 def contact_requests(query: ContactListQuery) -> dict[str, Any]:
     """Contact requests job seekers left at the kiosk, newest first (`status`: open, closed or all)."""
@@ -83,7 +144,7 @@ def contact_requests(query: ContactListQuery) -> dict[str, Any]:
     return {"requests": [r.to_dict() for r in found]}
 
 
-@bp.get("/contact-requests/<request_id>")
+@bp.get("/contact-requests/<request_id>", responses={200: ContactOneOut})
 @roles(Role.COACH, Role.ADMIN)
 def contact_request(path: RequestPath, query: LanguageQuery) -> dict[str, Any]:
     """One contact request; with the person's list re-created when they chose to share their answers."""
@@ -92,7 +153,7 @@ def contact_request(path: RequestPath, query: LanguageQuery) -> dict[str, Any]:
     return {"request": found.to_dict(), "recreated": _recreated(found, query.language)}
 
 
-@bp.post("/contact-requests/<request_id>/close")
+@bp.post("/contact-requests/<request_id>/close", responses={200: ContactClosedOut})
 @roles(Role.COACH, Role.ADMIN)
 def close_contact_request(path: RequestPath) -> dict[str, Any]:
     """Mark a contact request handled (the coach reached the person, or tried)."""
@@ -101,7 +162,7 @@ def close_contact_request(path: RequestPath) -> dict[str, Any]:
     return {"request": found.to_dict()}
 
 
-@bp.delete("/contact-requests/<request_id>")
+@bp.delete("/contact-requests/<request_id>", responses={200: DeletedOut})
 @roles(Role.ADMIN)
 def delete_contact_request(path: RequestPath) -> dict[str, Any]:
     """Erase a contact request (the person asked, or it was made by mistake)."""
@@ -110,13 +171,13 @@ def delete_contact_request(path: RequestPath) -> dict[str, Any]:
     return {"deleted": path.request_id}
 
 
-@bp.get("/lists/<code>")
+@bp.get("/lists/<code>", responses={200: SavedListOut})
 @roles(Role.COACH, Role.ADMIN)
 def saved_list(path: CodePath, query: LanguageQuery) -> dict[str, Any]:
     """What a reference code stands for: the programs shown, and the list re-created if answers were saved."""
     found = _store().saved_list(path.code)
     snapshot = services().runtime.snapshot()
-    names = {}
+    names: dict[str, str | None] = {}
     for pid in found.program_ids:
         try:
             names[pid] = snapshot.catalog.get(pid).name
