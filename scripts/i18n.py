@@ -19,6 +19,7 @@ Needs Babel (installed with the service: Flask-Babel depends on it).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import sys
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,10 +120,22 @@ def init(lang: str) -> None:
         print(f"{path.relative_to(ROOT)}: created; translate it, then run compile")
 
 
+#: Dates written into compiled catalogs' headers: fixed, so compiling twice gives the same bytes.
+_FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
 def _mo_bytes(catalog: Catalog) -> bytes:
+    catalog.creation_date = catalog.revision_date = _FIXED_DATE
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()
+
+
+def _messages(catalog: Catalog) -> dict[object, object]:
+    """What a catalog translates: (id, context) -> translation (the header left out)."""
+    return {(m.id if isinstance(m.id, str) else tuple(m.id), m.context):
+            (m.string if isinstance(m.string, str) else tuple(m.string))
+            for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 def compile_all() -> None:
@@ -157,7 +170,11 @@ def problems() -> list[str]:
                 else:
                     out += [f"{path.relative_to(ROOT)}: {key[0]!r}: {p}" for p in _placeholders(message)]
             mo = path.with_suffix(".mo")
-            if not mo.exists() or mo.read_bytes() != _mo_bytes(catalog):
+            compiled = None
+            if mo.exists():
+                with mo.open("rb") as f:
+                    compiled = read_mo(f)
+            if compiled is None or _messages(compiled) != _messages(catalog):
                 out.append(f"{mo.relative_to(ROOT)} is not compiled from its .po: run `python scripts/i18n.py compile`")
     return out
 

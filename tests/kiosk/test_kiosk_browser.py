@@ -175,6 +175,11 @@ def test_spanish_keyboard_only(live_kiosk, new_page):
     text = page.inner_text("main")
     assert "Por qué le conviene" in text and "Mostrar esto a un consejero" in text
     assert "Why it fits you" not in text and "Show this to a coach" not in text
+    # The engine's own sentences (reasons, supports, checks, notes) are Spanish too.
+    assert "durante la capacitación" in text and "Las opciones pagadas" in text
+    for english in ("during training", "of students", "Offers ", "The program offers", "check you can",
+                    "Paid options", "would open", "Tuition", "miles from you"):
+        assert english not in text, english
     cards = shown(page)
     assert_within_transit_reach(live_kiosk, cards, "Lo que necesita para empezar")
     assert cards[0]["paid"]
