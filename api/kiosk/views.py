@@ -108,6 +108,15 @@ def _switch_language() -> str | None:
     wanted = request.form.get("set_lang")
     if wanted and wanted in current_app.extensions["kiosk"].languages:
         session["lang"] = wanted
+        if wanted != g.kiosk_lang:  # a page rendered by this same request is in the new language
+            from flask_babel import refresh
+
+            token = g.pop("kiosk_i18n_token", None)
+            if token is not None:
+                i18n.reset_language(token)
+            g.kiosk_lang = wanted
+            g.kiosk_i18n_token = i18n.set_language(wanted)
+            refresh()
         return wanted
     return None
 
@@ -258,6 +267,14 @@ def coach() -> Any:
     answers = _answers()
     if A.first_incomplete(answers) is not None:
         return redirect(url_for("kiosk.welcome"), code=303)
+    if _switch_language() is not None and request.form.get("code"):
+        # The same code page in the other language: the code names only a list of programs.
+        try:
+            shown = _kiosk_store().saved_list(request.form["code"])
+        except MatcherError:
+            return redirect(url_for("kiosk.results"), code=303)
+        return render_template("kiosk/coach.html", code=show_code(shown.code), saved_answers=shown.answers is not None,
+                               expires=shown.expires_on)
     if "confirm" not in request.form:
         return render_template("kiosk/coach.html", code=None)
     context = _results_context(answers)

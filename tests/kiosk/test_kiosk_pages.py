@@ -368,3 +368,21 @@ def test_the_coach_api_routes_are_for_coaches_and_admins(kiosk_app):
         if endpoint.startswith("kiosk_api."):
             assert access is not None and not access.public, rule
             assert access.roles <= {Role.COACH, Role.ADMIN}, rule
+
+
+def test_every_page_can_switch_language_and_the_code_page_keeps_its_code(kiosk_client):
+    answer_all(kiosk_client)
+    pages = {path: kiosk_client.get(path).get_data(as_text=True)
+             for path in [*PAGES, "/results", "/print", "/no-such-page"]}
+    pages["coach"] = post(kiosk_client, "/coach", {}).get_data(as_text=True)
+    code_page = post(kiosk_client, "/coach", {"confirm": "1", "save_answers": "no"}).get_data(as_text=True)
+    pages["code"] = code_page
+    pages["contact"] = post(kiosk_client, "/contact", {}).get_data(as_text=True)
+    pages["sent"] = post(kiosk_client, "/contact", {"name": "Ana", "contact_method": "phone",
+                                                     "phone": "5035550123", "consent": "yes",
+                                                     "send": "1"}).get_data(as_text=True)
+    missing = [name for name, html in pages.items() if 'name="set_lang" value="es"' not in html]
+    assert missing == []
+    code = re.search(r'<p class="code"[^>]*>([A-Z0-9-]+)</p>', code_page).group(1)
+    spanish = post(kiosk_client, "/coach", {"code": code, "set_lang": "es"}).get_data(as_text=True)
+    assert '<html lang="es">' in spanish and f">{code}</p>" in spanish and "Su código es:" in spanish
