@@ -13,7 +13,7 @@ validation by its pydantic models and the view itself, a thin layer over the
 library. Errors of every kind leave as ``MatcherError.to_dict()``
 (:mod:`api.errors`).
 
-``/`` is left free (the kiosk will live there).
+``/`` is the job-seeker kiosk (:mod:`api.kiosk`, HTML pages), registered last.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Any:
 
     import matcher
 
-    from . import access, bodies, errors, limits, logs, metrics, routes
+    from . import access, bodies, errors, kiosk, limits, logs, metrics, routes
     from .openapi import MatcherOpenAPI
     from .routes import PREFIX
 
@@ -70,4 +70,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Any:
     app.before_request(bodies.check_body)
     errors.register_error_handlers(app)
     routes.register(app)
+    kiosk.install(app, settings)
     return app

@@ -39,7 +39,7 @@ ATTRIBUTE = "_matcher_access"
 #: Endpoints registered by flask-openapi3 and its docs UI plugin (their views are lambdas we do not own).
 LIBRARY_PUBLIC_ENDPOINTS = frozenset({
     "openapi.doc_url", "openapi.openapi", "openapi.static", "swagger.swagger", "swagger.oauth2-redirect",
-    "swagger.static", "static",
+    "swagger.static", "static", "kiosk.static",
 })
 
 

@@ -70,6 +70,12 @@ def check_body() -> None:
     if request.method not in ("POST", "PUT", "PATCH", "DELETE") or request.endpoint is None:
         return
     settings = current_app.extensions["matcher"].settings
+    if request.blueprint == "kiosk":  # HTML forms (api/kiosk): the size limit only; CSRF is checked there
+        if (request.content_length or 0) > settings.max_body_bytes:
+            raise PayloadTooLargeError(f"the request body is over the limit of {settings.max_body_bytes:,} bytes",
+                                       field="body")
+        request.max_content_length = settings.max_body_bytes
+        return
     uploads = uploads_of(current_app, request.endpoint)
     limit = settings.max_import_bytes if uploads else settings.max_body_bytes
     length = request.content_length

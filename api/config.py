@@ -67,6 +67,22 @@ SETTINGS: dict[str, Setting] = {
     "threads": Setting("MATCHER_THREADS", "`4`", "`matcher serve`: threads per worker."),
     "metrics_dir": Setting("PROMETHEUS_MULTIPROC_DIR", "a fresh temporary folder",
                            "Where workers share their metrics (`matcher serve` makes and empties it)."),
+    # The job-seeker kiosk at / (api/kiosk, docs/kiosk.md).
+    "kiosk_enabled": Setting("MATCHER_KIOSK", "`true`", "`false` turns the job-seeker kiosk at `/` off "
+                             "(the API is unchanged)."),
+    "kiosk_reset_minutes": Setting("MATCHER_KIOSK_RESET_MINUTES", "`5`",
+                                   "Kiosk: minutes without use after which everything entered is cleared."),
+    "kiosk_secret_key": Setting("MATCHER_KIOSK_SECRET_KEY", "a random key per start",
+                                "Kiosk: key that encrypts the answers cookie and signs its forms. Set the same "
+                                "one on every machine behind a load balancer."),
+    "kiosk_secure_cookies": Setting("MATCHER_KIOSK_SECURE_COOKIES", "`true`",
+                                    "Kiosk: send its cookie only over HTTPS (browsers treat `localhost` as "
+                                    "secure). `false` only for a plain-HTTP test setup."),
+    "kiosk_languages": Setting("MATCHER_KIOSK_LANGUAGES", "`en,es`",
+                               "Kiosk: languages offered, in order (each needs message catalogs: docs/kiosk.md)."),
+    "kiosk_top": Setting("MATCHER_KIOSK_TOP", "`5`", "Kiosk: how many matches the results page shows (1-10)."),
+    "kiosk_keep_days": Setting("MATCHER_KIOSK_KEEP_DAYS", "`30`",
+                               "Kiosk: days a saved list or a contact request is kept before it is deleted."),
 }
 
 
@@ -94,6 +110,13 @@ class Settings:
     workers: int | None = None
     threads: int = 4
     metrics_dir: str | None = None
+    kiosk_enabled: bool = True
+    kiosk_reset_minutes: float = 5.0
+    kiosk_secret_key: str | None = None
+    kiosk_secure_cookies: bool = True
+    kiosk_languages: str = "en,es"
+    kiosk_top: int = 5
+    kiosk_keep_days: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

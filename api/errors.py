@@ -114,6 +114,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:
+        html = app.extensions.get("html_errors")
+        if html is not None and not request.path.startswith("/api/"):
+            return html(exc)  # the kiosk's own pages (api/kiosk): HTML, in the person's language
         if exc.response is not None and exc.code is None:
             return exc.response  # flask-openapi3's abort(response), carrying our own validation error body
         status = exc.code or 500
@@ -132,11 +135,14 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> Response:
+    def _unexpected(exc: Exception) -> Any:
         # The message is not logged: it may quote a request's content. The type and the frames are enough.
         frames = [f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)][-8:]
         log.error("unexpected error", extra={"event": "unexpected_error", "exception": type(exc).__name__,
                                              "frames": frames, "request_id": getattr(g, "request_id", None)})
+        html = app.extensions.get("html_errors")
+        if html is not None and not request.path.startswith("/api/"):
+            return html(None)
         error = MatcherError("the server failed on this request; it has been logged with its request id",
                              field=None)
         error.code = "internal_error"

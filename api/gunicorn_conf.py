@@ -15,6 +15,8 @@ variables as the app (``MATCHER_HOST``, ``MATCHER_PORT``, ``MATCHER_WORKERS``,
   unset, emptied at start); a dead worker's live gauges are removed.
 - Logs: gunicorn's own lines are JSON too; its access log is off (it would
   write query strings): the app logs every request itself without them.
+- The kiosk's cookie key (``MATCHER_KIOSK_SECRET_KEY``): made here when unset,
+  so every worker of this server reads every other's cookies.
 """
 
 from __future__ import annotations
@@ -33,6 +35,13 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 # Before anything imports prometheus_client: the multiprocess mode is chosen when it is imported.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="matcher-metrics-")
+
+# The kiosk's answers cookie must be readable by every worker: without a configured key, one random key
+# is made here, in the master, and every worker inherits it (a restart makes a new one: open forms expire).
+if not os.environ.get("MATCHER_KIOSK_SECRET_KEY"):
+    import secrets
+
+    os.environ["MATCHER_KIOSK_SECRET_KEY"] = secrets.token_urlsafe(32)
 
 from api.config import Settings  # noqa: E402
 

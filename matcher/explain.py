@@ -28,6 +28,7 @@ import numpy as np
 
 from . import features as F  # noqa: N812 - the formulas' constants, read where they are defined
 from . import scoring as S  # noqa: N812
+from .i18n import _, get_language, ngettext
 from .policy import BARRIER_SUPPORTS, URGENT_SUPPORTS, support_applies
 from .profile_resolve import ResolvedProfile
 from .records import Barrier, Delivery, FieldStatus, PaidKind, Program, Support, TimeOfDay
@@ -43,7 +44,7 @@ from .results import (
 )
 from .rules import RULE_BY_NAME, RULES, ExplainContext
 from .rules.attendance import TIME_WORDS
-from .wording import ELEMENT_LABELS, FUNDING_LABELS, capital, join_words, language_name, money, plural, wage
+from .wording import ELEMENT_LABELS, capital, element_label, funding_label, join_words, language_name, money, wage
 
 if TYPE_CHECKING:  # pragma: no cover
     from .eligibility import Eligibility
@@ -96,25 +97,29 @@ class Explainer:
         self.config = config
         self.weights = dict(weights)
         self._board = config.board_supports
-        self._names: dict[str, str] = {}
+        self._names: dict[str, dict[str, str]] = {}  # language -> skill id -> name
         self._concerning: dict[int, tuple[Any, ...]] = {}  # column -> the rules whose checks can apply to it
-        self._gap_cache: dict[int, tuple[list[SkillGap], list[SkillGap]]] = {}
+        # language -> column -> gap lines (their words are in the language in force, matcher.i18n)
+        self._gap_cache: dict[str, dict[int, tuple[list[SkillGap], list[SkillGap]]]] = {}
         self._reach: dict[str, dict[int, float]] = {}  # occupation code -> {occupation index: interest level}
 
     # ------------------------------------------------------------------ names
 
     def skill_name(self, skill_id: str) -> str:
-        if skill_id in self._names:
-            return self._names[skill_id]
+        names = self._names.get(get_language())
+        if names is None:
+            names = self._names.setdefault(get_language(), {})
+        if skill_id in names:
+            return names[skill_id]
         if skill_id in ELEMENT_LABELS:
-            name = ELEMENT_LABELS[skill_id]
+            name = element_label(skill_id)
         elif self.taxonomy is not None and skill_id in self.taxonomy.skills:
             name = self.taxonomy.skills[skill_id].name
         elif ":" in skill_id:
             name = skill_id.split(":", 1)[1].replace("-", " ").replace("_", " ")
         else:
             name = skill_id
-        self._names[skill_id] = name
+        names[skill_id] = name
         return name
 
     def occupation_title(self, code: str) -> str:
@@ -213,15 +218,19 @@ class Explainer:
         o = program.outcomes
         if o.completion_rate is not None and o.placement_rate is not None:
             found.append(_Reason(w["outcomes"] * p["outcomes"],
-                                 f"{o.completion_rate:.0%} of students finish and {o.placement_rate:.0%} find jobs"))
+                                 _("{completion} of students finish and {placement} find jobs").format(
+                                     completion=f"{o.completion_rate:.0%}", placement=f"{o.placement_rate:.0%}")))
         elif o.placement_rate is not None:
-            found.append(_Reason(w["outcomes"] * p["outcomes"], f"{o.placement_rate:.0%} of students find jobs"))
+            found.append(_Reason(w["outcomes"] * p["outcomes"],
+                                 _("{placement} of students find jobs").format(placement=f"{o.placement_rate:.0%}")))
         elif o.completion_rate is not None:
-            found.append(_Reason(w["outcomes"] * p["outcomes"], f"{o.completion_rate:.0%} of students finish"))
+            found.append(_Reason(w["outcomes"] * p["outcomes"],
+                                 _("{completion} of students finish").format(completion=f"{o.completion_rate:.0%}")))
         if program.cost.is_free:
-            found.append(_Reason(0.0, "No cost to you", distinctive=False))
+            found.append(_Reason(0.0, _("No cost to you"), distinctive=False))
         elif program.cost.funding:
-            found.append(_Reason(0.0, f"Tuition can be covered by {FUNDING_LABELS[program.cost.funding[0]]}",
+            found.append(_Reason(0.0, _("Tuition can be covered by {funding}").format(
+                funding=funding_label(program.cost.funding[0])),
                                  distinctive=False))
         found = [x for x in found if not (x.topic and x.topic in said)]
         order = sorted(range(len(found)), key=lambda i: (not found[i].distinctive, -found[i].importance, i))
@@ -238,16 +247,18 @@ class Explainer:
             kind, level, source, target = best
             title, source_title = self.occupation_title(target), self.occupation_title(source)
             if kind == "named" and level >= F.INTEREST_EXACT:
-                text = f"Leads to {title}, a job you said you want"
+                text = _("Leads to {title}, a job you said you want").format(title=title)
             elif kind == "named":
-                text = f"Leads to {title}, close to the work you want ({source_title})"
+                text = _("Leads to {title}, close to the work you want ({wanted})").format(title=title,
+                                                                                           wanted=source_title)
             elif level >= F.INTEREST_EXACT:
-                text = f"Builds on your work as {title}"
+                text = _("Builds on your work as {title}").format(title=title)
             else:
-                text = f"Leads to {title}, close to your work as {source_title}"
+                text = _("Leads to {title}, close to your work as {work}").format(title=title, work=source_title)
             out.append(_Reason(importance, text))
         elif picked:
-            out.append(_Reason(importance, f"In {program.sector.label.lower()}, a field you picked"))
+            out.append(_Reason(importance, _("In {sector}, a field you picked").format(
+                sector=_(program.sector.label).lower())))
         return out
 
     def interest_source(self, program: Program, r: ResolvedProfile) -> tuple[str, float, str, str] | None:
@@ -280,20 +291,23 @@ class Explainer:
         out = []
         if required and have:
             if len(have) == len(required) == 1:
-                out.append(_Reason(importance, f"You have the starting skill it asks for: {names[0]}"))
+                out.append(_Reason(importance, _("You have the starting skill it asks for: {skill}").format(
+                    skill=names[0])))
             elif len(have) == len(required):
-                out.append(_Reason(importance, f"You have all {len(required)} starting skills it asks for: "
-                                               f"{join_words(names)}"))
+                out.append(_Reason(importance, _("You have all {count} starting skills it asks for: {skills}").format(
+                    count=len(required), skills=join_words(names))))
             else:
-                out.append(_Reason(importance, f"You already have {len(have)} of the {len(required)} starting "
-                                               f"skills: {join_words(names)}"))
+                out.append(_Reason(importance, _("You already have {have} of the {count} starting skills: "
+                                                 "{skills}").format(have=len(have), count=len(required),
+                                                                    skills=join_words(names))))
         elif not required:
-            out.append(_Reason(importance, "No experience needed to start", distinctive=False))
+            out.append(_Reason(importance, _("No experience needed to start"), distinctive=False))
         # What past work carries over, when it covers most of the target job's key skills.
         transfer = (p["skills"] - S.STARTING_SKILLS_SHARE * self._coverage(required, r)) / (1 - S.STARTING_SKILLS_SHARE)
         if r.work_occupations and transfer >= TRANSFER_REASON_MIN:
             out.append(_Reason(self.weights["skills"] * (1 - S.STARTING_SKILLS_SHARE) * transfer,
-                               f"Uses skills from your work as {self.occupation_title(r.work_occupations[0])}"))
+                               _("Uses skills from your work as {work}").format(
+                                   work=self.occupation_title(r.work_occupations[0]))))
         return out
 
     @staticmethod
@@ -305,11 +319,14 @@ class Explainer:
         importance = weight * p["earn"]
         paid = program.paid
         if paid.kind is PaidKind.WAGE and paid.hourly_wage:
-            return [_Reason(importance, f"Pays {wage(paid.hourly_wage)} during training", topic="paid")]
+            return [_Reason(importance, _("Pays {wage} during training").format(wage=wage(paid.hourly_wage)),
+                            topic="paid")]
         if paid.kind is PaidKind.STIPEND and paid.stipend_usd:
-            return [_Reason(importance, f"Pays a {money(paid.stipend_usd)} stipend during training", topic="paid")]
+            return [_Reason(importance, _("Pays a {amount} stipend during training").format(
+                amount=money(paid.stipend_usd)), topic="paid")]
         if program.type.is_paid_by_design:
-            return [_Reason(importance, f"Paid during training ({program.type.label.lower()})", topic="paid")]
+            return [_Reason(importance, _("Paid during training ({kind})").format(kind=_(program.type.label).lower()),
+                            topic="paid")]
         return []
 
     def _support_reasons(self, program: Program, r: ResolvedProfile, p: dict[str, float],
@@ -321,18 +338,19 @@ class Explainer:
             urgent = [s for s in URGENT_SUPPORTS.get(barrier, ()) if s in offered]
             choice = urgent or [s for s in BARRIER_SUPPORTS.get(barrier, ()) if s in offered
                                 and support_applies(s, program, r)]
-            if choice and choice[0] not in [s for _, s in met] and f"support:{choice[0].value}" not in said:
+            if choice and choice[0] not in [s for _u, s in met] and f"support:{choice[0].value}" not in said:
                 met.append((bool(urgent), choice[0]))
         if not met:
             return []
         # The supports part (and the urgent part, for the pressing barriers) shared among the supports named.
         total = self.weights["supports"] * p["supports"] + self.config.urgent_priority * p.get("urgent", 0.0)
-        n_urgent = sum(1 for u, _ in met if u)
+        n_urgent = sum(1 for u, _s in met if u)
         out = []
         for is_urgent, support in met:
             share = (self.weights["supports"] * p["supports"] / len(met)
                      + (self.config.urgent_priority * p.get("urgent", 0.0) / n_urgent if is_urgent else 0.0))
-            out.append(_Reason(share if total else 0.0, f"Offers {support.label}", topic=f"support:{support.value}"))
+            out.append(_Reason(share if total else 0.0, _("Offers {support}").format(support=_(support.label)),
+                               topic=f"support:{support.value}"))
         return out
 
     def _practical_reasons(self, program: Program, r: ResolvedProfile, comps: Components, j: int,
@@ -345,21 +363,27 @@ class Explainer:
         times = set(program.schedule.times)
         avail = set(r.profile.availability.times)
         if program.schedule.self_paced:
-            out.append(_Reason(w * 0.5 * schedule * reach, "Self-paced: fits around your schedule"))
+            out.append(_Reason(w * 0.5 * schedule * reach, _("Self-paced: fits around your schedule")))
         elif avail != _ALL_TIMES and times <= avail:
-            words = [TIME_WORDS[t] for t in _TIMES if t in times]
-            out.append(_Reason(w * 0.5 * schedule * reach, f"{capital(join_words(words))} classes match your "
-                                                           f"availability"))
+            words = [_(TIME_WORDS[t]) for t in _TIMES if t in times]
+            out.append(_Reason(w * 0.5 * schedule * reach, capital(_("{times} classes match your availability").format(
+                times=join_words(words)))))
         base = w * 0.5 * (schedule + language) * S.DISTANCE_PENALTY * distance
         if program.location.delivery is Delivery.ONLINE:
-            out.append(_Reason(base, "Online: no travel needed"))
+            out.append(_Reason(base, _("Online: no travel needed")))
         elif not np.isnan(miles) and distance >= NEAR_DISTANCE_FIT:  # far is never a reason it fits
-            near = "About" if miles >= 1 else "Less than"
-            out.append(_Reason(base, f"{near} {plural(round(max(miles, 1)), 'mile')} from you"
-                               + (" and on a transit line" if program.location.transit_access else "")))
+            n = round(max(miles, 1))
+            if miles >= 1:
+                text = ngettext("About {count} mile from you", "About {count} miles from you", n).format(count=n)
+            else:
+                text = _("Less than 1 mile from you")
+            if program.location.transit_access:
+                text = _("{distance} and on a transit line").format(distance=text)
+            out.append(_Reason(base, text))
         pref = r.profile.preferred_language
         if pref != "en" and pref in program.languages:
-            out.append(_Reason(w * 0.5 * language * reach, f"Taught in {language_name(pref)}", topic="language"))
+            out.append(_Reason(w * 0.5 * language * reach, _("Taught in {language}").format(
+                language=language_name(pref)), topic="language"))
         return out
 
     def _wage_reasons(self, program: Program, col: int, r: ResolvedProfile, p: dict[str, float]) -> list[_Reason]:
@@ -367,22 +391,25 @@ class Explainer:
         target = r.target_wage
         start = float(self.catalog.start_wage[col])
         median = float(self.catalog.median_wage[col])
-        after = "Jobs after it start at about" if program.paid.kind is not PaidKind.NONE or \
-            program.type.is_paid_by_design else "Jobs it leads to start at about"
+        paid_first = program.paid.kind is not PaidKind.NONE or program.type.is_paid_by_design
         start_text = "" if np.isnan(start) else wage(start) + self._wage_caveat(program, col)
+        after = (_("Jobs after it start at about {wage}") if paid_first
+                 else _("Jobs it leads to start at about {wage}")).format(wage=start_text)
         if target:
             # A minimum-wage floor is never called self-sufficiency (the list's notes say why it is used).
-            goal = f"the {wage(target)} minimum wage used as your wage target" if r.target_is_floor \
-                else f"your self-sufficiency target of {wage(target)}"
+            goal = (_("the {wage} minimum wage used as your wage target") if r.target_is_floor
+                    else _("your self-sufficiency target of {wage}")).format(wage=wage(target))
             if not np.isnan(start) and start >= target:
-                return [_Reason(importance, f"{after} {start_text}, which meets {goal}")]
+                return [_Reason(importance, _("{jobs}, which meets {goal}").format(jobs=after, goal=goal))]
             if not np.isnan(median) and median >= target:
-                lead = f"{after} {start_text}; the" if not np.isnan(start) else "The"
-                return [_Reason(importance, f"{lead} typical wage in this job, {wage(median)}, reaches {goal} "
-                                            f"with experience")]
+                if not np.isnan(start):
+                    text = _("{jobs}; the typical wage in this job, {median}, reaches {goal} with experience")
+                else:
+                    text = _("The typical wage in this job, {median}, reaches {goal} with experience")
+                return [_Reason(importance, text.format(jobs=after, median=wage(median), goal=goal))]
             return []
         if not np.isnan(start):
-            return [_Reason(importance, f"{after} {start_text}")]
+            return [_Reason(importance, after)]
         return []
 
     @staticmethod
@@ -390,9 +417,9 @@ class Explainer:
         """What a starting wage is, when it is not a reported figure: an estimate, or national figures."""
         if program.outcomes.median_starting_wage is not None and program.provenance \
                 and program.field_status("outcomes.median_starting_wage") is FieldStatus.ESTIMATE:
-            return " (an estimate)"
+            return _(" (an estimate)")
         if program.outcomes.median_starting_wage is None and F.wage_area(program) == "national":
-            return " (national figures)"
+            return _(" (national figures)")
         return ""
 
     # ------------------------------------------------------------------ gaps
@@ -407,22 +434,26 @@ class Explainer:
     def _gap_lines(self, col: int) -> tuple[list[SkillGap], list[SkillGap]]:
         """A program's possible gap lines (they do not depend on the seeker), made once per program:
         starting skills, then what it teaches, its own credentials and skills before O*NET areas."""
-        cached = self._gap_cache.get(col)
+        cache = self._gap_cache.get(get_language())
+        if cache is None:
+            cache = self._gap_cache.setdefault(get_language(), {})
+        cached = cache.get(col)
         if cached is not None:
             return cached
         program = self.catalog.programs[col]
         required = []
         for s in dict.fromkeys(program.prerequisites.skills):
             name = self.skill_name(s)
-            required.append(SkillGap(s, name, "required", f"Expects {name} at the start; you do not have it yet"))
+            required.append(SkillGap(s, name, "required", _("Expects {skill} at the start; you do not have it "
+                                                             "yet").format(skill=name)))
         ordered = sorted(dict.fromkeys((*program.credentials_awarded, *program.skills_taught)),
                          key=lambda s: s in ELEMENT_LABELS)
         taught = []
         for s in ordered:
             name = self.skill_name(s)
-            verb = "earn" if s in program.credentials_awarded else "learn"
-            taught.append(SkillGap(s, name, "taught", f"You will {verb} {name}"))
-        self._gap_cache[col] = (required, taught)
+            said = _("You will earn {skill}") if s in program.credentials_awarded else _("You will learn {skill}")
+            taught.append(SkillGap(s, name, "taught", said.format(skill=name)))
+        cache[col] = (required, taught)
         return required, taught
 
     # ------------------------------------------------------------------ supports
@@ -450,11 +481,12 @@ class Explainer:
         for barrier in sorted(r.barriers, key=_BARRIER_ORDER.__getitem__):
             wanted = [s for s in BARRIER_SUPPORTS.get(barrier, ()) if support_applies(s, program, r)]
             if barrier is Barrier.NO_INCOME_WHILE_TRAINING and program.paid.kind is PaidKind.WAGE:
-                out.append(SupportToArrange(barrier.value, None, "program", "Paid while you train"))
+                out.append(SupportToArrange(barrier.value, None, "program", _("Paid while you train")))
                 continue
             pref = r.profile.preferred_language
             if barrier is Barrier.LIMITED_ENGLISH and pref != "en" and pref in program.languages:
-                out.append(SupportToArrange(barrier.value, None, "program", f"Taught in {language_name(pref)}"))
+                out.append(SupportToArrange(barrier.value, None, "program",
+                                            _("Taught in {language}").format(language=language_name(pref))))
                 continue
             if not wanted:
                 continue
@@ -462,13 +494,13 @@ class Explainer:
             by_board = [s for s in wanted if s in self._board]
             if by_program:
                 out.append(SupportToArrange(barrier.value, by_program[0].value, "program",
-                                            f"The program offers {by_program[0].label}"))
+                                            _("The program offers {support}").format(support=_(by_program[0].label))))
             elif by_board:
                 out.append(SupportToArrange(barrier.value, by_board[0].value, "board",
-                                            f"The board provides {by_board[0].label}"))
+                                            _("The board provides {support}").format(support=_(by_board[0].label))))
             else:
                 out.append(SupportToArrange(barrier.value, wanted[0].value, "arrange",
-                                            f"Arrange {wanted[0].label} with your coach"))
+                                            _("Arrange {support} with your coach").format(support=_(wanted[0].label))))
         # Two barriers can call for the same support (single parent, childcare): say it once.
         unique: dict[str, SupportToArrange] = {}
         for item in out:
@@ -494,9 +526,11 @@ class Explainer:
         target = r.target_wage
         median = float(self.catalog.median_wage[col])
         if target and not np.isnan(median) and median < target:
-            goal = "the minimum-wage floor used for your household" if r.target_is_floor \
-                else "your self-sufficiency target"
-            out.append(f"The typical wage in this job, {wage(median)}, is below {goal} of {wage(target)}")
+            text = (_("The typical wage in this job, {median}, is below the minimum-wage floor used for your "
+                      "household of {target}") if r.target_is_floor
+                    else _("The typical wage in this job, {median}, is below your self-sufficiency target of "
+                           "{target}"))
+            out.append(text.format(median=wage(median), target=wage(target)))
         return out
 
     def _notes(self, program: Program, r: ResolvedProfile, p: dict[str, float],
@@ -505,14 +539,17 @@ class Explainer:
         if p.get("progress", 1.0) < 1.0:
             held = [c for c in program.credentials_awarded[:1] if c in r.skill_ids]
             if held:
-                out.append(f"Ranked lower: you already hold {self.skill_name(held[0])}, the credential it awards")
+                out.append(_("Ranked lower: you already hold {credential}, the credential it awards").format(
+                    credential=self.skill_name(held[0])))
             else:
-                out.append("Ranked lower: it leads to the work you already do, at the same level")
+                out.append(_("Ranked lower: it leads to the work you already do, at the same level"))
         if placement is not None:
-            why = (f"{program.provider} already has programs above it" if placement.deferred_for == "provider"
-                   else f"{program.type.label.lower()} programs already fill several places above it")
-            out.append(f"Placed below #{placement.rank_of_lower}, which scored a little lower, to vary the list: "
-                       f"{why}")
+            why = (_("{provider} already has programs above it").format(provider=program.provider)
+                   if placement.deferred_for == "provider"
+                   else _("{kind} programs already fill several places above it").format(
+                       kind=_(program.type.label).lower()))
+            out.append(_("Placed below #{rank}, which scored a little lower, to vary the list: {why}").format(
+                rank=placement.rank_of_lower, why=why))
         return out
 
     # ------------------------------------------------------------------ the list
@@ -524,29 +561,30 @@ class Explainer:
         items, shared = _lift_shared_checks(items)
         notes: list[str] = []
         if r.profile.zip and r.point is None:
-            notes.append(f"ZIP {r.profile.zip} is not a ZIP code we know, so distance was not considered")
+            notes.append(_("ZIP {zip} is not a ZIP code we know, so distance was not considered").format(
+                zip=r.profile.zip))
         elif r.point is None:
-            notes.append("No ZIP code given, so distance was not considered")
+            notes.append(_("No ZIP code given, so distance was not considered"))
         if r.target_wage is None:
-            notes.append(f"No self-sufficiency figure for this household's place; wages were compared with "
-                         f"{wage(self.config.default_target_wage)}")
+            notes.append(_("No self-sufficiency figure for this household's place; wages were compared with "
+                           "{wage}").format(wage=wage(self.config.default_target_wage)))
         elif r.target_is_floor:
-            notes.append(f"The wage target of {wage(r.target_wage)} is the minimum wage, used because the "
-                         f"estimate for this household fell below it; the true self-sufficiency figure is likely "
-                         f"higher")
+            notes.append(_("The wage target of {wage} is the minimum wage, used because the estimate for this "
+                           "household fell below it; the true self-sufficiency figure is likely higher").format(
+                wage=wage(r.target_wage)))
         elif r.target_is_estimate:
-            notes.append(f"The self-sufficiency target of {wage(r.target_wage)} is an estimate")
+            notes.append(_("The self-sufficiency target of {wage} is an estimate").format(wage=wage(r.target_wage)))
         if not r.has_interests:
-            notes.append("No interests or past jobs given, so every field was treated alike")
+            notes.append(_("No interests or past jobs given, so every field was treated alike"))
         if r.needs_income:
             if any(it.parts.earn > 0 for it in items):
-                notes.append("Paid options (on-the-job training, apprenticeships, stipends) are ranked higher "
-                             "because you need income while training")
+                notes.append(_("Paid options (on-the-job training, apprenticeships, stipends) are ranked higher "
+                               "because you need income while training"))
             elif items:
-                notes.append("You need income while training, but none of these programs pays: ask your coach "
-                             "about stipends and emergency funds")
+                notes.append(_("You need income while training, but none of these programs pays: ask your coach "
+                               "about stipends and emergency funds"))
         if not items:
-            notes.append("No program in the catalog meets this seeker's hard requirements")
+            notes.append(_("No program in the catalog meets this seeker's hard requirements"))
         return RecommendationList(
             profile_id=r.profile.id,
             items=tuple(items),
@@ -584,9 +622,9 @@ def _outcome_unknown(program: Program) -> str | None:
         return None
     statuses = [program.field_status(f) for f in _OUTCOME_FIELDS]
     if any(s is FieldStatus.SUPPRESSED for s in statuses):
-        return "Its completion and job rates are withheld (too few students to publish)"
+        return _("Its completion and job rates are withheld (too few students to publish)")
     if all(s is FieldStatus.NOT_REPORTED for s in statuses):
-        return "Its completion and job rates are not reported"
+        return _("Its completion and job rates are not reported")
     return None
 
 

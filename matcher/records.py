@@ -40,6 +40,7 @@ from pydantic import (
 )
 
 from .errors import FieldProblem, ValidationError, from_pydantic
+from .i18n import N_
 
 SOC_RE = r"^\d{2}-\d{4}\.\d{2}$"
 CIP_RE = r"^\d{2}\.\d{4}$"
@@ -140,14 +141,14 @@ class ProgramType(str, Enum):
 
 
 PROGRAM_TYPE_LABELS = {
-    ProgramType.PRE_APPRENTICESHIP: "Pre-apprenticeship",
-    ProgramType.REGISTERED_APPRENTICESHIP: "Registered apprenticeship",
-    ProgramType.OJT: "On-the-job training",
-    ProgramType.CUSTOMIZED: "Customized training",
-    ProgramType.OCCUPATIONAL_SKILLS: "Occupational skills training",
-    ProgramType.INCUMBENT_WORKER: "Incumbent worker training",
-    ProgramType.WORK_EXPERIENCE: "Work experience / transitional job",
-    ProgramType.YOUTH: "Youth program",
+    ProgramType.PRE_APPRENTICESHIP: N_("Pre-apprenticeship"),
+    ProgramType.REGISTERED_APPRENTICESHIP: N_("Registered apprenticeship"),
+    ProgramType.OJT: N_("On-the-job training"),
+    ProgramType.CUSTOMIZED: N_("Customized training"),
+    ProgramType.OCCUPATIONAL_SKILLS: N_("Occupational skills training"),
+    ProgramType.INCUMBENT_WORKER: N_("Incumbent worker training"),
+    ProgramType.WORK_EXPERIENCE: N_("Work experience / transitional job"),
+    ProgramType.YOUTH: N_("Youth program"),
 }
 
 # Codes named in the PIRL (ETA-9172) "Type of Training Service" list. Work
@@ -197,15 +198,15 @@ class Sector(str, Enum):
 
 
 SECTOR_LABELS = {
-    Sector.ADVANCED_MANUFACTURING: "Advanced manufacturing",
-    Sector.CLEAN_ENERGY: "Clean energy",
-    Sector.CONSTRUCTION: "Construction",
-    Sector.HEALTHCARE: "Healthcare and social assistance",
-    Sector.EARLY_LEARNING: "Child care and early education",
-    Sector.TECHNOLOGY: "Technology",
-    Sector.TRANSPORTATION_LOGISTICS: "Transportation and logistics",
-    Sector.HOSPITALITY: "Hospitality and food service",
-    Sector.OTHER: "Other",
+    Sector.ADVANCED_MANUFACTURING: N_("Advanced manufacturing"),
+    Sector.CLEAN_ENERGY: N_("Clean energy"),
+    Sector.CONSTRUCTION: N_("Construction"),
+    Sector.HEALTHCARE: N_("Healthcare and social assistance"),
+    Sector.EARLY_LEARNING: N_("Child care and early education"),
+    Sector.TECHNOLOGY: N_("Technology"),
+    Sector.TRANSPORTATION_LOGISTICS: N_("Transportation and logistics"),
+    Sector.HOSPITALITY: N_("Hospitality and food service"),
+    Sector.OTHER: N_("Other"),
 }
 
 
@@ -227,9 +228,20 @@ class EducationLevel(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").replace("hs ", "high school ").replace(" or ged", " or GED")
+        return EDUCATION_LABELS[self]
 
 
+# English labels (the msgids of the message catalogs: person-facing code shows i18n._(x.label)).
+EDUCATION_LABELS = {
+    EducationLevel.NONE: N_("none"),
+    EducationLevel.SOME_HIGH_SCHOOL: N_("some high school"),
+    EducationLevel.HS_DIPLOMA_OR_GED: N_("high school diploma or GED"),
+    EducationLevel.SOME_COLLEGE: N_("some college"),
+    EducationLevel.POSTSECONDARY_CERTIFICATE: N_("postsecondary certificate"),
+    EducationLevel.ASSOCIATE: N_("associate"),
+    EducationLevel.BACHELOR: N_("bachelor"),
+    EducationLevel.GRADUATE: N_("graduate"),
+}
 _EDUCATION_RANK = {level: i for i, level in enumerate(EducationLevel)}  # list(Enum).index is slow on hot paths
 
 
@@ -329,25 +341,25 @@ class Support(str, Enum):
 
 
 SUPPORT_LABELS = {
-    Support.CHILDCARE: "childcare support",
-    Support.TRANSPORTATION: "transportation help",
-    Support.TRANSIT_PASS: "a transit pass",
-    Support.TOOLS_GEAR: "tools and work gear",
-    Support.STIPEND: "a training stipend",
-    Support.LICENSE_REINSTATEMENT: "help getting a driver's license reinstated",
-    Support.DRIVERS_ED: "help getting a driver's license",
-    Support.HOUSING_REFERRAL: "housing referrals",
-    Support.LANGUAGE_SUPPORT: "language support",
-    Support.MENTORING: "mentoring",
-    Support.TUTORING: "tutoring in reading and math",
-    Support.DIGITAL_SKILLS: "basic computer skills help",
-    Support.LAPTOP_LOAN: "a loaner laptop",
-    Support.ACCOMMODATIONS: "disability accommodations",
-    Support.RECORD_EXPUNGEMENT: "help clearing a criminal record",
-    Support.CASE_MANAGEMENT: "a case manager",
-    Support.EMERGENCY_FUNDS: "emergency funds",
-    Support.GED_PREP: "help earning a GED while you train",
-    Support.HOTSPOT_LOAN: "a loaner internet hotspot",
+    Support.CHILDCARE: N_("childcare support"),
+    Support.TRANSPORTATION: N_("transportation help"),
+    Support.TRANSIT_PASS: N_("a transit pass"),
+    Support.TOOLS_GEAR: N_("tools and work gear"),
+    Support.STIPEND: N_("a training stipend"),
+    Support.LICENSE_REINSTATEMENT: N_("help getting a driver's license reinstated"),
+    Support.DRIVERS_ED: N_("help getting a driver's license"),
+    Support.HOUSING_REFERRAL: N_("housing referrals"),
+    Support.LANGUAGE_SUPPORT: N_("language support"),
+    Support.MENTORING: N_("mentoring"),
+    Support.TUTORING: N_("tutoring in reading and math"),
+    Support.DIGITAL_SKILLS: N_("basic computer skills help"),
+    Support.LAPTOP_LOAN: N_("a loaner laptop"),
+    Support.ACCOMMODATIONS: N_("disability accommodations"),
+    Support.RECORD_EXPUNGEMENT: N_("help clearing a criminal record"),
+    Support.CASE_MANAGEMENT: N_("a case manager"),
+    Support.EMERGENCY_FUNDS: N_("emergency funds"),
+    Support.GED_PREP: N_("help earning a GED while you train"),
+    Support.HOTSPOT_LOAN: N_("a loaner internet hotspot"),
 }
 
 
@@ -373,10 +385,10 @@ class DigitalAccess(str, Enum):
 
 
 DIGITAL_ACCESS_LABELS = {
-    DigitalAccess.COMPUTER_AND_INTERNET: "a computer and home internet",
-    DigitalAccess.COMPUTER_NO_INTERNET: "a computer but no home internet",
-    DigitalAccess.PHONE_ONLY: "a phone but no computer",
-    DigitalAccess.NONE: "no computer or home internet",
+    DigitalAccess.COMPUTER_AND_INTERNET: N_("a computer and home internet"),
+    DigitalAccess.COMPUTER_NO_INTERNET: N_("a computer but no home internet"),
+    DigitalAccess.PHONE_ONLY: N_("a phone but no computer"),
+    DigitalAccess.NONE: N_("no computer or home internet"),
 }
 
 
@@ -402,14 +414,14 @@ class RecordCategory(str, Enum):
 
 
 RECORD_LABELS = {
-    RecordCategory.ANY_CONVICTION: "any conviction",
-    RecordCategory.FELONY: "felonies",
-    RecordCategory.VIOLENT_FELONY: "violent felonies",
-    RecordCategory.SEX_OFFENSE: "sex offenses",
-    RecordCategory.THEFT_FRAUD: "theft or fraud",
-    RecordCategory.DRUG_OFFENSE: "drug offenses",
-    RecordCategory.RECENT_DUI: "a DUI",
-    RecordCategory.CRIMES_AGAINST_VULNERABLE: "crimes against vulnerable people",
+    RecordCategory.ANY_CONVICTION: N_("any conviction"),
+    RecordCategory.FELONY: N_("felonies"),
+    RecordCategory.VIOLENT_FELONY: N_("violent felonies"),
+    RecordCategory.SEX_OFFENSE: N_("sex offenses"),
+    RecordCategory.THEFT_FRAUD: N_("theft or fraud"),
+    RecordCategory.DRUG_OFFENSE: N_("drug offenses"),
+    RecordCategory.RECENT_DUI: N_("a DUI"),
+    RecordCategory.CRIMES_AGAINST_VULNERABLE: N_("crimes against vulnerable people"),
 }
 
 
@@ -460,24 +472,24 @@ BARRIER_PIRL: dict[Barrier, str] = {
 }
 
 BARRIER_LABELS = {
-    Barrier.NO_DRIVERS_LICENSE: "no driver's license",
-    Barrier.SUSPENDED_LICENSE: "suspended driver's license",
-    Barrier.NO_CAR: "no car",
-    Barrier.JUSTICE_INVOLVED: "a criminal record",
-    Barrier.CHILDCARE: "needs childcare",
-    Barrier.HOUSING_INSTABILITY: "unstable housing",
-    Barrier.HOMELESS: "homeless",
-    Barrier.LIMITED_ENGLISH: "limited English",
-    Barrier.BASIC_SKILLS: "needs reading or math help",
-    Barrier.DIGITAL_LITERACY: "needs computer skills help",
-    Barrier.DISABILITY_ACCOMMODATION: "needs accommodations",
-    Barrier.LOW_INCOME: "low income",
-    Barrier.SINGLE_PARENT: "single parent",
-    Barrier.LONG_TERM_UNEMPLOYED: "out of work a long time",
-    Barrier.NO_INCOME_WHILE_TRAINING: "no income while training",
-    Barrier.FOSTER_CARE_YOUTH: "in or aged out of foster care",
-    Barrier.DISPLACED_HOMEMAKER: "displaced homemaker",
-    Barrier.CULTURAL_BARRIERS: "cultural barriers",
+    Barrier.NO_DRIVERS_LICENSE: N_("no driver's license"),
+    Barrier.SUSPENDED_LICENSE: N_("suspended driver's license"),
+    Barrier.NO_CAR: N_("no car"),
+    Barrier.JUSTICE_INVOLVED: N_("a criminal record"),
+    Barrier.CHILDCARE: N_("needs childcare"),
+    Barrier.HOUSING_INSTABILITY: N_("unstable housing"),
+    Barrier.HOMELESS: N_("homeless"),
+    Barrier.LIMITED_ENGLISH: N_("limited English"),
+    Barrier.BASIC_SKILLS: N_("needs reading or math help"),
+    Barrier.DIGITAL_LITERACY: N_("needs computer skills help"),
+    Barrier.DISABILITY_ACCOMMODATION: N_("needs accommodations"),
+    Barrier.LOW_INCOME: N_("low income"),
+    Barrier.SINGLE_PARENT: N_("single parent"),
+    Barrier.LONG_TERM_UNEMPLOYED: N_("out of work a long time"),
+    Barrier.NO_INCOME_WHILE_TRAINING: N_("no income while training"),
+    Barrier.FOSTER_CARE_YOUTH: N_("in or aged out of foster care"),
+    Barrier.DISPLACED_HOMEMAKER: N_("displaced homemaker"),
+    Barrier.CULTURAL_BARRIERS: N_("cultural barriers"),
 }
 
 
@@ -503,18 +515,18 @@ class CredentialType(str, Enum):
 
 
 CREDENTIAL_TYPE_LABELS = {
-    CredentialType.INDUSTRY_CERTIFICATION: "an industry-recognized certification",
-    CredentialType.APPRENTICESHIP_CERTIFICATE: "a certificate of completion of an apprenticeship",
-    CredentialType.LICENSE: "a state or federal license",
-    CredentialType.ASSOCIATE_DEGREE: "an associate degree",
-    CredentialType.BACHELOR_DEGREE: "a bachelor's degree",
-    CredentialType.GRADUATE_DEGREE: "a graduate degree",
-    CredentialType.COLLEGE_CERTIFICATE: "a community college certificate",
-    CredentialType.SECONDARY_DIPLOMA: "a high school diploma or equivalent",
-    CredentialType.SKILL_GAIN_CREDENTIAL: "skills toward a credential",
-    CredentialType.SKILL_GAIN_EMPLOYMENT: "skills toward a job",
-    CredentialType.CERTIFICATE_OF_COMPLETION: "a certificate of completion",
-    CredentialType.NO_CREDENTIAL: "no credential (leads straight to work)",
+    CredentialType.INDUSTRY_CERTIFICATION: N_("an industry-recognized certification"),
+    CredentialType.APPRENTICESHIP_CERTIFICATE: N_("a certificate of completion of an apprenticeship"),
+    CredentialType.LICENSE: N_("a state or federal license"),
+    CredentialType.ASSOCIATE_DEGREE: N_("an associate degree"),
+    CredentialType.BACHELOR_DEGREE: N_("a bachelor's degree"),
+    CredentialType.GRADUATE_DEGREE: N_("a graduate degree"),
+    CredentialType.COLLEGE_CERTIFICATE: N_("a community college certificate"),
+    CredentialType.SECONDARY_DIPLOMA: N_("a high school diploma or equivalent"),
+    CredentialType.SKILL_GAIN_CREDENTIAL: N_("skills toward a credential"),
+    CredentialType.SKILL_GAIN_EMPLOYMENT: N_("skills toward a job"),
+    CredentialType.CERTIFICATE_OF_COMPLETION: N_("a certificate of completion"),
+    CredentialType.NO_CREDENTIAL: N_("no credential (leads straight to work)"),
 }
 
 

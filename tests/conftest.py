@@ -11,7 +11,7 @@ import pytest
 from matcher.records import Program, parse_program
 
 # The API tests' fixtures (app, client, tokens...), kept in their own module.
-pytest_plugins = ["api_fixtures"]
+pytest_plugins = ["api_fixtures", "kiosk_fixtures"]
 
 # A program with every field given, including text that is awkward for CSV
 # (commas, quotes, semicolons, newlines, non-ASCII) so round trips are tested

@@ -16,7 +16,8 @@ from matcher import migrations
 from matcher.errors import DataError
 from matcher.store import Base, CatalogStore
 
-TABLES = {"programs", "imports", "stamps", "api_tokens", "audit_log", "alembic_version"}
+TABLES = {"programs", "imports", "stamps", "api_tokens", "audit_log", "alembic_version", "kiosk_saved_lists",
+          "kiosk_contact_requests"}
 
 
 def test_head_constant_is_the_newest_migration():

@@ -4,7 +4,8 @@ The migration scripts live in ``versions/`` beside this file, so ``matcher db
 upgrade`` works from an installed package with no ini file. Every table of
 the matcher's database is in :data:`matcher.store.Base`'s metadata: the
 catalog store (``programs``, ``imports``, ``stamps``), the token store
-(:mod:`matcher.auth`) and the audit trail (:mod:`matcher.audit`). A new table
+(:mod:`matcher.auth`), the audit trail (:mod:`matcher.audit`) and the kiosk's saved lists
+and contact requests (:mod:`matcher.kiosk_store`). A new table
 needs a new revision here, and :data:`HEAD` moved to it (a test checks both).
 
 States a database can be in (:func:`status`):
@@ -34,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..errors import DataError
 
 #: The newest revision of this version of the library.
-HEAD = "0002"
+HEAD = "0003"
 VERSION_TABLE = "alembic_version"
 LEGACY_TABLES = frozenset({"programs", "imports"})
 _ADVISORY_LOCK_KEY = 0x6D617463686572  # "matcher"
@@ -65,7 +66,7 @@ class SchemaStatus:
 
 def target_metadata() -> MetaData:
     """Every table of the matcher's database (importing the modules registers their tables)."""
-    from .. import audit, auth  # noqa: F401 - imported for their tables
+    from .. import audit, auth, kiosk_store  # noqa: F401 - imported for their tables
     from ..store import Base
 
     return Base.metadata

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import N_, _
 from ..policy import ALL_TIMES, TIME_BIT
 from ..records import Delivery, DigitalAccess, FieldStatus, Support, TimeOfDay
 from ..wording import join_words, language_name
@@ -33,7 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
 
-TIME_WORDS = {TimeOfDay.DAY: "daytime", TimeOfDay.EVENING: "evening", TimeOfDay.WEEKEND: "weekend"}
+#: English (the catalogs' msgids): show them as ``i18n._(TIME_WORDS[t])``.
+TIME_WORDS = {TimeOfDay.DAY: N_("daytime"), TimeOfDay.EVENING: N_("evening"), TimeOfDay.WEEKEND: N_("weekend")}
 _TIMES = tuple(TimeOfDay)
 
 
@@ -46,7 +48,7 @@ class Language(Rule):
     """No language of instruction the seeker speaks; language support keeps the program."""
 
     name = "language"
-    summary = "taught only in languages you do not list"
+    summary = N_("taught only in languages you do not list")
     remedies = (Support.LANGUAGE_SUPPORT,)
 
     def concerns(self, program: Program) -> bool:
@@ -66,17 +68,18 @@ class Language(Rule):
                        ) -> tuple[str, str, str, Support | None]:
         provided_by, words = remedy_words(Support.LANGUAGE_SUPPORT, ctx)
         taught = join_words([language_name(x) for x in program.languages])
-        return f"Taught in {taught}", words, provided_by, Support.LANGUAGE_SUPPORT
+        return _("Taught in {languages}").format(languages=taught), words, provided_by, Support.LANGUAGE_SUPPORT
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
         if "en" in seeker.profile.languages:
             return None
-        return len(cols), f"English classes (ESL) would open {more_programs(len(cols))} taught in English"
+        return len(cols), _("English classes (ESL) would open {programs} taught in English").format(
+            programs=more_programs(len(cols)))
 
 
 class Schedule(Rule):
     name = "schedule"
-    summary = "meets only at times you are not free"
+    summary = N_("meets only at times you are not free")
 
     def concerns(self, program: Program) -> bool:
         return not program.schedule.self_paced
@@ -90,12 +93,12 @@ class Schedule(Rule):
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         if _assumed(program, "schedule.times"):
-            return ["Class times are not reported; ask the provider"]
+            return [_("Class times are not reported; ask the provider")]
         avail = seeker.profile.availability.times
         missing = [t for t in _TIMES if t in program.schedule.times and t not in avail]
         if missing and not program.schedule.self_paced:
-            return [f"Also meets at {join_words([TIME_WORDS[t] for t in missing])} times; "
-                    f"check you can make those sessions"]
+            return [_("Also meets at {times} times; check you can make those sessions").format(
+                times=join_words([_(TIME_WORDS[t]) for t in missing]))]
         return []
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
@@ -109,12 +112,13 @@ class Schedule(Rule):
                 best = (count, -order, t)
         if best is None:
             return None
-        return best[0], f"Being free for {TIME_WORDS[best[2]]} classes would open {more_programs(best[0])}"
+        return best[0], _("Being free for {time} classes would open {programs}").format(
+            time=_(TIME_WORDS[best[2]]), programs=more_programs(best[0]))
 
 
 class Hours(Rule):
     name = "hours"
-    summary = "needs more hours a week than you have"
+    summary = N_("needs more hours a week than you have")
 
     def concerns(self, program: Program) -> bool:
         return program.schedule.hours_per_week >= 30 or _assumed(program, "schedule.hours_per_week")
@@ -139,18 +143,19 @@ class Hours(Rule):
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         hours = program.schedule.hours_per_week
         if _assumed(program, "schedule.hours_per_week"):
-            return ["Hours a week are not reported; ask the provider"]
+            return [_("Hours a week are not reported; ask the provider")]
         if seeker.profile.availability.max_hours_per_week is None and hours >= 30:
-            return [f"Takes {hours:.0f} hours a week; check this fits"]
+            return [_("Takes {hours} hours a week; check this fits").format(hours=f"{hours:.0f}")]
         return []
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
-        return len(cols), f"Having more hours a week for training would open {more_programs(len(cols))}"
+        return len(cols), _("Having more hours a week for training would open {programs}").format(
+            programs=more_programs(len(cols)))
 
 
 class Online(Rule):
     name = "online"
-    summary = "online, and you asked for in-person classes"
+    summary = N_("online, and you asked for in-person classes")
 
     def concerns(self, program: Program) -> bool:
         return False  # no check: online_ok has a default
@@ -166,7 +171,8 @@ class Online(Rule):
         return RuleOutcome(both(~ok[:, None], cat.is_online[cols][None, :]))
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
-        return len(cols), f"Being open to online classes would open {more_programs(len(cols))}"
+        return len(cols), _("Being open to online classes would open {programs}").format(
+            programs=more_programs(len(cols)))
 
 
 class DigitalAccessRule(Rule):
@@ -175,7 +181,7 @@ class DigitalAccessRule(Rule):
     program (or the board) lending what is missing keeps the program."""
 
     name = "digital_access"
-    summary = "needs a computer and internet you do not have"
+    summary = N_("needs a computer and internet you do not have")
     remedies = (Support.LAPTOP_LOAN, Support.HOTSPOT_LOAN)
 
     def concerns(self, program: Program) -> bool:
@@ -208,16 +214,18 @@ class DigitalAccessRule(Rule):
         access = seeker.profile.digital_access or DigitalAccess.NONE
         lent = [s for s, needed in ((Support.LAPTOP_LOAN, access.needs_device),
                                     (Support.HOTSPOT_LOAN, access.needs_internet)) if needed]
-        who = "the program lends" if ctx.from_program else "the board lends"
-        what = join_words([s.label for s in lent])
-        kind = "Online" if program.location.delivery is Delivery.ONLINE else "Part-online"
-        return (f"{kind} classes need a computer and internet, and you have {access.label}", f"{who} {what}",
-                "program" if ctx.from_program else "board", lent[0])
+        what = join_words([_(s.label) for s in lent])
+        who = (_("the program lends {what}") if ctx.from_program else _("the board lends {what}")).format(what=what)
+        need = (_("Online classes need a computer and internet, and you have {access}")
+                if program.location.delivery is Delivery.ONLINE
+                else _("Part-online classes need a computer and internet, and you have {access}"))
+        return (need.format(access=_(access.label)), who, "program" if ctx.from_program else "board", lent[0])
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         if program.location.delivery is not Delivery.IN_PERSON and seeker.profile.digital_access is None:
-            return ["Online classes need a computer and internet at home; check you have them"]
+            return [_("Online classes need a computer and internet at home; check you have them")]
         return []
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
-        return len(cols), f"A loaner laptop or internet hotspot would open {more_programs(len(cols))}"
+        return len(cols), _("A loaner laptop or internet hotspot would open {programs}").format(
+            programs=more_programs(len(cols)))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..columns import Columns, column_index
+from ..i18n import N_, _
 from ..policy import CLEARABLE_MASK, CLEARABLE_RECORDS, RECORD_BIT, covered_records, record_mask
 from ..records import RecordCategory, Support
 from .base import (
@@ -55,7 +56,7 @@ def screen_years(program: Program) -> dict[RecordCategory, float]:
 
 class Background(Rule):
     name = "background"
-    summary = "its background check screens out the record"
+    summary = N_("its background check screens out the record")
     remedies = (Support.RECORD_EXPUNGEMENT,)
 
     def concerns(self, program: Program) -> bool:
@@ -106,7 +107,8 @@ class Background(Rule):
     def describe_block(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext
                        ) -> tuple[str, str, str, Support | None]:
         provided_by, words = remedy_words(Support.RECORD_EXPUNGEMENT, ctx)
-        return "Its background check screens out part of your record", words, provided_by, Support.RECORD_EXPUNGEMENT
+        return _("Its background check screens out part of your record"), words, provided_by, \
+            Support.RECORD_EXPUNGEMENT
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         pre = program.prerequisites
@@ -117,28 +119,31 @@ class Background(Rule):
         recent = sorted((int(y), c.label) for c, y in years.items() if not math.isinf(y))
         parts = []
         if screened:
-            parts.append(", ".join(screened))
-        parts += [f"{name} in the last {y} years" for y, name in recent]
-        what = f" (screens out: {'; '.join(parts)})" if parts else ""
+            parts.append(", ".join(_(x) for x in screened))
+        parts += [_("{records} in the last {years} years").format(records=_(name), years=y) for y, name in recent]
+        what = _(" (screens out: {records})").format(records="; ".join(parts)) if parts else ""
         out: list[str] = []
         mine = seeker.record_categories
         recent_mine = sorted((int(y), c.label) for c, y in years.items() if c in mine and not math.isinf(y))
         if recent_mine and seeker.profile.years_since_conviction is None:
-            what_recent = "; ".join(f"{name} in the last {y} years" for y, name in recent_mine)
-            out.append(f"It screens out {what_recent}; confirm how many years ago your conviction was")
+            what_recent = "; ".join(_("{records} in the last {years} years").format(records=_(name), years=y)
+                                    for y, name in recent_mine)
+            out.append(_("It screens out {records}; confirm how many years ago your conviction was").format(
+                records=what_recent))
         if not mine:
-            out.append(f"Runs a background check{what}; check whether anything on your record matters")
+            out.append(_("Runs a background check{screens}; check whether anything on your record matters").format(
+                screens=what))
         elif parts:
             # Never silent for someone with a record: the categories are coarse and checks vary.
-            out.append(f"Runs a background check{what}; it does not screen out your record type, "
-                       f"but confirm with the program")
+            out.append(_("Runs a background check{screens}; it does not screen out your record type, but confirm "
+                         "with the program").format(screens=what))
         else:
-            out.append("Runs a background check that lists nothing it screens out; ask the program "
-                       "whether your record matters")
+            out.append(_("Runs a background check that lists nothing it screens out; ask the program whether your "
+                         "record matters"))
         return out
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
         if seeker.record_categories and all(c in CLEARABLE_RECORDS for c in seeker.record_categories):
-            return len(cols), (f"Clearing your record (a set-aside), where the law allows it, would open "
-                               f"{more_programs(len(cols))}")
+            return len(cols), _("Clearing your record (a set-aside), where the law allows it, would open "
+                                "{programs}").format(programs=more_programs(len(cols)))
         return None

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from ..i18n import _, ngettext
 from ..policy import SUPPORT_BIT
 from ..records import Support
 
@@ -90,7 +91,8 @@ class Rule:
     """Base of every eligibility rule (see the module doc).
 
     Subclasses set ``name`` (the key of ``excluded_by_reason`` and of blockers) and
-    ``summary`` (plain words for "left out because ..."), and implement
+    ``summary`` (plain words for "left out because ...", marked ``N_``: show it as
+    ``i18n._(rule.summary)``), and implement
     :meth:`evaluate` and :meth:`describe_block` (when they have a remedy).
     """
 
@@ -118,7 +120,8 @@ class Rule:
         from ..results import Blocker
 
         problem, remedy, provided_by, support = self.describe_block(program, seeker, ctx)
-        return Blocker(self.name, f"{problem}: {remedy}", support.value if support else provided_by, provided_by)
+        return Blocker(self.name, _("{problem}: {remedy}").format(problem=problem, remedy=remedy),
+                       support.value if support else provided_by, provided_by)
 
     def describe_block(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext
                        ) -> tuple[str, str, str, Support | None]:
@@ -152,8 +155,8 @@ class Rule:
 def remedy_words(support: Support, ctx: ExplainContext) -> tuple[str, str]:
     """(provided_by, words) for a support remedy: the program's own, else the board's."""
     if ctx.from_program:
-        return "program", f"the program offers {support.label}"
-    return "board", f"the board provides {support.label}"
+        return "program", _("the program offers {support}").format(support=_(support.label))
+    return "board", _("the board provides {support}").format(support=_(support.label))
 
 
 def u8(a: np.ndarray | bool) -> np.ndarray:
@@ -193,7 +196,7 @@ def remedied_by_support(blocked: np.ndarray, cat: CompiledCatalog, cols: Columns
 
 
 def more_programs(count: int) -> str:
-    return f"{count} more program{'s' if count != 1 else ''}"
+    return ngettext("{count} more program", "{count} more programs", count).format(count=count)
 
 
 def bit(support: Support) -> int:

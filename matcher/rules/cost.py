@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import N_, _
 from ..results import Blocker
-from ..wording import FUNDING_LABELS, join_words, money
+from ..wording import funding_label, join_words, money
 from .base import ExplainContext, Rule, RuleContext, RuleOutcome
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,12 +23,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def funding_words(program: Program) -> str:
-    return join_words([FUNDING_LABELS[f] for f in program.cost.funding])
+    return join_words([funding_label(f) for f in program.cost.funding])
 
 
 class Cost(Rule):
     name = "cost"
-    summary = "tuition you cannot pay, with no funding listed"
+    summary = N_("tuition you cannot pay, with no funding listed")
 
     def concerns(self, program: Program) -> bool:
         return not program.cost.is_free
@@ -40,15 +41,16 @@ class Cost(Rule):
         return RuleOutcome(blocked, cat.funded[cols][None, :])
 
     def blocker(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> Blocker:
-        return Blocker(self.name, f"Tuition {money(program.cost.tuition_usd)} is more than you can pay; "
-                                  f"it can be covered by {funding_words(program)}", "funding", "funding")
+        return Blocker(self.name, _("Tuition {amount} is more than you can pay; it can be covered by {funding}").format(
+            amount=money(program.cost.tuition_usd), funding=funding_words(program)), "funding", "funding")
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         if not program.cost.tuition_reported:  # never "Tuition $0": the source did not say
-            return ["Cost is not reported; ask the provider"]
+            return [_("Cost is not reported; ask the provider")]
         if program.cost.is_free or seeker.profile.max_cost_usd is not None:
             return []
         if program.cost.funding:
-            return [f"Tuition {money(program.cost.tuition_usd)}; it can be covered by {funding_words(program)}: "
-                    f"check eligibility"]
-        return [f"Tuition {money(program.cost.tuition_usd)} with no funding listed; check you can pay"]
+            return [_("Tuition {amount}; it can be covered by {funding}: check eligibility").format(
+                amount=money(program.cost.tuition_usd), funding=funding_words(program))]
+        return [_("Tuition {amount} with no funding listed; check you can pay").format(
+            amount=money(program.cost.tuition_usd))]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import N_, _
 from ..records import Delivery, Support, TravelMode
 from .base import (
     Arrays,
@@ -42,7 +43,7 @@ FAR_MILES_CHECK = 25.0
 
 class Distance(Rule):
     name = "distance"
-    summary = "farther than you can travel"
+    summary = N_("farther than you can travel")
     remedies = (Support.TRANSPORTATION,)
 
     def concerns(self, program: Program) -> bool:
@@ -79,7 +80,8 @@ class Distance(Rule):
     def describe_block(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext
                        ) -> tuple[str, str, str, Support | None]:
         provided_by, words = remedy_words(Support.TRANSPORTATION, ctx)
-        return f"About {ctx.miles:.0f} miles away, farther than you can travel", words, provided_by, \
+        return _("About {miles} miles away, farther than you can travel").format(miles=f"{ctx.miles:.0f}"), words, \
+            provided_by, \
             Support.TRANSPORTATION
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
@@ -87,16 +89,18 @@ class Distance(Rule):
         if loc.delivery is Delivery.ONLINE:
             return []
         if np.isnan(ctx.miles):
-            where = loc.county or loc.zip or "its site"
-            where = f"{where} County" if loc.county and "county" not in where.lower() else where
-            return [f"Check how you would get to {where}"]
+            where = loc.county or loc.zip or _("its site")
+            where = _("{county} County").format(county=where) if loc.county and "county" not in where.lower() \
+                else where
+            return [_("Check how you would get to {place}").format(place=where)]
         travel = seeker.profile.travel
         if travel.max_miles is None and not travel.modes and ctx.miles > FAR_MILES_CHECK:
-            return [f"About {ctx.miles:.0f} miles away; check you can get there"]
+            return [_("About {miles} miles away; check you can get there").format(miles=f"{ctx.miles:.0f}")]
         return []
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
-        return len(cols), f"Being able to travel farther (or a ride) would open {more_programs(len(cols))}"
+        return len(cols), _("Being able to travel farther (or a ride) would open {programs}").format(
+            programs=more_programs(len(cols)))
 
 
 def float32_floor(limits: np.ndarray) -> np.ndarray:

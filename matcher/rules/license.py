@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import N_, _
 from ..profile_resolve import LicenseStatus
 from ..records import Support
 from .base import (
@@ -39,7 +40,7 @@ class DriversLicense(Rule):
     ``cred:drivers-license`` or a CDL is known to have one and is not asked."""
 
     name = "drivers_license"
-    summary = "needs a driver's license"
+    summary = N_("needs a driver's license")
     remedies = (Support.DRIVERS_ED, Support.LICENSE_REINSTATEMENT)
 
     def concerns(self, program: Program) -> bool:
@@ -64,14 +65,14 @@ class DriversLicense(Rule):
                        ) -> tuple[str, str, str, Support | None]:
         support = _support_for(seeker)
         provided_by, words = remedy_words(support, ctx)
-        return "Needs a driver's license", words, provided_by, support
+        return _("Needs a driver's license"), words, provided_by, support
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         if program.prerequisites.drivers_license and seeker.license == LicenseStatus.UNKNOWN:
-            return ["Needs a driver's license; ask if you have one"]
+            return [_("Needs a driver's license; ask if you have one")]
         return []
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
-        what = "Getting your driver's license reinstated" if seeker.license == LicenseStatus.SUSPENDED \
-            else "Getting a driver's license"
-        return len(cols), f"{what} would open {more_programs(len(cols))}"
+        words = _("Getting your driver's license reinstated would open {programs}") \
+            if seeker.license == LicenseStatus.SUSPENDED else _("Getting a driver's license would open {programs}")
+        return len(cols), words.format(programs=more_programs(len(cols)))

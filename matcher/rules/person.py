@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..columns import Columns, column_index, width
+from ..i18n import N_, _
 from .base import Arrays, ExplainContext, Rule, RuleContext, RuleOutcome, both, column, more_programs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,7 +25,7 @@ def _ages(seekers: Sequence[ResolvedProfile]) -> Arrays:
 
 class MinAge(Rule):
     name = "min_age"
-    summary = "under the program's minimum age"
+    summary = N_("under the program's minimum age")
 
     def concerns(self, program: Program) -> bool:
         return bool(program.prerequisites.min_age)
@@ -45,13 +46,13 @@ class MinAge(Rule):
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         pre = program.prerequisites
         if pre.min_age and pre.max_age is None and seeker.profile.age is None:
-            return [f"You must be at least {pre.min_age}; confirm your age"]
+            return [_("You must be at least {age}; confirm your age").format(age=pre.min_age)]
         return []
 
 
 class MaxAge(Rule):
     name = "max_age"
-    summary = "over the program's age limit"
+    summary = N_("over the program's age limit")
 
     def concerns(self, program: Program) -> bool:
         return program.prerequisites.max_age is not None
@@ -73,8 +74,8 @@ class MaxAge(Rule):
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         pre = program.prerequisites
         if pre.max_age is not None and seeker.profile.age is None:
-            ages = f"{pre.min_age}-{pre.max_age}" if pre.min_age else f"up to {pre.max_age}"
-            return [f"This program is for ages {ages}; confirm your age"]
+            ages = f"{pre.min_age}-{pre.max_age}" if pre.min_age else _("up to {age}").format(age=pre.max_age)
+            return [_("This program is for ages {ages}; confirm your age").format(ages=ages)]
         return []
 
 
@@ -90,7 +91,7 @@ class Employment(Rule):
     """
 
     name = "employment"
-    summary = "only for people already working in the field"
+    summary = N_("only for people already working in the field")
 
     def concerns(self, program: Program) -> bool:
         return program.prerequisites.must_be_employed
@@ -129,9 +130,9 @@ class Employment(Rule):
         if not program.prerequisites.must_be_employed:
             return []
         if seeker.profile.employment_status is None:
-            return ["For people already working in this field — ask your employer"]
+            return [_("For people already working in this field — ask your employer")]
         # Known employed (the rule excluded everyone else): it still runs through employers.
-        return ["Run with employers for their own staff — ask your employer whether it takes part"]
+        return [_("Run with employers for their own staff — ask your employer whether it takes part")]
 
 
 def _held_target(held_occ: np.ndarray, cat: CompiledCatalog, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -147,7 +148,7 @@ def _held_target(held_occ: np.ndarray, cat: CompiledCatalog, cols: np.ndarray, r
 
 class WorkAuthorization(Rule):
     name = "work_authorization"
-    summary = "requires proof you can work in the US"
+    summary = N_("requires proof you can work in the US")
 
     def concerns(self, program: Program) -> bool:
         return program.prerequisites.work_authorization
@@ -167,13 +168,13 @@ class WorkAuthorization(Rule):
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         if program.prerequisites.work_authorization and seeker.profile.work_authorized is None:
-            return ["Requires proof you can work in the US; check your documents"]
+            return [_("Requires proof you can work in the US; check your documents")]
         return []
 
 
 class DrugTest(Rule):
     name = "drug_test"
-    summary = "requires a drug test"
+    summary = N_("requires a drug test")
 
     def concerns(self, program: Program) -> bool:
         return program.prerequisites.drug_test
@@ -193,8 +194,9 @@ class DrugTest(Rule):
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         if program.prerequisites.drug_test and seeker.profile.can_pass_drug_test is None:
-            return ["Requires a drug test; check this is OK"]
+            return [_("Requires a drug test; check this is OK")]
         return []
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
-        return len(cols), f"Being able to pass a drug test would open {more_programs(len(cols))}"
+        return len(cols), _("Being able to pass a drug test would open {programs}").format(
+            programs=more_programs(len(cols)))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..i18n import N_, _
 from ..records import EducationLevel, PhysicalDemand, Support
 from .base import (
     Arrays,
@@ -31,6 +32,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..records import Program
 
 HS = EducationLevel.HS_DIPLOMA_OR_GED
+#: Physical demand in words (English msgids: the enum's values), for "Physically demanding (heavy work)".
+DEMAND_WORDS = {PhysicalDemand.SEDENTARY: N_("sedentary"), PhysicalDemand.LIGHT: N_("light"),
+                PhysicalDemand.MEDIUM: N_("medium"), PhysicalDemand.HEAVY: N_("heavy")}
 #: Unknown education: above every minimum, so it never excludes (a check asks instead).
 UNKNOWN_EDUCATION = 99
 
@@ -42,7 +46,7 @@ class Education(Rule):
     (they can start once they pass). Higher minimums have no remedy."""
 
     name = "education"
-    summary = "needs more schooling than you have finished"
+    summary = N_("needs more schooling than you have finished")
     remedies = (Support.GED_PREP,)
 
     def concerns(self, program: Program) -> bool:
@@ -74,28 +78,27 @@ class Education(Rule):
 
     def describe_block(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext
                        ) -> tuple[str, str, str, Support | None]:
-        need = program.prerequisites.min_education.label
+        need = _("Requires {schooling}").format(schooling=_(program.prerequisites.min_education.label))
         if ctx.from_program:
-            return f"Requires {need}", "the program helps you earn a GED while you train", "program", \
-                Support.GED_PREP
+            return need, _("the program helps you earn a GED while you train"), "program", Support.GED_PREP
         if Support.GED_PREP in ctx.board_supports:
-            return f"Requires {need}", "the board offers GED classes; you can start once you pass", "board", \
-                Support.GED_PREP
-        return f"Requires {need}", "you are working on your GED; you can start once you pass", "seeker", None
+            return need, _("the board offers GED classes; you can start once you pass"), "board", Support.GED_PREP
+        return need, _("you are working on your GED; you can start once you pass"), "seeker", None
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         pre = program.prerequisites
         if program.provenance and program.field_status("prerequisites.min_education").is_unknown:
-            return ["The schooling it requires is not reported; ask the provider"]
+            return [_("The schooling it requires is not reported; ask the provider")]
         if pre.min_education is not EducationLevel.NONE and seeker.education is None:
-            return [f"Requires {pre.min_education.label}; check your schooling"]
+            return [_("Requires {schooling}; check your schooling").format(schooling=_(pre.min_education.label))]
         return []
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
         if seeker.education is not None and seeker.education.rank < HS.rank:
             count = int(np.count_nonzero(self.arrays(cat)["ged_waivable"][cols]))
             if count:
-                return count, f"A GED or high-school diploma would open {more_programs(count)}"
+                return count, _("A GED or high-school diploma would open {programs}").format(
+                    programs=more_programs(count))
         return None
 
 
@@ -104,6 +107,10 @@ class _GradeLevel(Rule):
 
     remedies = (Support.TUTORING,)
     subject: str
+    #: The rule's sentences (English msgids), one set per subject so each language words them its own way.
+    blocked_words: str
+    check_words: str
+    opening_words: str
     attr: str  # Prerequisites min_<attr>_grade / SeekerProfile <attr>_grade
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
@@ -127,23 +134,25 @@ class _GradeLevel(Rule):
         provided_by, words = remedy_words(Support.TUTORING, ctx)
         need = getattr(program.prerequisites, f"min_{self.attr}_grade")
         have = getattr(seeker.profile, f"{self.attr}_grade")
-        you = "you read at grade" if self.attr == "reading" else "you are at grade"
-        return f"Expects {self.subject} at grade {need}; {you} {have}", words, provided_by, Support.TUTORING
+        return _(self.blocked_words).format(need=need, have=have), words, provided_by, Support.TUTORING
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         need = getattr(program.prerequisites, f"min_{self.attr}_grade")
         if need and getattr(seeker.profile, f"{self.attr}_grade") is None:
-            return [f"Expects {self.subject} at grade {need}; a skills test may be needed"]
+            return [_(self.check_words).format(need=need)]
         return []
 
     def opening(self, cols: np.ndarray, cat: CompiledCatalog, seeker: ResolvedProfile) -> tuple[int, str] | None:
-        return len(cols), f"Help with {self.subject} (tutoring) would open {more_programs(len(cols))}"
+        return len(cols), _(self.opening_words).format(programs=more_programs(len(cols)))
 
 
 class ReadingLevel(_GradeLevel):
     name = "reading_level"
-    summary = "expects a higher reading level"
+    summary = N_("expects a higher reading level")
     subject = "reading"
+    blocked_words = N_("Expects reading at grade {need}; you read at grade {have}")
+    check_words = N_("Expects reading at grade {need}; a skills test may be needed")
+    opening_words = N_("Help with reading (tutoring) would open {programs}")
     attr = "reading"
 
     def concerns(self, program: Program) -> bool:
@@ -152,8 +161,11 @@ class ReadingLevel(_GradeLevel):
 
 class MathLevel(_GradeLevel):
     name = "math_level"
-    summary = "expects a higher math level"
+    summary = N_("expects a higher math level")
     subject = "math"
+    blocked_words = N_("Expects math at grade {need}; you are at grade {have}")
+    check_words = N_("Expects math at grade {need}; a skills test may be needed")
+    opening_words = N_("Help with math (tutoring) would open {programs}")
     attr = "math"
 
     def concerns(self, program: Program) -> bool:
@@ -166,7 +178,7 @@ class Physical(Rule):
     accommodations in general does not make heavy construction work light."""
 
     name = "physical_demand"
-    summary = "more physically demanding than your limit"
+    summary = N_("more physically demanding than your limit")
 
     def concerns(self, program: Program) -> bool:
         return program.prerequisites.physical_demand is not None
@@ -192,12 +204,13 @@ class Physical(Rule):
     def describe_block(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext
                        ) -> tuple[str, str, str, Support | None]:
         demand = program.prerequisites.physical_demand
-        return (f"Physically demanding ({demand.value if demand else ''} work)",
+        return (_("Physically demanding ({demand} work)").format(demand=_(DEMAND_WORDS[demand]) if demand else ""),
                 "the program says it can adjust the work to your limits", "program", Support.ACCOMMODATIONS)
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         demand = program.prerequisites.physical_demand
         if demand is not None and seeker.profile.max_physical_demand is None \
                 and demand.rank >= PhysicalDemand.MEDIUM.rank:
-            return [f"Physically demanding ({demand.value} work); check this suits you"]
+            return [_("Physically demanding ({demand} work); check this suits you").format(
+                demand=_(DEMAND_WORDS[demand]))]
         return []

@@ -100,8 +100,9 @@ def test_unknown_routes_and_methods(client, coach):
     assert "GET" in response.headers["Allow"]
 
 
-def test_the_root_is_left_for_the_kiosk(client):
-    assert client.get("/").status_code == 404
+def test_the_root_is_the_kiosk_and_its_pages_are_html(client):
+    response = client.get("/")
+    assert response.status_code == 200 and response.mimetype == "text/html"  # api/kiosk (tests/kiosk)
 
 
 def test_an_unexpected_failure_is_a_500_in_the_same_shape_without_its_message(app, client, coach, caplog):

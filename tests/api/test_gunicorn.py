@@ -196,3 +196,40 @@ def test_every_worker_logs_json_lines_and_none_carries_a_barrier_answer(server):
     assert len(request_pids) == 2
     for word in (MARKER, "justice_involved", "homeless", "violent_felony", "childcare"):
         assert [line for line in lines if word in line] == [], word
+
+
+def test_the_kiosk_keeps_its_answers_whichever_worker_answers(server):
+    """The answers cookie and its forms work across workers (one key for all, made by the master)."""
+    port = server["port"]
+    cookie = ""
+
+    def call(method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
+        nonlocal cookie
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # a new connection: any worker
+        headers = {"Cookie": cookie} if cookie else {}
+        body = None
+        if form is not None:
+            from urllib.parse import urlencode
+
+            body = urlencode(form, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith("kiosk="):
+                cookie = value.split(";", 1)[0]
+        conn.close()
+        return response.status, text
+
+    status, page = call("GET", "/")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    steps = {"interests": {"sectors": ["construction"]}, "skills": {"skills": "forklift", "languages": ["en"]},
+             "place": {"zip": "97217", "travel": ["transit"]}, "time": {"times": ["day"], "needs_income": "yes"},
+             "private": {"barriers": ["childcare"]}}
+    for _round in range(3):  # several rounds of new connections: both workers see the cookie
+        for step, data in steps.items():
+            status, _ = call("POST", f"/step/{step}", {"csrf_token": token, "confirmed": "1", **data})
+            assert status == 303, step
+    status, page = call("GET", "/results")
+    assert status == 200 and page.count('<article class="card"') == 5
