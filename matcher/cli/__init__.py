@@ -98,6 +98,10 @@ def _register() -> None:
 
     for module in (skills, programs, recommend, reference, demo):
         module.register(main)
+    from . import evaluate, history, models, train  # learning from outcomes
+
+    for module in (history, train, evaluate, models):
+        module.register(main)
 
 
 _register()
