@@ -334,7 +334,8 @@ def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_inv
                 progress(table, count)
             obj, row_problems = (None, []) if cell_problems and not record else _validate(
                 table, line, record, csv_fields=not _is_jsonl(path))
-            row_problems = cell_problems + row_problems
+            said = {c.field for c in cell_problems}  # a bad cell is reported once, not again as "missing"
+            row_problems = cell_problems + [r for r in row_problems if r.field not in said]
             if row_problems:
                 problems.extend(_q(table, p) for p in row_problems)
             elif obj is not None:
@@ -447,9 +448,8 @@ def _get(obj: Any, path: str) -> Any:
 
 def _open_out(path: Path, compress: bool) -> IO[str]:
     if compress:
-        raw = open(path, "wb")  # noqa: SIM115 - closed through the text wrapper
         # mtime=0: the same history always gives the same bytes (reproducible shipped data).
-        return io.TextIOWrapper(gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9, filename=""),
+        return io.TextIOWrapper(gzip.GzipFile(filename=str(path), mode="wb", mtime=0, compresslevel=9),
                                 encoding="utf-8", newline="")
     return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
 
