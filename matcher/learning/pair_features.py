@@ -63,6 +63,7 @@ FEATURES: tuple[tuple[str, int], ...] = (
     ("earn", 0), ("published_outcomes", 0), ("type", 0), ("sector", 0), ("hours_per_week", 0),
     ("duration_weeks", 0), ("log_tuition", 0), ("funded", 0), ("online", 0), ("hybrid", 0), ("on_transit", 0),
     ("supports_offered", 0), ("employer_partners", 0), ("awards_credential", 0), ("asks_skills", 0),
+    ("program_success_rate", 0),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(name for name, _ in FEATURES)
 MONOTONE: tuple[int, ...] = tuple(m for _, m in FEATURES)
@@ -83,9 +84,36 @@ FEATURE_TOPICS: dict[str, str] = {
     **dict.fromkeys(("language", "language_met", "language_unmet"), "language"),
     **dict.fromkeys(("interest",), "interest"),
     **dict.fromkeys(("published_outcomes", "employer_partners", "awards_credential", "type", "sector",
-                     "duration_weeks", "hours_per_week", "log_tuition", "funded"), "program"),
+                     "duration_weeks", "hours_per_week", "log_tuition", "funded", "program_success_rate"),
+                    "program"),
     **dict.fromkeys(("wage_fit", "practical"), "other"),
 }
+
+
+@dataclass(frozen=True)
+class ProgramRates:
+    """Each program's success rate in the training history, shrunk toward the overall rate (a learned
+    measure of program quality: what a program's own past participants achieved). Programs with no
+    history get the overall rate."""
+
+    by_program: dict[str, float]
+    prior: float
+    prior_weight: float = 20.0
+
+    def of(self, program_id: str) -> float:
+        return self.by_program.get(program_id, self.prior)
+
+    @classmethod
+    def learn(cls, program_ids: Sequence[str], labels: Sequence[bool], prior_weight: float = 20.0) -> ProgramRates:
+        n = len(labels)
+        prior = float(np.mean(labels)) if n else 0.5
+        wins: dict[str, list[float]] = {}
+        for pid, y in zip(program_ids, labels):
+            wins.setdefault(pid, [0.0, 0.0])
+            wins[pid][0] += float(y)
+            wins[pid][1] += 1.0
+        return cls({pid: (s + prior * prior_weight) / (c + prior_weight) for pid, (s, c) in wins.items()}, prior,
+                   prior_weight)
 
 
 @dataclass(frozen=True)
@@ -141,7 +169,7 @@ class PairFeaturizer:
     would feed back into themselves).
     """
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, rates: ProgramRates | None = None) -> None:
         if getattr(engine, "success_model", None) is not None:
             raise ValueError("the featurizer's engine must not have a success model")
         self.engine = engine
@@ -149,6 +177,8 @@ class PairFeaturizer:
         self.static = static_features(self.catalog)
         self.program_ids: list[str] = list(self.catalog.id_list)
         self.column_of = {pid: i for i, pid in enumerate(self.program_ids)}
+        self.rates = rates or ProgramRates({}, 0.5)
+        self.program_rate = np.array([self.rates.of(pid) for pid in self.program_ids], dtype=np.float32)
 
     # ------------------------------------------------------------------ seekers
 
@@ -209,6 +239,7 @@ class PairFeaturizer:
         paid = self.static.paid[cols][None, :]
         x[..., INDEX["income_met"]] = needs_income & paid
         x[..., INDEX["income_unmet"]] = needs_income & ~paid
+        x[..., INDEX["program_success_rate"]] = self.program_rate[cols][None, :]
         static = self.static.values[cols]
         for j, name in enumerate(self.static.names):
             x[..., INDEX[name]] = static[None, :, j]

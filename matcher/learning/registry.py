@@ -45,6 +45,7 @@ import numpy as np
 from ..errors import ModelCompatibilityError, ModelIntegrityError, NotFoundError, ValidationError
 from ..paths import models_dir
 from .model import FORMAT_VERSION, AdditiveTables, ProgramWages
+from .pair_features import ProgramRates
 
 REGISTRY_FILE = "registry.json"
 LOCK_FILE = ".registry.lock"
@@ -62,6 +63,7 @@ class LoadedModel:
     wages: ProgramWages
     feature_names: tuple[str, ...]
     card: dict[str, Any]
+    rates: ProgramRates | None = None
 
     @property
     def blend_weight(self) -> float:
@@ -206,7 +208,11 @@ class ModelRegistry:
         wages = ProgramWages(dict(zip(arrays["wage_ids"].tolist(), arrays["wage_values"].tolist())),
                              float(arrays["wage_fallback"][0]))
         names = tuple(str(n) for n in arrays["feature_names"].tolist())
-        return LoadedModel(version, tables, wages, names, card)
+        rates = None
+        if "rate_ids" in arrays:
+            rates = ProgramRates(dict(zip(arrays["rate_ids"].tolist(), arrays["rate_values"].tolist())),
+                                 float(arrays["rate_prior"][0]))
+        return LoadedModel(version, tables, wages, names, card, rates)
 
     def load_estimator(self, version: str | None = None) -> Any:
         """The fitted scikit-learn estimator of a version: checksum first, then the scikit-learn version,
@@ -296,11 +302,16 @@ def _event(action: str, version: str, **extra: Any) -> dict[str, Any]:
             "pid": os.getpid(), **{k: v for k, v in extra.items() if v not in (None, "")}}
 
 
-def write_served(path: Path, tables: AdditiveTables, wages: ProgramWages, feature_names: tuple[str, ...]) -> None:
+def write_served(path: Path, tables: AdditiveTables, wages: ProgramWages, feature_names: tuple[str, ...],
+                 rates: ProgramRates | None = None) -> None:
     """Write the served artifact (numbers and strings only)."""
     ids = sorted(wages.by_program)
     arrays: dict[str, Any] = {**tables.to_arrays(), "feature_names": np.array(feature_names),
                               "wage_ids": np.array(ids, dtype=str),
                               "wage_values": np.array([wages.by_program[i] for i in ids]),
                               "wage_fallback": np.array([wages.fallback])}
+    if rates is not None:
+        rids = sorted(rates.by_program)
+        arrays.update(rate_ids=np.array(rids, dtype=str), rate_values=np.array([rates.by_program[i] for i in rids]),
+                      rate_prior=np.array([rates.prior]))
     np.savez_compressed(path, **arrays)

@@ -63,7 +63,7 @@ def bind(loaded: LoadedModel, catalog: Catalog | Iterable[Program] | None = None
                                       f"computes; retrain it (matcher train)", field="features")
     base = config or EngineConfig()
     feature_engine = Recommender(base).fit(catalog)
-    hook = ExpectedOutcome(loaded.tables, loaded.wages, PairFeaturizer(feature_engine))
+    hook = ExpectedOutcome(loaded.tables, loaded.wages, PairFeaturizer(feature_engine, loaded.rates))
     weights = {**dict(base.weights), "success": loaded.blend_weight}
     engine = Recommender(dataclasses.replace(base, weights=weights), success_model=hook).fit(catalog)
     hook.check_catalog(engine.catalog_)

@@ -39,7 +39,7 @@ from . import evaluation as ev
 from .fairness import audit
 from .history import History
 from .model import FORMAT_VERSION, AdditiveTables, ExpectedOutcome, ProgramWages, SuccessModel
-from .pair_features import FEATURE_NAMES, MONOTONE, PairFeaturizer, catalog_start_wage
+from .pair_features import FEATURE_NAMES, INDEX, MONOTONE, PairFeaturizer, ProgramRates, catalog_start_wage
 
 BLEND_GRID = (0.0, 0.12, 0.2, 0.3, 0.45, 0.6, 0.9)
 #: Ranking metrics are computed on at most this many held-out (and validation) queries, a stable
@@ -62,6 +62,7 @@ class TrainResult:
     card: dict[str, Any]
     report: dict[str, Any]
     test_queries: dict[str, Any] = field(default_factory=dict)
+    rates: ProgramRates | None = None
 
 
 def history_hash(history: History) -> str:
@@ -75,11 +76,12 @@ def history_hash(history: History) -> str:
 
 
 def _engines(catalog: Catalog, config: EngineConfig, tables: AdditiveTables | None, wages: ProgramWages | None,
-             weights: tuple[float, ...]) -> tuple[Recommender, dict[float, Recommender], ExpectedOutcome | None]:
+             weights: tuple[float, ...], rates: ProgramRates | None = None
+             ) -> tuple[Recommender, dict[float, Recommender], ExpectedOutcome | None]:
     base = Recommender(config).fit(catalog)
     if tables is None or wages is None:
         return base, {}, None
-    hook = ExpectedOutcome(tables, wages, PairFeaturizer(base))
+    hook = ExpectedOutcome(tables, wages, PairFeaturizer(base, rates))
     out = {}
     for w in weights:
         if w == 0:
@@ -96,9 +98,10 @@ def _profiles(history: History, ds: ev.Dataset, idx: np.ndarray) -> list[Any]:
 
 def choose_blend_weight(history: History, ds: ev.Dataset, valid: np.ndarray, catalog: Catalog, config: EngineConfig,
                         tables: AdditiveTables, wages: ProgramWages, featurizer: PairFeaturizer,
-                        popularity: np.ndarray) -> tuple[float, dict[str, float | None]]:
+                        popularity: np.ndarray, rates: ProgramRates | None = None
+                        ) -> tuple[float, dict[str, float | None]]:
     """The grid weight with the best replay NDCG@10 on the validation queries (ties: the smaller weight)."""
-    _, engines, _ = _engines(catalog, config, tables, wages, BLEND_GRID)
+    _, engines, _ = _engines(catalog, config, tables, wages, BLEND_GRID, rates)
     valid = ev.sample_queries(ds, valid, MAX_VALIDATION_QUERIES)
     profiles = _profiles(history, ds, valid)
     rankings = ev.rank_queries(ds.subset(valid), profiles, {f"w={w}": e for w, e in engines.items()}, featurizer,
@@ -111,16 +114,17 @@ def choose_blend_weight(history: History, ds: ev.Dataset, valid: np.ndarray, cat
 
 def evaluate_split(history: History, ds: ev.Dataset, split: ev.Split, catalog: Catalog, config: EngineConfig,
                    featurizer: PairFeaturizer, model: SuccessModel, wages: ProgramWages, blend: float, *,
-                   hidden: Any = None, seed: int = 0, progress: Progress | None = None,
-                   extra_models: dict[str, tuple[AdditiveTables, ProgramWages, float]] | None = None
+                   rates: ProgramRates | None = None, hidden: Any = None, seed: int = 0,
+                   progress: Progress | None = None,
+                   extra_models: dict[str, tuple[AdditiveTables, ProgramWages, ProgramRates, float]] | None = None
                    ) -> dict[str, Any]:
     """Every metric of one split's test part, for every ranker, in one run."""
     test = ev.sample_queries(ds, split.test, MAX_RANKED_QUERIES)
     popularity = np.bincount(ds.columns[split.train], minlength=len(featurizer.program_ids)).astype(float)
-    base, engines, hook = _engines(catalog, config, model.tables_, wages, (blend,))
+    base, engines, hook = _engines(catalog, config, model.tables_, wages, (blend,), rates)
     rankers = {"hand_set": base, "model": engines[blend]}
-    for name, (tables, w, b) in (extra_models or {}).items():
-        _, eng, _ = _engines(catalog, config, tables, w, (b,))
+    for name, (tables, w, r, b) in (extra_models or {}).items():
+        _, eng, _ = _engines(catalog, config, tables, w, (b,), r)
         rankers[name] = eng[b]
     profiles = _profiles(history, ds, test)
     if progress:
@@ -214,8 +218,8 @@ def feature_importance(model: SuccessModel, x: np.ndarray) -> list[dict[str, Any
 
 def train(history: History, catalog: Catalog, *, config: EngineConfig | None = None, seed: int = 0,
           params: dict[str, Any] | None = None, hidden: Any = None, participant_split_check: bool = True,
-          progress: Progress | None = None, compare: dict[str, tuple[AdditiveTables, ProgramWages, float]] | None
-          = None) -> TrainResult:
+          progress: Progress | None = None,
+          compare: dict[str, tuple[AdditiveTables, ProgramWages, ProgramRates, float]] | None = None) -> TrainResult:
     """Train, choose the blend weight, evaluate and audit (see the module docstring)."""
     import sklearn
 
@@ -230,26 +234,30 @@ def train(history: History, catalog: Catalog, *, config: EngineConfig | None = N
     split = ev.time_split(ds)
     fit_idx, valid_idx = ev.validation_part(ds, split)
     say(f"fitting the success model on {len(fit_idx):,} enrollments")
+    rates = encode_program_rates(ds, fit_idx, np.setdiff1d(np.arange(len(ds)), fit_idx))
     model = SuccessModel(random_state=seed, **(params or {})).fit(ds.x[fit_idx], ds.label[fit_idx])
     wages = _learn_wages(ds, fit_idx, featurizer)
     popularity = np.bincount(ds.columns[split.train], minlength=len(featurizer.program_ids)).astype(float)
     say("choosing the blend weight on the validation cohort")
     blend, blend_scores = choose_blend_weight(history, ds, valid_idx, catalog, config, model.tables_, wages,
-                                              featurizer, popularity)
+                                              featurizer, popularity, rates)
     say(f"evaluating on the held-out cohort (blend weight {blend})")
-    time_eval = evaluate_split(history, ds, split, catalog, config, featurizer, model, wages, blend, hidden=hidden,
-                               seed=seed, progress=progress, extra_models=compare)
+    time_eval = evaluate_split(history, ds, split, catalog, config, featurizer, model, wages, blend, rates=rates,
+                               hidden=hidden, seed=seed, progress=progress, extra_models=compare)
     participant_eval = None
     if participant_split_check:
         psplit = ev.participant_split(ds)
         pfit, pvalid = ev.validation_part(ds, psplit)
         say("participant split: fitting and evaluating the same recipe")
-        pmodel = SuccessModel(random_state=seed, **(params or {})).fit(ds.x[pfit], ds.label[pfit])
-        pwages = _learn_wages(ds, pfit, featurizer)
-        pblend, _ = choose_blend_weight(history, ds, pvalid, catalog, config, pmodel.tables_, pwages, featurizer,
-                                        popularity)
-        participant_eval = evaluate_split(history, ds, psplit, catalog, config, featurizer, pmodel, pwages, pblend,
-                                          hidden=hidden, seed=seed)
+        pds = dataclasses.replace(ds, x=ds.x.copy())
+        prates = encode_program_rates(pds, pfit, np.setdiff1d(np.arange(len(pds)), pfit))
+        pmodel = SuccessModel(random_state=seed, **(params or {})).fit(pds.x[pfit], pds.label[pfit])
+        pwages = _learn_wages(pds, pfit, featurizer)
+        pblend, _ = choose_blend_weight(history, pds, pvalid, catalog, config, pmodel.tables_, pwages, featurizer,
+                                        popularity, prates)
+        participant_eval = evaluate_split(history, pds, psplit, catalog, config, featurizer, pmodel, pwages, pblend,
+                                          rates=prates, hidden=hidden, seed=seed)
+        encode_program_rates(ds, fit_idx, np.setdiff1d(np.arange(len(ds)), fit_idx))  # restore the time split's
         participant_eval["blend_weight"] = pblend
     importance = feature_importance(model, ds.x[split.test])
     data_hash = history_hash(history)
@@ -268,7 +276,22 @@ def train(history: History, catalog: Catalog, *, config: EngineConfig | None = N
         if ev.__doc__ else "",
     }
     card = model_card(report, model, blend, libraries, config)
-    return TrainResult(model, wages, blend, card, report)
+    return TrainResult(model, wages, blend, card, report, rates=rates)
+
+
+def encode_program_rates(ds: ev.Dataset, fit: np.ndarray, others: np.ndarray, folds: int = 5) -> ProgramRates:
+    """Fill the ``program_success_rate`` column of ``ds.x``: out-of-fold rates for the ``fit`` rows (so a
+    row never sees its own outcome), rates from all ``fit`` rows for ``others``; returns the latter table."""
+    col = INDEX["program_success_rate"]
+    fold = np.array([int(ev.hashlib.sha256(f"fold:{ds.participant_ids[i]}".encode()).hexdigest()[:8], 16) % folds
+                     for i in fit])
+    for k in range(folds):
+        inside, outside = fit[fold == k], fit[fold != k]
+        table = ProgramRates.learn([ds.program_ids[i] for i in outside], list(ds.label[outside]))
+        ds.x[inside, col] = [table.of(ds.program_ids[i]) for i in inside]
+    full = ProgramRates.learn([ds.program_ids[i] for i in fit], list(ds.label[fit]))
+    ds.x[others, col] = [full.of(ds.program_ids[i]) for i in others]
+    return full
 
 
 def _learn_wages(ds: ev.Dataset, idx: np.ndarray, featurizer: PairFeaturizer) -> ProgramWages:
@@ -354,7 +377,7 @@ def write_version(result: TrainResult, registry: Any, *, report_html: str | None
         version = registry.new_version_id(result.report["data"]["sha256"])
         result.card["version"] = version
         result.report["version"] = version
-        write_served(staging / SERVED, result.model.tables_, result.wages, FEATURE_NAMES)
+        write_served(staging / SERVED, result.model.tables_, result.wages, FEATURE_NAMES, result.rates)
         joblib.dump(result.model.calibrated_, staging / ESTIMATOR, compress=3)
         (staging / CARD).write_text(json.dumps(result.card, indent=2, sort_keys=True, default=str) + "\n",
                                     encoding="utf-8")
@@ -436,14 +459,14 @@ def run_training(history: History, catalog: Catalog, registry: Any, *, promote: 
     from ..errors import MatcherError
     from .report import render_html
 
-    compare: dict[str, tuple[AdditiveTables, ProgramWages, float]] = {}
+    compare: dict[str, tuple[AdditiveTables, ProgramWages, ProgramRates, float]] = {}
     current = registry.promoted()
     note = None
     if current is not None:
         try:
             loaded = registry.load(current)
             if tuple(loaded.feature_names) == FEATURE_NAMES:
-                compare["promoted"] = (loaded.tables, loaded.wages, loaded.blend_weight)
+                compare["promoted"] = (loaded.tables, loaded.wages, loaded.rates, loaded.blend_weight)
             else:
                 note = f"the promoted model {current} uses other features and cannot be measured on this data"
         except MatcherError as exc:
@@ -481,14 +504,15 @@ def run_evaluation(history: History, catalog: Catalog, registry: Any, version: s
 
         raise ModelCompatibilityError(f"model {loaded.version} uses other features; retrain it", field="features")
     config = config or EngineConfig()
-    featurizer = PairFeaturizer(Recommender(config).fit(catalog))
+    featurizer = PairFeaturizer(Recommender(config).fit(catalog), loaded.rates)
     ds = ev.build_dataset(history, featurizer)
     if len(ds) < 50:
         raise ValueError(f"only {len(ds)} labelled enrollments with a program in the catalog; too few to evaluate")
     split = ev.time_split(ds)
     out = evaluate_split(history, ds, split, catalog, config, featurizer,
                          TablesModel(loaded.tables),  # type: ignore[arg-type]
-                         loaded.wages, loaded.blend_weight, hidden=hidden, seed=seed, progress=progress)
+                         loaded.wages, loaded.blend_weight, rates=loaded.rates, hidden=hidden, seed=seed,
+                         progress=progress)
     model_like = TablesModel(loaded.tables)
     report = {"title": f"Evaluation of model {loaded.version}", "version": loaded.version,
               "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
