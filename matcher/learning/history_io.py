@@ -155,8 +155,16 @@ def _read_file_text(path: Path, max_bytes: int) -> str:
         raise too_large
     try:
         if path.suffix == ".gz":
+            chunks: list[bytes] = []
+            total = 0
             with gzip.open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
+                while total <= max_bytes:
+                    block = fh.read(1 << 22)  # read(n) would allocate n bytes at once
+                    if not block:
+                        break
+                    chunks.append(block)
+                    total += len(block)
+            data = b"".join(chunks)
         else:
             data = path.read_bytes()
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
