@@ -95,36 +95,29 @@ class ModelRecommender:
 
 def model_reasons(hook: ExpectedOutcome, profile: SeekerProfile | Mapping[str, Any], result: RecommendationList,
                   engine: Recommender) -> dict[str, str]:
-    """One plain sentence per shown program where the model's view of it stands out for this person.
+    """One plain sentence per shown program where the model's view of it stands out in the person's list.
 
     The model is additive, so its log-odds split exactly into one term per feature. For each topic
-    (schedule, travel, supports, pay, skills...), the program's term is compared with the mean term
-    over every program the rules keep for the person; the largest difference beyond
-    :data:`REASON_THRESHOLD` becomes the sentence. Never a number.
+    (schedule, travel, supports, pay, skills...), a program's term is compared with the mean term over
+    the programs shown; the largest difference beyond :data:`REASON_THRESHOLD` becomes the sentence.
+    Never a number.
     """
-    if not result.items:
+    if len(result.items) < 2:
         return {}
     fz = hook.featurizer
     pb = fz.compile([profile])
-    cols = np.arange(len(fz.program_ids))
-    x, excluded = fz.grid(pb, cols)
-    keep = np.flatnonzero(~excluded[0])
-    if not len(keep):
-        return {}
-    contrib = hook.tables.contributions(x[0, keep])
+    cols = np.array([fz.column_of[r.program_id] for r in result.items], dtype=np.int64)
+    x, _ = fz.grid(pb, cols)
+    contrib = hook.tables.contributions(x[0])
     topics = sorted({t for t in FEATURE_TOPICS.values() if t in POSITIVE})
-    by_topic = np.zeros((len(keep), len(topics)))
+    by_topic = np.zeros((len(cols), len(topics)))
     for j, name in enumerate(FEATURE_NAMES):
         t = FEATURE_TOPICS.get(name)
         if t in topics:
             by_topic[:, topics.index(t)] += contrib[:, j]
     typical = by_topic.mean(axis=0)
-    where = {int(c): i for i, c in enumerate(keep)}
     out: dict[str, str] = {}
-    for rec in result.items:
-        i = where.get(fz.column_of[rec.program_id])
-        if i is None:
-            continue
+    for i, rec in enumerate(result.items):
         diff = by_topic[i] - typical
         k = int(np.argmax(np.abs(diff)))
         if abs(diff[k]) >= REASON_THRESHOLD:
