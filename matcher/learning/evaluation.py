@@ -40,6 +40,17 @@ from .history import History, Outcome, ReportingDemographics
 from .pair_features import FEATURE_NAMES, PairFeaturizer, target_wages
 
 PROPENSITY_FLOOR = 0.01
+SELECTION_BIAS = (
+    "Outcomes exist only for the program each person enrolled in, chosen with a coach, not at random. Three "
+    "views are reported. Replay (NDCG@5, NDCG@10, recall@10, MAP@10): over held-out queries whose enrolled "
+    "program succeeded and is still eligible, where each ranker puts it; this favours rankers that imitate "
+    "coaches. IPS: the same, each query weighted by the inverse of the estimated chance that the coaches' "
+    "process led to that program (a propensity model of which eligible programs coaches considered, from the "
+    "recorded considered sets, else the program chosen; floored at 0.01 and self-normalized); it corrects "
+    "toward 'which ranking puts programs that work first', within what coaches do. True NDCG (generated "
+    "histories only): graded relevance from the generator's hidden truth, chance of success times wage reach, "
+    "for every eligible program, against the ideal order. The model itself is trained on the enrollments as "
+    "logged, without reweighting.")
 TOP_K = 10
 RANKERS = ("random", "most_popular", "hand_set", "model")
 

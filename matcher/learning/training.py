@@ -272,8 +272,7 @@ def train(history: History, catalog: Catalog, *, config: EngineConfig | None = N
         "blend_weight": blend, "blend_validation_ndcg@10": blend_scores,
         "time_split": time_eval, "participant_split": participant_eval,
         "feature_importance": importance, "n_iter": model.n_iter_, "seed": seed,
-        "selection_bias": ev.__doc__.split("**Selection bias.**", 1)[1].split("Model-only metrics", 1)[0].strip()
-        if ev.__doc__ else "",
+        "selection_bias": ev.SELECTION_BIAS,
     }
     card = model_card(report, model, blend, libraries, config)
     return TrainResult(model, wages, blend, card, report, rates=rates)
@@ -366,7 +365,8 @@ def promotion_decision(candidate: dict[str, Any], promoted: dict[str, Any] | Non
                    f"queries (use --force to promote anyway)")
 
 
-def write_version(result: TrainResult, registry: Any, *, report_html: str | None = None) -> str:
+def write_version(result: TrainResult, registry: Any, *, render: Callable[[dict[str, Any]], str] | None = None
+                  ) -> str:
     """Write a version folder into the registry (staged, then moved in atomically) and return its id."""
     import joblib
 
@@ -384,8 +384,8 @@ def write_version(result: TrainResult, registry: Any, *, report_html: str | None
         (staging / "card.md").write_text(card_markdown(result.card), encoding="utf-8")
         (staging / "report.json").write_text(json.dumps(result.report, indent=2, sort_keys=True, default=str) + "\n",
                                              encoding="utf-8")
-        if report_html is not None:
-            (staging / "report.html").write_text(report_html, encoding="utf-8")
+        if render is not None:
+            (staging / "report.html").write_text(render(result.report), encoding="utf-8")
         summary = {"metrics": {"ndcg@10": result.report["time_split"]["ranking"]["model"]["ndcg@10"],
                                "auc": result.report["time_split"]["probability"]["model"]["auc"]},
                    "data_sha256": result.report["data"]["sha256"]}
@@ -482,7 +482,7 @@ def run_training(history: History, catalog: Catalog, registry: Any, *, promote: 
     else:
         allowed, why = promotion_decision(ranking["model"], None, force=force)
     result.report["promotion"] = {"compared_with": current if compare else None, "decision": why}
-    version = write_version(result, registry, report_html=render_html(result.report))
+    version = write_version(result, registry, render=render_html)
     promoted = False
     if promote and allowed:
         registry.promote(version, reason=why)
@@ -522,6 +522,5 @@ def run_evaluation(history: History, catalog: Catalog, registry: Any, version: s
               "success_definition": SUCCESS_DEFINITION, "blend_weight": loaded.blend_weight,
               "time_split": out, "participant_split": None,
               "feature_importance": feature_importance(model_like, ds.x[split.test]),  # type: ignore[arg-type]
-              "selection_bias": ev.__doc__.split("**Selection bias.**", 1)[1].split("Model-only metrics", 1)[0]
-              .strip() if ev.__doc__ else ""}
+              "selection_bias": ev.SELECTION_BIAS}
     return report
