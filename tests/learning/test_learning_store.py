@@ -70,7 +70,8 @@ def test_referrals_and_outcomes_recorded_through_the_api_calls_become_labelled_t
         store: HistoryStore) -> None:
     store.record_referral("p1", {"zip": "97217", "barriers": ["childcare"]}, PROGRAMS[0], enrollment_id="e1",
                           considered_program_ids=PROGRAMS[:2], recommended_rank=2,
-                          override_reason="participant_choice", demographics={"sex": "female"})
+                          override_reason="participant_choice", demographics={"sex": "female"},
+                          referred_on=dt.date(2024, 12, 16))
     store.record_enrollment("e1", entry_date=dt.date(2025, 1, 6))
     store.record_enrollment("e1", exit_date=dt.date(2025, 4, 1))
     store.record_outcome("e1", completed=True, employed_q2=True, hourly_wage=23.5)
