@@ -111,7 +111,47 @@ print(json.dumps({"read_s": t1 - t0, "features_s": t2 - t1, "fit_s": t3 - t2, "t
 """
 
 
+#: Histories above this many enrollments are made by replicating a generated one (new ids per copy), streamed
+#: file to file: the generator holds its whole history in memory, which a benchmark of the trainer should not
+#: be limited by. The copies have the same people and outcomes under new ids: fine for timing.
+GENERATE_MAX = 200_000
+
+
+def replicated(n_enrollments: int, cache: Path) -> Path:
+    import csv
+    import gzip
+
+    base_size = 100_000
+    base = generated(base_size, cache)
+    folder = cache / f"history-{n_enrollments}"
+    if (folder / "generator.json").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = max(1, round(n_enrollments / base_size))
+    print(f"replicating {base} x{copies} into {folder} ...", flush=True)
+    keys = {"participants": ("id",), "enrollments": ("id", "participant_id"), "outcomes": ("enrollment_id",)}
+    for table, cols in keys.items():
+        with gzip.open(base / f"{table}.csv.gz", "rt", encoding="utf-8", newline="") as src, \
+                gzip.open(folder / f"{table}.csv.gz", "wt", encoding="utf-8", newline="") as dst:
+            reader = csv.reader(src)
+            header = next(reader)
+            where = [header.index(c) for c in cols]
+            rows = list(reader)
+            writer = csv.writer(dst, lineterminator="\n")
+            writer.writerow(header)
+            for k in range(copies):
+                for row in rows:
+                    out = list(row)
+                    for i in where:
+                        out[i] = f"{row[i]}r{k}"
+                    writer.writerow(out)
+    (folder / "generator.json").write_text(json.dumps({"replicated_from": str(base), "copies": copies}) + "\n")
+    return folder
+
+
 def generated(n_enrollments: int, cache: Path) -> Path:
+    if n_enrollments > GENERATE_MAX:
+        return replicated(n_enrollments, cache)
     folder = cache / f"history-{n_enrollments}"
     if (folder / "generator.json").exists():
         return folder

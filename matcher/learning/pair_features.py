@@ -126,6 +126,7 @@ class StaticFeatures:
     met_codes: np.ndarray  # (n_programs,) uint32: barriers its supports meet
 
 
+#: Features that do not depend on the seeker (``program_success_rate`` is one too, from the history).
 STATIC_NAMES = ("earn", "published_outcomes", "type", "sector", "hours_per_week", "duration_weeks", "log_tuition",
                 "funded", "online", "hybrid", "on_transit", "supports_offered", "employer_partners",
                 "awards_credential", "asks_skills")
@@ -205,45 +206,55 @@ class PairFeaturizer:
         x, excluded = self.grid(pb, distinct)
         return x[rows, where.reshape(-1)], excluded[rows, where.reshape(-1)]
 
-    def _assemble(self, pb: Any, cols: np.ndarray, comps: Any) -> np.ndarray:
-        b, n = pb.size, len(cols)
-        f32 = np.float32
-        x = np.empty((b, n, len(FEATURE_NAMES)), dtype=f32)
+    def details(self, pb: Any, cols: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The pair features as planes (name -> array broadcastable to (B, len(cols))) and the exclusion
+        mask: what :meth:`grid` stacks, and what a scorer can use without building the matrix."""
+        cols = np.asarray(cols, dtype=np.int64)
+        elig, comps = self.engine.score_details(pb, cols)
+        return self.pair_planes(pb, cols, comps), elig.excluded
+
+    def pair_planes(self, pb: Any, cols: np.ndarray, comps: Any) -> dict[str, np.ndarray]:
+        """The features that depend on the seeker, one plane each (static ones: :meth:`static_planes`)."""
         parts = comps.parts
-        x[..., INDEX["skills"]] = parts["skills"]
-        x[..., INDEX["interest"]] = parts["interest"]
-        x[..., INDEX["practical"]] = parts["practical"]
-        x[..., INDEX["schedule"]] = comps.schedule
-        x[..., INDEX["distance"]] = comps.distance
         miles = comps.miles
         known = ~np.isnan(miles)
-        x[..., INDEX["miles"]] = np.where(known, np.minimum(np.nan_to_num(miles), MILES_CAP), MILES_CAP)
-        x[..., INDEX["place_known"]] = known
-        x[..., INDEX["language"]] = comps.language
-        x[..., INDEX["supports"]] = parts["supports"]
-        x[..., INDEX["wage_fit"]] = parts["wage"]
-        x[..., INDEX["required_skills_held"]] = self._coverage(pb, cols)
-
+        planes: dict[str, np.ndarray] = {
+            "skills": parts["skills"], "interest": parts["interest"], "practical": parts["practical"],
+            "schedule": comps.schedule, "distance": comps.distance,
+            "miles": np.where(known, np.minimum(np.nan_to_num(miles), MILES_CAP), MILES_CAP).astype(np.float32),
+            "place_known": known, "language": comps.language, "supports": parts["supports"],
+            "wage_fit": parts["wage"], "required_skills_held": self._coverage(pb, cols),
+        }
         barriers = pb.barrier_mask.astype(np.uint32)[:, None]
         met_codes = self.static.met_codes[cols][None, :]
         met = barriers & met_codes & np.uint32(_COUNTED)
         unmet = barriers & ~met_codes & np.uint32(_COUNTED)
-        x[..., INDEX["needs_met"]] = _popcount(met)
-        x[..., INDEX["needs_unmet"]] = _popcount(unmet)
-        x[..., INDEX["urgent_met"]] = _popcount(met & np.uint32(URGENT_MASK))
-        x[..., INDEX["urgent_unmet"]] = _popcount(unmet & np.uint32(URGENT_MASK))
+        planes["needs_met"] = _popcount(met)
+        planes["needs_unmet"] = _popcount(unmet)
+        planes["urgent_met"] = _popcount(met & np.uint32(URGENT_MASK))
+        planes["urgent_unmet"] = _popcount(unmet & np.uint32(URGENT_MASK))
         for kind, mask in _KIND_MASK.items():
-            x[..., INDEX[f"{kind}_met"]] = (met & np.uint32(mask)) != 0
-            x[..., INDEX[f"{kind}_unmet"]] = (unmet & np.uint32(mask)) != 0
+            planes[f"{kind}_met"] = (met & np.uint32(mask)) != 0
+            planes[f"{kind}_unmet"] = (unmet & np.uint32(mask)) != 0
         needs_income = pb.needs_income.astype(bool)[:, None]
         paid = self.static.paid[cols][None, :]
-        x[..., INDEX["income_met"]] = needs_income & paid
-        x[..., INDEX["income_unmet"]] = needs_income & ~paid
-        x[..., INDEX["program_success_rate"]] = self.program_rate[cols][None, :]
+        planes["income_met"] = needs_income & paid
+        planes["income_unmet"] = needs_income & ~paid
+        return planes
+
+    def static_planes(self, cols: np.ndarray) -> dict[str, np.ndarray]:
+        """The seeker-independent features of programs ``cols``, one (1, len(cols)) row each."""
         static = self.static.values[cols]
-        for j, name in enumerate(self.static.names):
-            x[..., INDEX[name]] = static[None, :, j]
-        return x
+        planes = {name: static[None, :, j] for j, name in enumerate(self.static.names)}
+        planes["program_success_rate"] = self.program_rate[cols][None, :]
+        return planes
+
+    def _assemble(self, pb: Any, cols: np.ndarray, comps: Any) -> np.ndarray:
+        b, n = pb.size, len(cols)
+        x = np.empty((len(FEATURE_NAMES), b, n), dtype=np.float32)  # feature-major: each plane is contiguous
+        for name, plane in {**self.pair_planes(pb, cols, comps), **self.static_planes(cols)}.items():
+            x[INDEX[name]] = plane
+        return np.moveaxis(x, 0, -1)
 
     def _coverage(self, pb: Any, cols: np.ndarray) -> np.ndarray:
         """Share of each program's required starting skills the seeker has (1 when it asks for none)."""
