@@ -68,7 +68,7 @@ class Dataset:
     excluded: np.ndarray  # bool: the rules exclude this program for this person today
     considered: list[list[str]]
     x: np.ndarray  # (n, F) float32
-    demographics: list[ReportingDemographics]
+    demographics: Sequence[ReportingDemographics]
     target: np.ndarray  # the person's self-sufficiency target wage
     skipped_unknown_program: int = 0
 
@@ -85,36 +85,69 @@ class Dataset:
 
 def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 2048,
                   progress: Callable[[int], None] | None = None) -> Dataset:
-    """Pair features of every labelled enrollment (programs not in the catalog are counted and left out)."""
-    rows = list(history.labelled())
-    keep = [r for r in rows if r[1].program_id in featurizer.column_of]
-    skipped = len(rows) - len(keep)
+    """Pair features of every labelled enrollment (programs not in the catalog are counted and left out).
+
+    Streams the history a chunk at a time: only the numbers and ids of each row are kept, so a history of a
+    million enrollments is built in bounded memory.
+    """
+    import sys
+
+    f = len(FEATURE_NAMES)
+    participant_ids: list[str] = []
+    program_ids: list[str] = []
+    entry: list[dt.date] = []
+    labels: list[bool] = []
+    wages: list[float] = []
+    considered: list[list[str]] = []
+    demographics: list[bytes] = []  # compact JSON: a million live records would take about a gigabyte
     xs: list[np.ndarray] = []
     excluded: list[np.ndarray] = []
     targets: list[np.ndarray] = []
-    for lo in range(0, len(keep), chunk):
-        part = keep[lo:lo + chunk]
+    skipped = 0
+    part: list[tuple[Any, Any, Any, bool]] = []
+    intern = sys.intern
+
+    def flush() -> None:
         pb = featurizer.compile([p.profile for p, _, _, _ in part])
         cols = np.array([featurizer.column_of[e.program_id] for _, e, _, _ in part], dtype=np.int64)
         x, exc = featurizer.pairs(pb, np.arange(len(part)), cols)
         xs.append(x)
         excluded.append(exc)
         targets.append(target_wages(pb))
+        for p, e, o, y in part:
+            participant_ids.append(p.id)
+            program_ids.append(intern(e.program_id))
+            entry.append(e.entry_date or e.referred_on or dt.date(1970, 1, 1))
+            labels.append(y)
+            wages.append(_wage(o))
+            considered.append([intern(c) for c in e.considered_program_ids])
+            demographics.append(p.demographics.model_dump_json().encode())
         if progress is not None:
             progress(len(part))
-    f = len(FEATURE_NAMES)
+        part.clear()
+
+    for row in history.labelled():
+        if row[1].program_id not in featurizer.column_of:
+            skipped += 1
+            continue
+        part.append(row)
+        if len(part) >= chunk:
+            flush()
+    if part:
+        flush()
+    from .history import Records
+
     return Dataset(
-        participant_ids=[p.id for p, _, _, _ in keep],
-        program_ids=[e.program_id for _, e, _, _ in keep],
-        columns=np.array([featurizer.column_of[e.program_id] for _, e, _, _ in keep], dtype=np.int64),
-        entry=np.array([(e.entry_date or e.referred_on or dt.date(1970, 1, 1)) for _, e, _, _ in keep],
-                       dtype="datetime64[D]"),
-        label=np.array([y for _, _, _, y in keep], dtype=bool),
-        wage=np.array([_wage(o) for _, _, o, _ in keep], dtype=np.float64),
+        participant_ids=participant_ids,
+        program_ids=program_ids,
+        columns=np.array([featurizer.column_of[pid] for pid in program_ids], dtype=np.int64),
+        entry=np.array(entry, dtype="datetime64[D]"),
+        label=np.array(labels, dtype=bool),
+        wage=np.array(wages, dtype=np.float64),
         excluded=np.concatenate(excluded) if excluded else np.zeros(0, bool),
-        considered=[list(e.considered_program_ids) for _, e, _, _ in keep],
+        considered=considered,
         x=np.concatenate(xs) if xs else np.zeros((0, f), np.float32),
-        demographics=[p.demographics for p, _, _, _ in keep],
+        demographics=Records(ReportingDemographics, demographics, [""] * len(demographics)),
         target=np.concatenate(targets) if targets else np.zeros(0),
         skipped_unknown_program=skipped,
     )

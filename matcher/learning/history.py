@@ -23,10 +23,10 @@ of training and evaluation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -207,41 +207,114 @@ def success(outcome: Outcome) -> bool | None:
 # --------------------------------------------------------------------------- a whole history
 
 
-@dataclass(frozen=True)
-class History:
-    """The three tables in memory, with look-ups by id. ``source`` says where they came from."""
+R = TypeVar("R", bound=BaseModel)
 
-    participants: tuple[Participant, ...]
-    enrollments: tuple[Enrollment, ...]
-    outcomes: tuple[Outcome, ...]
+
+class Records(Sequence[R]):
+    """An immutable sequence of validated records kept as compact JSON and made into records when read.
+
+    A participant record takes about 7 KB as a live pydantic object and under 1 KB as JSON, so a history
+    of a million enrollments fits in memory this way. ``keys`` (one id per record) give look-ups by id
+    without reading the records.
+    """
+
+    __slots__ = ("model", "_blobs", "keys")
+
+    def __init__(self, model: type[R], blobs: list[bytes], keys: list[str]) -> None:
+        self.model = model
+        self._blobs = blobs
+        self.keys = keys
+
+    @classmethod
+    def of(cls, model: type[R], items: Iterable[R], key: str) -> Records[R]:
+        if isinstance(items, Records):
+            return items
+        blobs: list[bytes] = []
+        keys: list[str] = []
+        for item in items:
+            blobs.append(item.model_dump_json().encode())
+            keys.append(getattr(item, key))
+        return cls(model, blobs, keys)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Records[R]: ...
+
+    def __getitem__(self, index: int | slice) -> R | Records[R]:
+        if isinstance(index, slice):
+            return Records(self.model, self._blobs[index], self.keys[index])
+        return self.model.model_validate_json(self._blobs[index])
+
+    def __iter__(self) -> Iterator[R]:
+        validate = self.model.model_validate_json
+        for blob in self._blobs:
+            yield validate(blob)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def blobs(self) -> list[bytes]:
+        return self._blobs
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """The three tables, with look-ups by id. ``source`` says where they came from.
+
+    Given records (any iterable), they are kept compactly (:class:`Records`); iterating the tables, or
+    :meth:`labelled`, makes records one at a time, so a caller that does not keep them uses little memory.
+    """
+
+    participants: Sequence[Participant]
+    enrollments: Sequence[Enrollment]
+    outcomes: Sequence[Outcome]
     source: str = ""
-    _participant: dict[str, Participant] = field(default_factory=dict, repr=False, compare=False)
-    _outcome: dict[str, Outcome] = field(default_factory=dict, repr=False, compare=False)
+    _participant: dict[str, int] = field(default_factory=dict, repr=False)
+    _outcome: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._participant.update((p.id, p) for p in self.participants)
-        self._outcome.update((o.enrollment_id, o) for o in self.outcomes)
+        people = Records.of(Participant, self.participants, "id")
+        enrollments = Records.of(Enrollment, self.enrollments, "id")
+        outcomes = Records.of(Outcome, self.outcomes, "enrollment_id")
+        object.__setattr__(self, "participants", people)
+        object.__setattr__(self, "enrollments", enrollments)
+        object.__setattr__(self, "outcomes", outcomes)
+        self._participant.update((k, i) for i, k in enumerate(people.keys))
+        self._outcome.update((k, i) for i, k in enumerate(outcomes.keys))
 
     def participant(self, participant_id: str) -> Participant:
-        return self._participant[participant_id]
+        return self.participants[self._participant[participant_id]]
 
     def outcome_of(self, enrollment_id: str) -> Outcome | None:
-        return self._outcome.get(enrollment_id)
+        i = self._outcome.get(enrollment_id)
+        return None if i is None else self.outcomes[i]
 
     def labelled(self) -> Iterator[tuple[Participant, Enrollment, Outcome, bool]]:
         """Every enrollment with a known success label, in file order."""
         for e in self.enrollments:
-            o = self._outcome.get(e.id)
-            if o is None:
+            i = self._outcome.get(e.id)
+            if i is None:
                 continue
+            o = self.outcomes[i]
             label = success(o)
             if label is None:
                 continue
-            yield self._participant[e.participant_id], e, o, label
+            yield self.participant(e.participant_id), e, o, label
 
     def counts(self) -> dict[str, int]:
         return {"participants": len(self.participants), "enrollments": len(self.enrollments),
-                "outcomes": len(self.outcomes), "labelled": sum(1 for _ in self.labelled())}
+                "outcomes": len(self.outcomes),
+                "labelled": sum(1 for o in self.outcomes if success(o) is not None)}
 
 
 def participant_record(participant_id: str, profile: SeekerProfile | Mapping[str, Any],

@@ -47,7 +47,7 @@ from ..csv_format import escape_item, parse_bool, split_items
 from ..errors import FieldProblem, ImportRowsError, InputFileError, from_pydantic, shown_value
 from ..input_files import decode_bytes
 from ..records import SENSITIVE_FIELDS, SeekerProfile, plain_message
-from .history import REPORTING_FIELDS, Enrollment, History, Outcome, Participant, ReportingDemographics
+from .history import REPORTING_FIELDS, Enrollment, History, Outcome, Participant, Records, ReportingDemographics
 
 TABLES = ("participants", "enrollments", "outcomes")
 #: Uncompressed size limit per file: generous, histories are large (a 1M-enrollment CSV is about 100 MB).
@@ -329,12 +329,12 @@ def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_inv
     files = table_files(folder)
     rows_read: dict[str, int] = {}
     problems: list[FieldProblem] = []
-    valid: dict[str, list[tuple[int, Any]]] = {}
+    valid: dict[str, list[tuple[int, _Slim]]] = {}
     for table in TABLES:
         path = files[table]
         text = _read_file_text(path, max_bytes)
         rows = _jsonl_rows(text, path.name) if _is_jsonl(path) else _csv_rows(text, table, path.name)
-        kept: list[tuple[int, Any]] = []
+        kept: list[tuple[int, _Slim]] = []
         count = 0
         for line, record, cell_problems in rows:
             count += 1
@@ -347,81 +347,109 @@ def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_inv
             if row_problems:
                 problems.extend(_q(table, p) for p in row_problems)
             elif obj is not None:
-                kept.append((line, obj))
+                kept.append((line, _slim(table, obj)))
         if count == 0:
             raise InputFileError(f"{path.name} has no {table} rows", field=table)
         rows_read[table] = count
         valid[table] = kept
 
     participants, enrollments, outcomes = _cross_check(valid, catalog, problems)
+    del valid
     problems.sort(key=lambda p: (TABLES.index(p.field.split(".")[0]), p.row or 0))
     if problems and not skip_invalid:
         bad = sum(len({p.row for p in problems if p.field.startswith(t + ".")}) for t in TABLES)
         raise ImportRowsError(f"{bad} of {sum(rows_read.values())} history rows are invalid; nothing was imported",
                               field=problems[0].field, problems=problems)
-    history = History(tuple(participants), tuple(enrollments), tuple(outcomes), source=str(folder))
+    history = History(Records(Participant, [b for _, b in participants], [k for k, _ in participants]),
+                      Records(Enrollment, [b for _, b in enrollments], [k for k, _ in enrollments]),
+                      Records(Outcome, [b for _, b in outcomes], [k for k, _ in outcomes]), source=str(folder))
     return HistoryReadResult(history, tuple(problems), rows_read, files)
 
 
-def _cross_check(valid: dict[str, list[tuple[int, Any]]], catalog: Catalog | None,
-                 problems: list[FieldProblem]) -> tuple[list[Participant], list[Enrollment], list[Outcome]]:
+@dataclass(frozen=True)
+class _Slim:
+    """What the cross-table checks need of a validated row, and the row itself as compact JSON."""
+
+    key: str
+    blob: bytes
+    participant_id: str = ""
+    program_id: str = ""
+    training_type: str | None = None
+    considered: tuple[str, ...] = ()
+
+
+def _slim(table: str, obj: Any) -> _Slim:
+    blob = obj.model_dump_json().encode()
+    if table == "participants":
+        return _Slim(obj.id, blob)
+    if table == "outcomes":
+        return _Slim(obj.enrollment_id, blob)
+    return _Slim(obj.id, blob, obj.participant_id, obj.program_id, obj.training_type,
+                 tuple(obj.considered_program_ids))
+
+
+_Kept = list[tuple[str, bytes]]
+
+
+def _cross_check(valid: dict[str, list[tuple[int, _Slim]]], catalog: Catalog | None,
+                 problems: list[FieldProblem]) -> tuple[_Kept, _Kept, _Kept]:
     """Duplicates and references between tables (and to the catalog); appends problems, returns the rows kept."""
-    participants: list[Participant] = []
+    participants: _Kept = []
     first: dict[str, int] = {}
     for line, p in valid["participants"]:
-        if p.id in first:
-            problems.append(FieldProblem("participants.id", f"duplicate id {p.id!r} (first on line {first[p.id]})",
-                                         line, p.id))
+        if p.key in first:
+            problems.append(FieldProblem("participants.id", f"duplicate id {p.key!r} (first on line {first[p.key]})",
+                                         line, p.key))
             continue
-        first[p.id] = line
-        participants.append(p)
+        first[p.key] = line
+        participants.append((p.key, p.blob))
     known_people = set(first)
+    pirl = {p.id: p.type.pirl_1303 for p in catalog.programs} if catalog is not None else {}
 
-    enrollments: list[Enrollment] = []
+    enrollments: _Kept = []
     first_e: dict[str, int] = {}
     for line, e in valid["enrollments"]:
         row_problems: list[FieldProblem] = []
-        if e.id in first_e:
-            row_problems.append(FieldProblem("id", f"duplicate id {e.id!r} (first on line {first_e[e.id]})", line,
-                                             e.id))
+        if e.key in first_e:
+            row_problems.append(FieldProblem("id", f"duplicate id {e.key!r} (first on line {first_e[e.key]})", line,
+                                             e.key))
         if e.participant_id not in known_people:
             row_problems.append(FieldProblem("participant_id", "not a participant in participants (or its row was "
                                              "invalid)", line, e.participant_id))
         if catalog is not None:
-            if e.program_id not in catalog:
+            if e.program_id not in pirl:
                 row_problems.append(FieldProblem("program_id", "not a program in the catalog in force", line,
                                                  e.program_id))
             else:
-                code = catalog.get(e.program_id).type.pirl_1303
+                code = pirl[e.program_id]
                 if e.training_type is not None and code is not None and e.training_type != code:
                     row_problems.append(FieldProblem(
                         "training_type", f"the catalog's program {e.program_id!r} is PIRL 1303 type {code}", line,
                         e.training_type))
-            for i, pid in enumerate(e.considered_program_ids):
-                if pid != e.program_id and pid not in catalog:
+            for i, pid in enumerate(e.considered):
+                if pid != e.program_id and pid not in pirl:
                     row_problems.append(FieldProblem(f"considered_program_ids item {i + 1}",
                                                      "not a program in the catalog in force", line, pid))
         if row_problems:
             problems.extend(_q("enrollments", p) for p in row_problems)
             continue
-        first_e[e.id] = line
-        enrollments.append(e)
+        first_e[e.key] = line
+        enrollments.append((e.key, e.blob))
     known_enrollments = set(first_e)
 
-    outcomes: list[Outcome] = []
+    outcomes: _Kept = []
     first_o: dict[str, int] = {}
     for line, o in valid["outcomes"]:
-        if o.enrollment_id in first_o:
+        if o.key in first_o:
             problems.append(FieldProblem("outcomes.enrollment_id", f"a second outcome for enrollment "
-                                         f"{o.enrollment_id!r} (first on line {first_o[o.enrollment_id]})", line,
-                                         o.enrollment_id))
+                                         f"{o.key!r} (first on line {first_o[o.key]})", line, o.key))
             continue
-        if o.enrollment_id not in known_enrollments:
+        if o.key not in known_enrollments:
             problems.append(FieldProblem("outcomes.enrollment_id", "not an enrollment in enrollments (or its row "
-                                         "was invalid)", line, o.enrollment_id))
+                                         "was invalid)", line, o.key))
             continue
-        first_o[o.enrollment_id] = line
-        outcomes.append(o)
+        first_o[o.key] = line
+        outcomes.append((o.key, o.blob))
     return participants, enrollments, outcomes
 
 

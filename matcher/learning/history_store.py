@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, delete, func, select
@@ -310,7 +310,7 @@ def _enrollment(r: EnrollmentRow) -> Enrollment:
         "recommended_rank": r.recommended_rank, "override_reason": r.override_reason})
 
 
-def _chunks(items: tuple[Any, ...], size: int) -> Iterable[list[Any]]:
+def _chunks(items: Sequence[Any], size: int) -> Iterable[list[Any]]:
     for lo in range(0, len(items), size):
         yield list(items[lo:lo + size])
 
