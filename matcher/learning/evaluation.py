@@ -85,70 +85,60 @@ class Dataset:
 
 def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 2048,
                   progress: Callable[[int], None] | None = None) -> Dataset:
-    """Pair features of every labelled enrollment (programs not in the catalog are counted and left out).
+    """Pair features of every labelled enrollment, in history order (programs not in the catalog are
+    counted and left out).
 
-    Streams the history a chunk at a time: only the numbers and ids of each row are kept, so a history of a
-    million enrollments is built in bounded memory.
+    Two passes in bounded memory: the enrollments and outcomes first (ids and numbers only), then the
+    participants a chunk at a time, in program order, so each chunk's features are computed on the
+    chunk's seekers x the few programs they enrolled in rather than x the whole catalog.
     """
     import sys
 
-    f = len(FEATURE_NAMES)
+    intern = sys.intern
     participant_ids: list[str] = []
     program_ids: list[str] = []
     entry: list[dt.date] = []
     labels: list[bool] = []
     wages: list[float] = []
     considered: list[list[str]] = []
-    demographics: list[bytes] = []  # compact JSON: a million live records would take about a gigabyte
-    xs: list[np.ndarray] = []
-    excluded: list[np.ndarray] = []
-    targets: list[np.ndarray] = []
     skipped = 0
-    part: list[tuple[Any, Any, Any, bool]] = []
-    intern = sys.intern
-
-    def flush() -> None:
-        pb = featurizer.compile([p.profile for p, _, _, _ in part])
-        cols = np.array([featurizer.column_of[e.program_id] for _, e, _, _ in part], dtype=np.int64)
-        x, exc = featurizer.pairs(pb, np.arange(len(part)), cols)
-        xs.append(x)
-        excluded.append(exc)
-        targets.append(target_wages(pb))
-        for p, e, o, y in part:
-            participant_ids.append(p.id)
-            program_ids.append(intern(e.program_id))
-            entry.append(e.entry_date or e.referred_on or dt.date(1970, 1, 1))
-            labels.append(y)
-            wages.append(_wage(o))
-            considered.append([intern(c) for c in e.considered_program_ids])
-            demographics.append(p.demographics.model_dump_json().encode())
-        if progress is not None:
-            progress(len(part))
-        part.clear()
-
-    for row in history.labelled():
-        if row[1].program_id not in featurizer.column_of:
+    for e, o, y in history.labelled_enrollments():
+        if e.program_id not in featurizer.column_of:
             skipped += 1
             continue
-        part.append(row)
-        if len(part) >= chunk:
-            flush()
-    if part:
-        flush()
+        participant_ids.append(e.participant_id)
+        program_ids.append(intern(e.program_id))
+        entry.append(e.entry_date or e.referred_on or dt.date(1970, 1, 1))
+        labels.append(y)
+        wages.append(_wage(o))
+        considered.append([intern(c) for c in e.considered_program_ids])
+    n = len(labels)
+    columns = np.array([featurizer.column_of[pid] for pid in program_ids], dtype=np.int64)
+    f = len(FEATURE_NAMES)
+    x = np.zeros((n, f), dtype=np.float32)
+    excluded = np.zeros(n, dtype=bool)
+    target = np.zeros(n, dtype=np.float64)
+    demographics: list[bytes] = [b""] * n  # compact JSON: a million live records would take about a gigabyte
+    order = np.argsort(columns, kind="stable")
+    for lo in range(0, n, chunk):
+        rows = order[lo:lo + chunk]
+        people = [history.participant(participant_ids[i]) for i in rows]
+        pb = featurizer.compile([p.profile for p in people])
+        xs, exc = featurizer.pairs(pb, np.arange(len(rows)), columns[rows])
+        x[rows] = xs
+        excluded[rows] = exc
+        target[rows] = target_wages(pb)
+        for i, p in zip(rows.tolist(), people):
+            demographics[i] = p.demographics.model_dump_json().encode()
+        if progress is not None:
+            progress(len(rows))
     from .history import Records
 
     return Dataset(
-        participant_ids=participant_ids,
-        program_ids=program_ids,
-        columns=np.array([featurizer.column_of[pid] for pid in program_ids], dtype=np.int64),
-        entry=np.array(entry, dtype="datetime64[D]"),
-        label=np.array(labels, dtype=bool),
-        wage=np.array(wages, dtype=np.float64),
-        excluded=np.concatenate(excluded) if excluded else np.zeros(0, bool),
-        considered=considered,
-        x=np.concatenate(xs) if xs else np.zeros((0, f), np.float32),
-        demographics=Records(ReportingDemographics, demographics, [""] * len(demographics)),
-        target=np.concatenate(targets) if targets else np.zeros(0),
+        participant_ids=participant_ids, program_ids=program_ids, columns=columns,
+        entry=np.array(entry, dtype="datetime64[D]"), label=np.array(labels, dtype=bool),
+        wage=np.array(wages, dtype=np.float64), excluded=excluded, considered=considered, x=x,
+        demographics=Records(ReportingDemographics, demographics, [""] * n), target=target,
         skipped_unknown_program=skipped,
     )
 
