@@ -20,6 +20,14 @@ import reports *all* bad records at once, each with its row and field:
 
 Nothing is returned unless every record is valid, or ``skip_invalid=True``, in
 which case the valid programs are returned together with the problems.
+
+Places are checked against the shipped national ZIP points
+(:func:`place_problems`): an in-person or hybrid program whose only place is a
+ZIP that is not a known ZIP (``00000``, a typo) is a row error naming the ZIP
+column, because the matcher could not place it and would show it to everyone
+as "distance unknown". When the record also gives coordinates, or is online
+only, an unknown ZIP is a warning (``ImportResult.warnings``), as is a ZIP in
+another state than the record's ``state``.
 """
 
 from __future__ import annotations
@@ -192,6 +200,7 @@ class ImportResult:
     catalog: Catalog
     problems: tuple[FieldProblem, ...] = ()
     rows_read: int = 0
+    warnings: tuple[FieldProblem, ...] = ()  # worth a look, not fatal (e.g. a ZIP in another state)
 
     @property
     def programs(self) -> tuple[Program, ...]:
@@ -222,13 +231,16 @@ def read_catalog(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
     progress: ProgressCallback | None = None,
+    check_ids: bool = True,
 ) -> ImportResult:
     """Read a CSV, JSON or JSON Lines catalog, validating every record.
 
     Raises :class:`InputFileError` when the file cannot be read at all and
     :class:`ImportRowsError` (carrying every problem) when any record is bad,
     unless ``skip_invalid`` is true. ``progress`` is called with the number
-    of records read so far (for a progress bar).
+    of records read so far (for a progress bar). ``check_ids`` (default) reports
+    skill, credential and occupation IDs the shipped taxonomy does not know as row
+    errors (:func:`matcher.taxonomy.check_program_ids`).
     """
     p = Path(path)
     text = read_text(p, max_bytes=max_bytes)
@@ -242,14 +254,20 @@ def read_catalog(
 
     programs: list[Program] = []
     problems: list[FieldProblem] = []
+    warnings: list[FieldProblem] = []
     first_row_of: dict[str, int] = {}
     rows_read = 0
+    column_of = _csv_column if fmt == "csv" else _same
     for row, record, pre_problems in records:
         rows_read += 1
         if progress is not None:
             progress(rows_read)
-        program, row_problems = _validate(record, row=row, csv_fields=fmt == "csv")
+        program, row_problems = _validate(record, row=row, csv_fields=fmt == "csv", check_ids=check_ids)
         row_problems = pre_problems + row_problems
+        if program is not None and not row_problems:
+            place_errors, place_warnings = place_problems(program, row=row, column_of=column_of)
+            row_problems.extend(place_errors)
+            warnings.extend(place_warnings)
         if program is not None and not row_problems:
             if program.id in first_row_of:
                 row_problems.append(FieldProblem(
@@ -267,11 +285,11 @@ def read_catalog(
     if problems and not skip_invalid:
         bad = len({pr.row for pr in problems})
         raise ImportRowsError(
-            f"{bad} of {rows_read} records in {p.name} are invalid; nothing was imported",
+            f"{bad} of {rows_read} records in {p.name} are invalid: fix them to use this catalog",
             field=problems[0].field,
             problems=problems,
         )
-    return ImportResult(Catalog(tuple(programs), source=str(p)), tuple(problems), rows_read)
+    return ImportResult(Catalog(tuple(programs), source=str(p)), tuple(problems), rows_read, tuple(warnings))
 
 
 _Record = tuple[int, Any, list[FieldProblem]]
@@ -376,18 +394,71 @@ def _jsonl_records(text: str, *, name: str, max_rows: int) -> Iterator[_Record]:
         yield lineno, item, []
 
 
-def _validate(record: Any, *, row: int, csv_fields: bool) -> tuple[Program | None, list[FieldProblem]]:
+def _validate(record: Any, *, row: int, csv_fields: bool,
+              check_ids: bool = True) -> tuple[Program | None, list[FieldProblem]]:
     try:
-        return parse_program(record, row=row), []
+        program = parse_program(record, row=row)
+        problems = _id_problems(program) if check_ids else []
+        if not problems:
+            return program, []
     except ValidationError as exc:
         problems = exc.problems or [FieldProblem(field=exc.field or "(record)", message=exc.message, row=row)]
-        out = []
-        for pr in problems:
-            fld, msg = pr.field, pr.message
-            if csv_fields:
-                fld, msg = cf.column_for_field(fld, msg)
-            out.append(FieldProblem(field=fld, message=msg, row=row, value=pr.value))
-        return None, out
+    out = []
+    for pr in problems:
+        fld, msg = pr.field, pr.message
+        if csv_fields:
+            fld, msg = cf.column_for_field(fld, msg)
+        out.append(FieldProblem(field=fld, message=msg, row=row, value=pr.value, suggestions=pr.suggestions))
+    return None, out
+
+
+def _id_problems(program: Program) -> list[FieldProblem]:
+    """The hook to the taxonomy's one ID check (skills, credentials, occupations)."""
+    from .taxonomy import check_program_ids, load_taxonomy
+
+    return check_program_ids(program, load_taxonomy())
+
+
+def _csv_column(path: str) -> str:
+    return cf.column_for_field(path, "")[0]
+
+
+def _same(path: str) -> str:
+    return path
+
+
+def place_problems(program: Program, *, row: int | None,
+                   column_of: Callable[[str], str] = _same) -> tuple[list[FieldProblem], list[FieldProblem]]:
+    """(errors, warnings) about where a program is, checked against the shipped national ZIP points.
+
+    ``column_of`` turns a field path (``location.zip``) into the name the
+    user knows it by (a CSV column, a source file's column).
+    """
+    from .geo import is_known_zip, zip_state
+    from .records import Delivery
+
+    loc = program.location
+    errors: list[FieldProblem] = []
+    warnings: list[FieldProblem] = []
+    if loc.zip is None:
+        return errors, warnings
+    if not is_known_zip(loc.zip):
+        has_point = loc.latitude is not None
+        if has_point or loc.delivery is Delivery.ONLINE:
+            why = "its coordinates are used" if has_point else "the program is online only"
+            warnings.append(FieldProblem(field=column_of("location.zip"), row=row, value=loc.zip,
+                                         message=f"not a known ZIP code (no Census ZIP point); {why}"))
+        else:
+            errors.append(FieldProblem(
+                field=column_of("location.zip"), row=row, value=loc.zip,
+                message="not a known ZIP code (no Census ZIP point), so the program cannot be placed; "
+                        "check it, or give the latitude and longitude"))
+        return errors, warnings
+    state = zip_state(loc.zip)
+    if loc.state is not None and state is not None and state != loc.state:
+        warnings.append(FieldProblem(field=column_of("location.state"), row=row, value=loc.state,
+                                     message=f"the ZIP code is in {state}, not in this state"))
+    return errors, warnings
 
 
 # --------------------------------------------------------------------------- writing
@@ -461,7 +532,8 @@ def default_catalog() -> Catalog:
     if key in _sample_cache:
         return _sample_cache[key]
     try:
-        catalog = load_catalog(path)
+        # Its IDs are checked against the taxonomy when it is built (and by a test), not on every start.
+        catalog = load_catalog(path, check_ids=False)
     except (InputFileError, ImportRowsError) as exc:
         raise DataError(f"the sample catalog {path} is corrupt: {exc.message}", field="catalog",
                         problems=exc.problems) from None

@@ -15,14 +15,27 @@ Cell rules
 - Booleans: true/false, yes/no, y/n, 1/0 (any case).
 - Enum values (type, sector, funding, supports...) are matched ignoring case.
 - Dates are ISO ``YYYY-MM-DD``.
+- Key-value cells (``prereq_background_lookback_years``) list ``key:value`` items
+  separated by ``;``, e.g. ``felony:7;violent_felony:10``.
 - Columns whose header starts with ``#`` (e.g. ``# notes``) are comments and
   ignored; so are columns with an empty header whose cells are all empty
   (spreadsheets add them).
+- ``sources`` and ``provenance`` hold JSON (a list of objects), written by the
+  importers; a person editing the file can leave them as they are.
+- Spreadsheet formula injection: on export, a cell whose text starts with
+  ``=``, ``+``, ``-`` or ``@`` (and is not a plain number) is written with a
+  leading apostrophe, which spreadsheets read as "this is text". A text that
+  already starts with an apostrophe followed by one of those characters (or
+  by another apostrophe) gets one more, so the rule can be undone exactly:
+  on import one leading apostrophe is removed when the next character is one
+  of ``= + - @ '``. Export then import loses nothing (see
+  :func:`neutralise_formula` / :func:`restore_formula`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -30,7 +43,9 @@ from typing import Any
 
 from .errors import FieldProblem, shown_value
 
-TEXT, LIST, BOOL, NUMBER, DATE, ENUM, ENUM_LIST = "text", "list", "bool", "number", "date", "enum", "enum_list"
+TEXT, LIST, BOOL, NUMBER, DATE = "text", "list", "bool", "number", "date"
+ENUM, ENUM_LIST, MAP = "enum", "enum_list", "map"
+JSON = "json"  # a JSON value in one cell (the importers' sources and provenance lists)
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,7 @@ class Column:
 
     @property
     def is_list(self) -> bool:
-        return self.kind in (LIST, ENUM_LIST)
+        return self.kind in (LIST, ENUM_LIST, MAP)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -70,10 +85,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("prereq_work_authorization", "prerequisites.work_authorization", BOOL),
     Column("prereq_min_reading_grade", "prerequisites.min_reading_grade", NUMBER),
     Column("prereq_min_math_grade", "prerequisites.min_math_grade", NUMBER),
+    Column("prereq_background_lookback_years", "prerequisites.background_lookback_years", MAP),
+    Column("prereq_accommodates_physical_limits", "prerequisites.accommodates_physical_limits", BOOL),
     Column("schedule_times", "schedule.times", ENUM_LIST, required=True),
     Column("schedule_hours_per_week", "schedule.hours_per_week", NUMBER, required=True),
     Column("schedule_self_paced", "schedule.self_paced", BOOL),
-    Column("duration_weeks", "duration_weeks", NUMBER, required=True),
+    Column("duration_weeks", "duration_weeks", NUMBER),
     Column("cost_tuition_usd", "cost.tuition_usd", NUMBER),
     Column("cost_funding", "cost.funding", ENUM_LIST),
     Column("paid_kind", "paid.kind", ENUM),
@@ -99,6 +116,24 @@ COLUMNS: tuple[Column, ...] = (
     Column("description", "description", TEXT),
     Column("url", "url", TEXT),
     Column("sample_data", "sample_data", BOOL),
+    # What public catalogs carry (docs/sources.md), one block so merges stay simple.
+    Column("credential_type", "credential_type", ENUM),
+    Column("credential_name", "credential_name", TEXT),
+    Column("contact_hours", "contact_hours", NUMBER),
+    Column("pell_eligible", "pell_eligible", BOOL),
+    Column("provider_type", "provider_type", ENUM),
+    Column("cost_tuition_reported", "cost.tuition_reported", BOOL),
+    Column("location_city", "location.city", TEXT),
+    Column("outcome_total_served", "outcomes.total_served", NUMBER),
+    Column("outcome_total_exited", "outcomes.total_exited", NUMBER),
+    Column("outcome_total_completed", "outcomes.total_completed", NUMBER),
+    Column("outcome_credential_rate", "outcomes.credential_rate", NUMBER),
+    Column("outcome_employment_rate_q2", "outcomes.employment_rate_q2", NUMBER),
+    Column("outcome_employment_rate_q4", "outcomes.employment_rate_q4", NUMBER),
+    Column("outcome_median_earnings_q2_usd", "outcomes.median_earnings_q2_usd", NUMBER),
+    Column("outcome_period", "outcomes.period", TEXT),
+    Column("sources", "sources", JSON),
+    Column("provenance", "provenance", JSON),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
@@ -167,11 +202,18 @@ def row_to_record(cells: dict[str, str], *, row: int) -> tuple[dict[str, Any], l
     problems: list[FieldProblem] = []
     for name, raw in cells.items():
         column = BY_NAME[name]
-        text = raw.strip()
+        text = restore_formula(raw.strip())
         if not text:
             continue  # empty cell: not given, the model's default applies
         value: Any
-        if column.kind == BOOL:
+        if column.kind == JSON:
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                problems.append(FieldProblem(field=name, message=f"not valid JSON: {exc.msg} at character {exc.pos}",
+                                             row=row, value=shown_value(text)))
+                continue
+        elif column.kind == BOOL:
             try:
                 value = parse_bool(text)
             except ValueError as exc:
@@ -181,6 +223,15 @@ def row_to_record(cells: dict[str, str], *, row: int) -> tuple[dict[str, Any], l
             value = split_items(text)
         elif column.kind == ENUM_LIST:
             value = [item.lower() for item in split_items(text)]
+        elif column.kind == MAP:
+            value = {}
+            for item in split_items(text):
+                key, sep, rest = item.partition(":")
+                if not sep or not key.strip() or not rest.strip():
+                    problems.append(FieldProblem(field=name, row=row, value=shown_value(item),
+                                                 message="each item must be key:value, e.g. felony:7"))
+                    continue
+                value[key.strip().lower()] = rest.strip()
         elif column.kind == ENUM:
             value = text.lower()
         else:
@@ -240,12 +291,54 @@ def escape_item(item: str) -> str:
 
 
 def format_cell(value: Any, column: Column) -> str:
-    """The CSV text of one field value; ``None`` is an empty cell."""
+    """The CSV text of one field value; ``None`` is an empty cell. Formula-like text is neutralised."""
     if value is None:
         return ""
+    if column.kind == JSON:
+        if not value:
+            return ""
+        return neutralise_formula(json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True,
+                                             separators=(",", ":")))
+    if column.kind == MAP:
+        return neutralise_formula(";".join(escape_item(f"{_scalar(k)}:{_scalar(v)}") for k, v in value.items()))
     if column.is_list:
-        return ";".join(escape_item(_scalar(v)) for v in value)
-    return _scalar(value)
+        return neutralise_formula(";".join(escape_item(_scalar(v)) for v in value))
+    return neutralise_formula(_scalar(value))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    return value
+
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@")
+_PLAIN_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula (plain numbers are left alone).
+
+    Reversible with :func:`restore_formula`: text that already starts with an
+    apostrophe followed by a trigger or another apostrophe gets one more.
+    """
+    if not text:
+        return text
+    if text[0] in FORMULA_TRIGGERS and not _PLAIN_NUMBER_RE.match(text):
+        return "'" + text
+    if text[0] == "'" and len(text) > 1 and (text[1] in FORMULA_TRIGGERS or text[1] == "'"):
+        return "'" + text
+    return text
+
+
+def restore_formula(text: str) -> str:
+    """Undo :func:`neutralise_formula`: drop one leading apostrophe before ``= + - @`` or ``'``."""
+    if len(text) > 1 and text[0] == "'" and (text[1] in FORMULA_TRIGGERS or text[1] == "'"):
+        return text[1:]
+    return text
 
 
 def _scalar(value: Any) -> str:

@@ -20,7 +20,7 @@ import functools
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from itertools import pairwise
 from typing import Any
 
@@ -28,22 +28,17 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import geo, normalize, selfsufficiency, wages
-from .catalog import Catalog
-from .eligibility import Eligibility, RuleContext, distances, evaluate, support_mask
+from .catalog import Catalog, ImportResult
+from .eligibility import Eligibility, evaluate
 from .errors import ValidationError
-from .explain import (
-    Blocker,
-    Explainer,
-    Recommendation,
-    RecommendationList,
-    ScoreParts,
-    SkillGap,
-    SupportToArrange,
-)
-from .features import ProfileBatch, compile_catalog, compile_profiles
+from .explain import Explainer, Placement, openings_for
+from .features import ProfileBatch, compile_catalog, compile_profiles, program_miles
+from .policy import board_barriers, support_mask
 from .profile_resolve import ProfileResolver, ResolvedProfile, UnmatchedInput
 from .records import Program, SeekerProfile
-from .scoring import Components, EngineConfig, SuccessModel, board_barrier_mask, score, static_part
+from .results import Blocker, Recommendation, RecommendationList, ScoreParts, SkillGap, SupportToArrange
+from .rules import RuleContext
+from .scoring import Components, EngineConfig, SuccessModel, score, static_part
 from .taxonomy import load_taxonomy
 
 __all__ = [
@@ -113,12 +108,15 @@ class Recommender:
 
     # ------------------------------------------------------------------ fitting
 
-    def fit(self, catalog: Catalog | Iterable[Program] | None = None) -> Recommender:
-        """Compile ``catalog`` (None: the shipped sample catalog). Returns self."""
+    def fit(self, catalog: Catalog | ImportResult | Iterable[Program] | None = None) -> Recommender:
+        """Compile ``catalog`` (None: the shipped sample catalog; ``read_catalog``'s result, a
+        :class:`Catalog` or any iterable of programs work too). Returns self."""
         if catalog is None:
             from .catalog import default_catalog
 
             catalog = default_catalog()
+        if isinstance(catalog, ImportResult):
+            catalog = catalog.catalog
         programs = tuple(catalog.programs if isinstance(catalog, Catalog) else catalog)
         taxonomy = _default(self.taxonomy, load_taxonomy, call=True)
         zip_point = _default(self.zip_point, geo.zip_point)
@@ -138,9 +136,10 @@ class Recommender:
         self.weights_ = self.config.resolved_weights(has_success_model=self.success_model is not None)
         self.static_ = static_part(self.catalog_, self.weights_)
         self.context_ = RuleContext(board_support_mask=support_mask(self.config.board_supports),
-                                    remedy_distance_miles=self.config.remedy_distance_miles)
-        self.board_barriers_ = board_barrier_mask(self.config.board_supports)
-        self.board_urgent_ = board_barrier_mask(self.config.board_supports, urgent=True)
+                                    remedy_distance_miles=self.config.remedy_distance_miles,
+                                    transit_line_factor=self.config.transit_line_factor)
+        self.board_barriers_ = board_barriers(self.config.board_supports)
+        self.board_urgent_ = board_barriers(self.config.board_supports, urgent=True)
         self.resolver_ = ProfileResolver(
             normalizer,
             known_skills=taxonomy.skills if taxonomy is not None else None,
@@ -148,7 +147,7 @@ class Recommender:
             zip_point=zip_point,
             target_for_profile=target,
         )
-        self.explainer_ = Explainer(self.catalog_, taxonomy, self.config)
+        self.explainer_ = Explainer(self.catalog_, taxonomy, self.config, self.weights_)
         return self
 
     def _check_fitted(self) -> None:
@@ -184,17 +183,19 @@ class Recommender:
         _check_top(top)
         ids = self.catalog_.id_list
         for scored in self._scored_chunks(profiles, top, chunk_size, count_rules=False):
-            for cols, scores in scored.chosen:
-                yield [(ids[c], s) for c, s in zip(cols, scores)]
+            for chosen in scored.chosen:
+                yield [(ids[c], s) for c, s in zip(chosen.cols, chosen.scores)]
 
     # ------------------------------------------------------------------ pair details (for learning)
 
     def compile_seekers(self, profiles: Iterable[SeekerProfile | Mapping[str, Any]]) -> ProfileBatch:
         """Resolve and compile seekers into the arrays rules and scores read (one row per seeker)."""
         self._check_fitted()
-        resolved = [self.resolver_.resolve(p) for p in profiles]
+        return self._compile([self.resolver_.resolve(p) for p in profiles])
+
+    def _compile(self, resolved: list[ResolvedProfile]) -> ProfileBatch:
         return compile_profiles(resolved, self.catalog_, taxonomy=self.taxonomy_,
-                                default_target_wage=self.config.default_target_wage)
+                                default_target_wage=self.config.default_target_wage, mode_miles=self.config.mode_miles)
 
     def score_details(self, pb: ProfileBatch, cols: np.ndarray) -> tuple[Eligibility, Components]:
         """Every rule outcome and score component for seekers ``pb`` x program columns ``cols``:
@@ -250,11 +251,10 @@ class Recommender:
                      ) -> tuple[ProfileBatch, np.ndarray, Eligibility]:
         """Scores of every (seeker, program), -inf where a hard requirement excludes the program."""
         cat = self.catalog_
-        pb = compile_profiles(resolved, cat, taxonomy=self.taxonomy_,
-                              default_target_wage=self.config.default_target_wage)
+        pb = self._compile(resolved)
         elig, comps = self._rules_and_scores(pb, cat.all_columns, detail=False, count_rules=count_rules)
         masked = comps.total
-        np.copyto(masked, np.float32(-np.inf), where=elig.excluded)
+        _exclude(masked, elig.excluded)
         return pb, masked, elig
 
     def _rules_and_scores(self, pb: ProfileBatch, cols: np.ndarray, *, detail: bool,
@@ -263,8 +263,10 @@ class Recommender:
         both ranking (``detail=False``: combined mask and totals only) and explanation
         (``detail=True``: every rule outcome and component kept) go through."""
         cat = self.catalog_
-        miles = distances(pb, cat, cols)
-        elig = evaluate(pb, cat, cols, self.context_, miles, keep_outcomes=detail, count=count_rules)
+        miles = program_miles(pb, cat, cols)
+        c = self.context_
+        ctx = RuleContext(c.board_support_mask, c.remedy_distance_miles, c.transit_line_factor, miles)
+        elig = evaluate(pb, cat, cols, ctx, keep_outcomes=detail, count=count_rules)
         success = self.success_model.predict(pb, cat, cols) if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
                       board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
@@ -278,7 +280,7 @@ class Recommender:
         candidates = self._candidates(masked, top)
         chosen = [self._diversify(cols, scores, top) for cols, scores in candidates]
         n_excluded = np.count_nonzero(elig.excluded, axis=1) if count_rules else None
-        return _ScoredChunk(resolved, pb, chosen, n_excluded, elig.counts)
+        return _ScoredChunk(resolved, pb, chosen, n_excluded, elig if count_rules else None)
 
     def _candidates(self, masked: np.ndarray, top: int | None) -> list[tuple[list[int], list[float]]]:
         """Per seeker, the eligible columns worth considering and their scores, best first
@@ -317,19 +319,20 @@ class Recommender:
         col_list, value_list = cols.tolist(), values.tolist()
         return [(col_list[lo:hi], value_list[lo:hi]) for lo, hi in pairwise(bounds)]
 
-    def _diversify(self, cols: list[int], scores: list[float], top: int | None) -> tuple[list[int], list[float]]:
+    def _diversify(self, cols: list[int], scores: list[float], top: int | None) -> _Chosen:
         """Greedy re-rank of candidates (best first): skip a program whose provider or type already
         fills its quota when an alternative within ``diversity_margin`` of its score exists.
-        Returns the chosen columns and their scores."""
+        Returns the chosen columns, their scores, and for a program placed below a lower-scored
+        one, why (its provider's or its type's quota was full)."""
         cfg = self.config
         cat = self.catalog_
         limit = len(cols) if top is None else min(top, len(cols))
         if cfg.max_per_provider is None and cfg.max_per_type is None:
-            return cols[:limit], scores[:limit]
+            return _Chosen(cols[:limit], scores[:limit])
         max_provider = cfg.max_per_provider if cfg.max_per_provider is not None else len(cols) + 1
         max_type = cfg.max_per_type if cfg.max_per_type is not None else len(cols) + 1
         if limit <= max_provider and limit <= max_type:  # no quota can fill: the best, in order
-            return cols[:limit], scores[:limit]
+            return _Chosen(cols[:limit], scores[:limit])
         provider_of, type_of = cat.provider_list, cat.type_list
         margin = cfg.diversity_margin
         remaining, remaining_scores = list(cols), list(scores)
@@ -337,6 +340,7 @@ class Recommender:
         types: dict[int, int] = {}
         picked: list[int] = []
         picked_scores: list[float] = []
+        deferred: dict[int, str] = {}  # column -> the quota that held it back
         while remaining and len(picked) < limit:
             pos = 0
             best = remaining[0]
@@ -353,34 +357,57 @@ class Recommender:
                     if (prov < max_provider or prov < best_prov) and (typ < max_type or typ < best_type):
                         pos = i
                         break
+                if pos:
+                    deferred.setdefault(best, "provider" if best_prov >= max_provider else "type")
             chosen = remaining.pop(pos)
             picked.append(chosen)
             picked_scores.append(remaining_scores.pop(pos))
             providers[provider_of[chosen]] = providers.get(provider_of[chosen], 0) + 1
             types[type_of[chosen]] = types.get(type_of[chosen], 0) + 1
-        return picked, picked_scores
+        placements: dict[int, Placement] = {}
+        for i, c in enumerate(picked):
+            lower = [k for k in range(i) if picked_scores[k] < picked_scores[i]]
+            if lower and c in deferred:
+                placements[i] = Placement(deferred[c], lower[0] + 1)
+        return _Chosen(picked, picked_scores, placements)
 
     def _explain_chunk(self, scored: _ScoredChunk) -> list[RecommendationList]:
         cat = self.catalog_
-        assert scored.n_excluded is not None
+        assert scored.n_excluded is not None and scored.elig is not None
+        elig = scored.elig
         out: list[RecommendationList] = []
         for b, r in enumerate(scored.resolved):
-            cols, scores = scored.chosen[b]
-            items = self._explain_row(scored.pb, b, np.array(cols, dtype=np.int64), scores)
-            by_reason = {name: int(c[b]) for name, c in scored.counts.items() if c[b]}
+            chosen = scored.chosen[b]
+            items = self._explain_row(scored.pb, b, chosen)
+            by_reason = {name: int(c[b]) for name, c in elig.counts.items() if c[b]}
             out.append(self.explainer_.recommendation_list(
-                r, items, catalog_size=cat.size, excluded=int(scored.n_excluded[b]), excluded_by_reason=by_reason))
+                r, items, catalog_size=cat.size, excluded=int(scored.n_excluded[b]), excluded_by_reason=by_reason,
+                openings=openings_for(r, elig, b, cat), model_version=self.model_version))
         return out
 
-    def _explain_row(self, pb: ProfileBatch, b: int, chosen: np.ndarray, scores: list[float]
-                     ) -> list[Recommendation]:
+    def _explain_row(self, pb: ProfileBatch, b: int, chosen: _Chosen) -> list[Recommendation]:
         """Re-run the rules and components on the chosen programs only, keeping the detail."""
-        if not len(chosen):
+        if not chosen.cols:
             return []
         one = _take_row(pb, b)
-        elig, comps = self._rules_and_scores(one, chosen, detail=True)
-        return [self.explainer_.recommendation(rank, int(c), one.resolved[0], comps, elig, j, scores[j])
-                for rank, (j, c) in enumerate(zip(range(len(chosen)), chosen), start=1)]
+        cols = np.array(chosen.cols, dtype=np.int64)
+        elig, comps = self._rules_and_scores(one, cols, detail=True)
+        return self.explainer_.recommendations(one.resolved[0], comps, elig, chosen.cols, chosen.scores,
+                                               chosen.placements)
+
+    @property
+    def model_version(self) -> str | None:
+        """The version of the success model in use (None: the hand-set engine)."""
+        return getattr(self.success_model, "version", None) if self.success_model is not None else None
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """One seeker's shown programs: columns, scores, and re-rank placements by position."""
+
+    cols: list[int]
+    scores: list[float]
+    placements: dict[int, Placement] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -389,9 +416,22 @@ class _ScoredChunk:
 
     resolved: list[ResolvedProfile]
     pb: ProfileBatch
-    chosen: list[tuple[list[int], list[float]]]  # per seeker: columns shown, in order, and their scores
+    chosen: list[_Chosen]  # per seeker: the programs shown, in order
     n_excluded: np.ndarray | None  # per seeker: programs excluded (when rules were counted)
-    counts: dict[str, np.ndarray]  # rule -> programs it excluded, per seeker (when counted)
+    elig: Eligibility | None  # the counted rule outcomes (when counted)
+
+
+_FLOAT32_MAX = np.float32(np.finfo(np.float32).max)
+
+
+def _exclude(scores: np.ndarray, excluded: np.ndarray) -> None:
+    """Set excluded cells to -inf in place: score - MAX - MAX overflows to -inf where excluded and
+    subtracts exactly 0 elsewhere. Branch-free arithmetic, several times faster than a masked
+    copy (``np.copyto(where=)``) over a batch's scattered exclusions."""
+    step = np.multiply(excluded.view(np.uint8), _FLOAT32_MAX, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        scores -= step
+        scores -= step
 
 
 def _best_first(rows: np.ndarray, values: np.ndarray, id_rank: np.ndarray) -> np.ndarray:
@@ -446,6 +486,8 @@ def _take_row(pb: ProfileBatch, b: int) -> ProfileBatch:
         value: Any = getattr(pb, f.name)
         if f.name == "resolved":
             changes[f.name] = (value[b],)
+        elif f.name == "rule_data":
+            changes[f.name] = {rule: {k: a[b:b + 1] for k, a in arrays.items()} for rule, arrays in value.items()}
         elif isinstance(value, (np.ndarray, sp.spmatrix, sp.sparray)):
             changes[f.name] = value[b:b + 1]  # type: ignore[index]
     return replace(pb, **changes)

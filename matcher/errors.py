@@ -21,6 +21,7 @@ class FieldProblem:
     message: str
     row: int | None = None
     value: str | None = None
+    suggestions: tuple[str, ...] = ()  # known values close to a wrong one (unknown taxonomy IDs)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"field": self.field, "message": self.message}
@@ -28,6 +29,8 @@ class FieldProblem:
             out["row"] = self.row
         if self.value is not None:
             out["value"] = self.value
+        if self.suggestions:
+            out["suggestions"] = list(self.suggestions)
         return out
 
     def __str__(self) -> str:
@@ -74,7 +77,7 @@ class ValidationError(MatcherError):
 
 
 class ImportRowsError(ValidationError):
-    """A catalog import found invalid rows; nothing was imported."""
+    """A catalog file has invalid rows (every one is in ``problems``); none of it was used."""
 
     code = "invalid_rows"
 

@@ -1,264 +1,161 @@
-"""Plain-language explanations and the result records a coach sees.
+"""Plain-language explanations: the sentences a coach reads aloud for each program shown.
 
-Only the programs shown are explained (a handful per seeker): the numbers
-come from the same rule and score arrays that ranked them, so an explanation
-can never disagree with the ranking. Sentences are short and in the second
-person so a coach can read them aloud: "You already have 4 of the 5 starting
-skills", "Pays $19/hour while you train", "Offers childcare support".
+Only the programs shown are explained (a handful per seeker). Every number and every
+choice of words comes from the same arrays and constants that ranked them (the score
+components in ``Components.parts``, the compiled catalog, :mod:`matcher.policy`, the
+rule objects), so an explanation can never disagree with the ranking. Requirements are
+explained by their rule objects (:mod:`matcher.rules`); this module says why a program
+fits and puts the pieces together, saying each thing once:
+
+- Blockers first: a requirement the seeker does not meet and the remedy that keeps the
+  program ("Needs a driver's license: the program offers help getting a driver's license").
+- Reasons ("Why"), most important first: each tied to one score component and ordered by
+  what that component adds to this program's score (weight x value), facts true of
+  nearly every program ("No experience needed to start") after the distinctive ones.
+  A support already named as a remedy is not repeated.
+- Supports: the program's or board's help for the seeker's barriers not said above.
+  Supports nobody in the list offers, and checks several programs share, are said once
+  for the whole list (``RecommendationList.to_arrange`` / ``shared_checks``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .eligibility import BARRIER_SUPPORTS, URGENT_SUPPORTS, Eligibility, covered_records
-from .features import CompiledCatalog
-from .profile_resolve import LicenseStatus, ResolvedProfile, UnmatchedInput
-from .records import (
-    Barrier,
-    Delivery,
-    EducationLevel,
-    Funding,
-    PaidKind,
-    PhysicalDemand,
-    Program,
-    Support,
-    TimeOfDay,
+from . import features as F  # noqa: N812 - the formulas' constants, read where they are defined
+from . import scoring as S  # noqa: N812
+from .policy import BARRIER_SUPPORTS, URGENT_SUPPORTS, support_applies
+from .profile_resolve import ResolvedProfile
+from .records import Barrier, Delivery, PaidKind, Program, Support, TimeOfDay
+from .results import (
+    Blocker,
+    ListCheck,
+    Opening,
+    Recommendation,
+    RecommendationList,
+    ScoreParts,
+    SkillGap,
+    SupportToArrange,
 )
+from .rules import RULE_BY_NAME, RULES, ExplainContext
+from .rules.attendance import TIME_WORDS
+from .wording import ELEMENT_LABELS, FUNDING_LABELS, capital, join_words, language_name, money, plural, wage
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .eligibility import Eligibility
+    from .features import CompiledCatalog
     from .scoring import Components, EngineConfig
 
-LANGUAGE_NAMES = {
-    "en": "English", "es": "Spanish", "vi": "Vietnamese", "ru": "Russian", "zh": "Chinese", "so": "Somali",
-    "ar": "Arabic", "uk": "Ukrainian", "ko": "Korean", "tl": "Tagalog", "fr": "French", "am": "Amharic",
-    "sw": "Swahili", "ro": "Romanian", "ja": "Japanese", "fa": "Persian", "ps": "Pashto", "hmn": "Hmong",
-    "km": "Khmer", "lo": "Lao", "ne": "Nepali", "my": "Burmese", "pt": "Portuguese", "ti": "Tigrinya",
-}
-
-FUNDING_LABELS = {
-    Funding.FREE: "free to you",
-    Funding.WIOA_ITA: "a WIOA training account (ITA)",
-    Funding.WIOA_OJT: "WIOA on-the-job training funds",
-    Funding.EMPLOYER_PAID: "the employer",
-    Funding.PELL: "a Pell grant",
-    Funding.STATE_GRANT: "a state grant",
-    Funding.GI_BILL: "the GI Bill",
-    Funding.SCHOLARSHIP: "a scholarship",
-    Funding.PAYMENT_PLAN: "a payment plan",
-}
-
-TIME_WORDS = {TimeOfDay.DAY: "daytime", TimeOfDay.EVENING: "evening", TimeOfDay.WEEKEND: "weekend"}
+_BARRIER_ORDER = {b: i for i, b in enumerate(Barrier)}  # enum iteration is slow on the explanation path
+_TIMES = tuple(TimeOfDay)
+_ALL_TIMES = frozenset(TimeOfDay)
 MAX_REASONS = 6
 MAX_TAUGHT_GAPS = 8
-FAR_MILES_CHECK = 25.0
-
-
-# --------------------------------------------------------------------------- result records
-
-
-class _Plain:
-    def to_dict(self) -> dict[str, Any]:
-        return _plain(self)
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (np.floating, np.integer)):
-        return value.item()
-    return value
+#: A check said on at least this many programs of a list is said once for the list.
+SHARED_CHECK_MIN = 2
+#: Transfer (share of an occupation's key skills the seeker's past work covers) worth a reason.
+TRANSFER_REASON_MIN = 0.5
+#: Openings worth telling: meeting one requirement opens at least this many programs.
+OPENING_MIN = 3
+MAX_OPENINGS = 3
 
 
 @dataclass(frozen=True)
-class ScoreParts(_Plain):
-    """Each component (0..1). ``practical`` combines schedule, distance and language
-    (see :mod:`matcher.scoring`)."""
-
-    skills: float
-    interest: float
-    practical: float
-    schedule: float
-    distance: float
-    language: float
-    supports: float
-    earn: float
-    wage: float
-    outcomes: float
-    success: float | None = None
+class _Reason:
+    importance: float  # what the component behind it adds to this program's score (weight x value)
+    text: str
+    distinctive: bool = True  # False: true of nearly every program; listed after the others
+    topic: str = ""  # what it names (a support, "language", "paid"), so nothing is said twice
 
 
 @dataclass(frozen=True)
-class SkillGap(_Plain):
-    """A skill the program expects at the start that the seeker lacks (``required``),
-    or one it will teach that the seeker does not have yet (``taught``)."""
+class Placement:
+    """Why the diversity re-rank placed a program where it is (see ``Recommender._diversify``)."""
 
-    skill_id: str
-    name: str
-    kind: str  # "required" | "taught"
-    message: str
-
-
-@dataclass(frozen=True)
-class SupportToArrange(_Plain):
-    """For one of the seeker's barriers: which support meets it and who provides it."""
-
-    barrier: str
-    support: str | None
-    provided_by: str  # "program" | "board" | "arrange" (coach to find it)
-    message: str
-
-
-@dataclass(frozen=True)
-class Blocker(_Plain):
-    """A hard requirement the seeker does not meet today, kept because a remedy exists."""
-
-    requirement: str
-    message: str
-    remedy: str
-    provided_by: str  # "program" | "board" | "funding"
-
-
-@dataclass(frozen=True)
-class Recommendation(_Plain):
-    rank: int
-    program_id: str
-    name: str
-    provider: str
-    type: str
-    sector: str
-    score: float
-    parts: ScoreParts
-    reasons: tuple[str, ...]
-    skill_gaps: tuple[SkillGap, ...]
-    supports: tuple[SupportToArrange, ...]
-    blockers: tuple[Blocker, ...]
-    checks: tuple[str, ...]
-    distance_miles: float | None = None
-
-    @property
-    def flagged(self) -> bool:
-        """Kept only because a remedy exists for a requirement the seeker does not meet."""
-        return bool(self.blockers)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = _plain(self)
-        out["flagged"] = self.flagged
-        return out
-
-
-@dataclass(frozen=True)
-class RecommendationList(_Plain):
-    """The engine's answer for one seeker. Holds no personal details beyond the seeker's
-    own inputs that could not be matched."""
-
-    profile_id: str | None
-    items: tuple[Recommendation, ...]
-    catalog_size: int
-    eligible_count: int
-    excluded_count: int
-    excluded_by_reason: Mapping[str, int]
-    unmatched: tuple[UnmatchedInput, ...]
-    target_wage: float | None
-    target_is_estimate: bool
-    notes: tuple[str, ...]
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __iter__(self) -> Any:
-        return iter(self.items)
-
-    @property
-    def ids(self) -> list[str]:
-        return [r.program_id for r in self.items]
-
-    def to_dict(self) -> dict[str, Any]:
-        out = _plain(self)
-        out["items"] = [r.to_dict() for r in self.items]
-        out["unmatched"] = [u.to_dict() for u in self.unmatched]
-        return out
-
-
-# --------------------------------------------------------------------------- wording helpers
-
-
-def money(x: float) -> str:
-    return f"${x:,.0f}" if x >= 100 or float(x).is_integer() else f"${x:,.2f}"
-
-
-def wage(x: float) -> str:
-    return f"${x:,.0f}/hour" if abs(x - round(x)) < 0.05 else f"${x:,.2f}/hour"
-
-
-def join_words(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    deferred_for: str  # "provider" | "type"
+    rank_of_lower: int  # a lower-scored program placed above it
 
 
 class Explainer:
-    """Builds :class:`Recommendation` records; holds the name tables it needs."""
+    """Builds :class:`Recommendation` records; holds the name tables it needs.
 
-    def __init__(self, catalog: CompiledCatalog, taxonomy: Any, config: EngineConfig) -> None:
+    ``weights`` are the weights the score used (``EngineConfig.resolved_weights``), so the
+    order of reasons follows the same numbers as the ranking.
+    """
+
+    def __init__(self, catalog: CompiledCatalog, taxonomy: Any, config: EngineConfig,
+                 weights: Mapping[str, float]) -> None:
         self.catalog = catalog
         self.taxonomy = taxonomy
         self.config = config
+        self.weights = dict(weights)
         self._board = config.board_supports
-        # Reasons are ordered by the component weights without the success model (it gives no reason).
-        self._reason_weights = config.resolved_weights(has_success_model=False)
         self._names: dict[str, str] = {}
+        # Supports to arrange found while explaining the programs of the list being built (by program id),
+        # collected for the list by recommendation_list; explanations run on one thread.
+        self._arrange: dict[str, list[SupportToArrange]] = {}
+        self._concerning: dict[int, tuple[Any, ...]] = {}  # column -> the rules whose checks can apply to it
+        self._gap_cache: dict[int, tuple[list[SkillGap], list[SkillGap]]] = {}
+        self._reach: dict[str, dict[int, float]] = {}  # occupation code -> {occupation index: interest level}
 
     # ------------------------------------------------------------------ names
 
     def skill_name(self, skill_id: str) -> str:
         if skill_id in self._names:
             return self._names[skill_id]
-        name = skill_id
-        if self.taxonomy is not None and skill_id in self.taxonomy.skills:
+        if skill_id in ELEMENT_LABELS:
+            name = ELEMENT_LABELS[skill_id]
+        elif self.taxonomy is not None and skill_id in self.taxonomy.skills:
             name = self.taxonomy.skills[skill_id].name
         elif ":" in skill_id:
             name = skill_id.split(":", 1)[1].replace("-", " ").replace("_", " ")
+        else:
+            name = skill_id
         self._names[skill_id] = name
         return name
 
     def occupation_title(self, code: str) -> str:
         if self.taxonomy is not None and code in self.taxonomy.occupations:
-            return self.taxonomy.occupations[code].title
+            return str(self.taxonomy.occupations[code].title)
         return code
 
     # ------------------------------------------------------------------ one program
 
-    def recommendation(self, rank: int, col: int, r: ResolvedProfile, comps: Components, elig: Eligibility,
-                       j: int, total: float) -> Recommendation:
+    def recommendations(self, r: ResolvedProfile, comps: Components, elig: Eligibility, cols: Sequence[int],
+                        scores: Sequence[float], placements: Mapping[int, Placement]) -> list[Recommendation]:
+        """The records for the programs ``cols`` shown to one seeker (row 0 of ``comps``), in rank order."""
+        # Every component of row 0 read out (and rounded for display) once for the whole list.
+        values = {name: a[0].tolist() for name, a in comps.parts.items()}
+        for name, a in (("schedule", comps.schedule), ("distance", comps.distance), ("language", comps.language),
+                        ("miles", comps.miles)):
+            values[name] = a[0].tolist()
+        shown = {name: np.round(np.asarray(v, dtype=np.float64), 4).tolist() for name, v in values.items()}
+        return [self._recommendation(j + 1, int(c), r, comps, elig, j, scores[j], placements.get(j), values, shown)
+                for j, c in enumerate(cols)]
+
+    def _recommendation(self, rank: int, col: int, r: ResolvedProfile, comps: Components, elig: Eligibility,
+                        j: int, total: float, placement: Placement | None, values: Mapping[str, list[float]],
+                        shown: Mapping[str, list[float]]) -> Recommendation:
         program = self.catalog.programs[col]
-        p = {name: float(a[0, j]) for name, a in comps.parts.items()}
-        miles = float(comps.miles[0, j])
+        p = {name: values[name][j] for name in comps.parts}
+        miles = values["miles"][j]
         parts = ScoreParts(
-            skills=round(p["skills"], 4), interest=round(p["interest"], 4), practical=round(p["practical"], 4),
-            schedule=round(float(comps.schedule[0, j]), 4), distance=round(float(comps.distance[0, j]), 4),
-            language=round(float(comps.language[0, j]), 4), supports=round(p["supports"], 4),
-            earn=round(p["earn"], 4), wage=round(p["wage"], 4), outcomes=round(p["outcomes"], 4),
-            success=round(p["success"], 4) if "success" in p else None,
+            skills=shown["skills"][j], interest=shown["interest"][j], practical=shown["practical"][j],
+            schedule=shown["schedule"][j], distance=shown["distance"][j], language=shown["language"][j],
+            supports=shown["supports"][j], earn=shown["earn"][j], wage=shown["wage"][j],
+            outcomes=shown["outcomes"][j], progress=shown["progress"][j] if "progress" in shown else 1.0,
+            success=shown["success"][j] if "success" in shown else None,
         )
-        blockers = self._blockers(program, r, elig, j, miles)
+        blockers, remedies = self._blockers(program, r, elig, j, miles)
+        blocked = {b.requirement for b in blockers}
+        reasons = self._reasons(program, col, r, p, comps, j, miles, said=remedies)
+        said = remedies | {x.topic for x in reasons if x.topic}
+        barrier_supports = self.barrier_supports(program, r) if r.barriers else []
+        self._arrange[program.id] = [s for s in barrier_supports if s.provided_by == "arrange"]
         return Recommendation(
             rank=rank,
             program_id=program.id,
@@ -268,168 +165,289 @@ class Explainer:
             sector=program.sector.value,
             score=round(total, 4),
             parts=parts,
-            reasons=tuple(self._reasons(program, col, r, p, comps, j, miles)),
-            skill_gaps=tuple(self._gaps(program, r)),
-            supports=tuple(self._supports(program, r)),
+            reasons=tuple(x.text for x in reasons),
+            skill_gaps=tuple(self._gaps(col, r)),
+            supports=tuple(self._supports(barrier_supports, said)),
             blockers=tuple(blockers),
-            checks=tuple(self._checks(program, col, r, miles, {b.requirement for b in blockers})),
+            checks=tuple(self._checks(program, col, r, miles, blocked)),
             distance_miles=None if np.isnan(miles) or program.location.delivery is Delivery.ONLINE
             else round(miles, 1),
+            notes=tuple(self._notes(program, r, p, placement)),
         )
+
+    # ------------------------------------------------------------------ blockers (remedied requirements)
+
+    def _blockers(self, program: Program, r: ResolvedProfile, elig: Eligibility, j: int,
+                  miles: float) -> tuple[list[Blocker], set[str]]:
+        """Blockers in rule order, and the topics (supports) they name as remedies."""
+        out: list[Blocker] = []
+        said: set[str] = set()
+        for name, o in elig.outcomes.items():
+            if not o.blocked[0, j] or o.excluded[0, j]:
+                continue
+            from_program = bool(np.broadcast_to(o.by_program, o.blocked.shape)[0, j]) \
+                if o.by_program is not None else False
+            ctx = ExplainContext(miles=miles, board_supports=self._board, from_program=from_program)
+            blocker = RULE_BY_NAME[name].blocker(program, r, ctx)
+            out.append(blocker)
+            said.add(f"support:{blocker.remedy}")
+            if name == "language":
+                said.add("language")
+        return out, said
 
     # ------------------------------------------------------------------ reasons
 
     def _reasons(self, program: Program, col: int, r: ResolvedProfile, p: dict[str, float], comps: Components,
-                 j: int, miles: float) -> list[str]:
-        """Positive reasons, most important first (by the weight of the part they explain).
-        ``col`` is the program's column in the compiled catalog."""
-        w = self._reason_weights
-        found: list[tuple[float, int, str]] = []
+                 j: int, miles: float, *, said: set[str]) -> list[_Reason]:
+        """Positive reasons, most important first (see the module doc), at most MAX_REASONS."""
+        w = self.weights
+        found: list[_Reason] = []
+        found += self._interest_reasons(program, r, p)
+        found += self._skill_reasons(program, r, p)
+        found += self._paid_reasons(program, r, p)
+        found += self._support_reasons(program, r, p, said)
+        found += self._practical_reasons(program, r, comps, j, miles)
+        found += self._wage_reasons(program, col, r, p)
+        o = program.outcomes
+        if o.completion_rate is not None and o.placement_rate is not None:
+            found.append(_Reason(w["outcomes"] * p["outcomes"],
+                                 f"{o.completion_rate:.0%} of students finish and {o.placement_rate:.0%} find jobs"))
+        elif o.placement_rate is not None:
+            found.append(_Reason(w["outcomes"] * p["outcomes"], f"{o.placement_rate:.0%} of students find jobs"))
+        elif o.completion_rate is not None:
+            found.append(_Reason(w["outcomes"] * p["outcomes"], f"{o.completion_rate:.0%} of students finish"))
+        if program.cost.is_free:
+            found.append(_Reason(0.0, "No cost to you", distinctive=False))
+        elif program.cost.funding:
+            found.append(_Reason(0.0, f"Tuition can be covered by {FUNDING_LABELS[program.cost.funding[0]]}",
+                                 distinctive=False))
+        found = [x for x in found if not (x.topic and x.topic in said)]
+        order = sorted(range(len(found)), key=lambda i: (not found[i].distinctive, -found[i].importance, i))
+        return [found[i] for i in order[:MAX_REASONS]]
 
-        def add(weight: float, text: str) -> None:
-            found.append((-weight, len(found), text))
+    def _interest_reasons(self, program: Program, r: ResolvedProfile, p: dict[str, float]) -> list[_Reason]:
+        importance = self.weights["interest"] * p["interest"]
+        if not r.has_interests:
+            return []
+        best = self.interest_source(program, r)
+        picked = program.sector in r.sectors
+        out = []
+        if best is not None:
+            kind, level, source, target = best
+            title, source_title = self.occupation_title(target), self.occupation_title(source)
+            if kind == "named" and level >= F.INTEREST_EXACT:
+                text = f"Leads to {title}, a job you said you want"
+            elif kind == "named":
+                text = f"Leads to {title}, close to the work you want ({source_title})"
+            elif level >= F.INTEREST_EXACT:
+                text = f"Builds on your work as {title}"
+            else:
+                text = f"Leads to {title}, close to your work as {source_title}"
+            out.append(_Reason(importance, text))
+        elif picked:
+            out.append(_Reason(importance, f"In {program.sector.label.lower()}, a field you picked"))
+        return out
 
-        # interest
-        named = set(r.interest_occupations)
-        worked = set(r.work_occupations)
-        targets = program.target_occupations
-        exact = [c for c in targets if c in named]
-        if exact:
-            add(w["interest"] * 1.0, f"Leads to {self.occupation_title(exact[0])}, a job you said you want")
-        elif [c for c in targets if c in worked]:
-            c = [c for c in targets if c in worked][0]
-            add(w["interest"] * 0.6, f"Builds on your work as {self.occupation_title(c)}")
-        elif p["interest"] >= 0.5 and r.has_interests and program.sector in r.sectors:
-            add(w["interest"] * 0.8, f"In {program.sector.label.lower()}, a field you picked")
-        elif p["interest"] >= 0.5 and r.has_interests:
-            add(w["interest"] * p["interest"],
-                f"Leads to {self.occupation_title(targets[0])}, close to the work you are interested in")
+    def interest_source(self, program: Program, r: ResolvedProfile) -> tuple[str, float, str, str] | None:
+        """The strongest link between the seeker's named or past occupations and the program's
+        targets, as (kind "named" | "worked", level before the work-history factor, the seeker's
+        occupation, the program's target), from :func:`matcher.features.interest_levels`, the
+        function the interest score is computed with."""
+        best: tuple[float, str, float, str, str] | None = None
+        cat = self.catalog
+        for kind, codes, factor in (("named", r.interest_occupations, 1.0),
+                                    ("worked", r.work_occupations, F.WORK_HISTORY_FACTOR)):
+            for code in codes:
+                reach = self._reach.get(code)
+                if reach is None:
+                    occs, levels = F.interest_levels(code, cat, self.taxonomy)
+                    reach = self._reach[code] = dict(zip(occs.tolist(), levels.tolist()))
+                for target in program.target_occupations:
+                    level = reach.get(cat.occ_index.get(target, -1), 0.0)
+                    if level and (best is None or level * factor > best[0]):
+                        best = (level * factor, kind, level, code, target)
+        if best is None or best[0] < F.INTEREST_SAME_MINOR_GROUP * F.WORK_HISTORY_FACTOR:
+            return None  # only the same major group: too loose to name
+        return best[1], best[2], best[3], best[4]
 
-        # skills
+    def _skill_reasons(self, program: Program, r: ResolvedProfile, p: dict[str, float]) -> list[_Reason]:
+        importance = self.weights["skills"] * p["skills"]
         required = list(dict.fromkeys(program.prerequisites.skills))
-        if required:
-            have = sum(1 for s in required if s in r.skill_ids)
-            if have == len(required):
-                add(w["skills"], f"You have all {len(required)} starting skill{'s' if len(required) > 1 else ''} "
-                                 f"it asks for" if len(required) > 1 else "You have the starting skill it asks for")
-            elif have:
-                add(w["skills"] * have / len(required),
-                    f"You already have {have} of the {len(required)} starting skills")
-        else:
-            add(w["skills"] * 0.3, "No experience needed to start")
+        have = [s for s in required if s in r.skill_ids]
+        names = [self.skill_name(s) for s in have]
+        out = []
+        if required and have:
+            if len(have) == len(required) == 1:
+                out.append(_Reason(importance, f"You have the starting skill it asks for: {names[0]}"))
+            elif len(have) == len(required):
+                out.append(_Reason(importance, f"You have all {len(required)} starting skills it asks for: "
+                                               f"{join_words(names)}"))
+            else:
+                out.append(_Reason(importance, f"You already have {len(have)} of the {len(required)} starting "
+                                               f"skills: {join_words(names)}"))
+        elif not required:
+            out.append(_Reason(importance, "No experience needed to start", distinctive=False))
+        # What past work carries over, when it covers most of the target job's key skills.
+        transfer = (p["skills"] - S.STARTING_SKILLS_SHARE * self._coverage(required, r)) / (1 - S.STARTING_SKILLS_SHARE)
+        if r.work_occupations and transfer >= TRANSFER_REASON_MIN:
+            out.append(_Reason(self.weights["skills"] * (1 - S.STARTING_SKILLS_SHARE) * transfer,
+                               f"Uses skills from your work as {self.occupation_title(r.work_occupations[0])}"))
+        return out
 
-        # paid while training
+    @staticmethod
+    def _coverage(required: list[str], r: ResolvedProfile) -> float:
+        return sum(1 for s in required if s in r.skill_ids) / len(required) if required else 1.0
+
+    def _paid_reasons(self, program: Program, r: ResolvedProfile, p: dict[str, float]) -> list[_Reason]:
+        weight = self.weights["earn"] + (self.config.income_priority if r.needs_income else 0.0)
+        importance = weight * p["earn"]
         paid = program.paid
-        earn_weight = w["earn"] + (self.config.income_priority if r.needs_income else 0.0)
         if paid.kind is PaidKind.WAGE and paid.hourly_wage:
-            add(earn_weight, f"Pays {wage(paid.hourly_wage)} while you train")
-        elif paid.kind is PaidKind.STIPEND and paid.stipend_usd:
-            add(earn_weight * 0.6, f"Pays a {money(paid.stipend_usd)} stipend while you train")
-        elif program.type.is_paid_by_design:
-            add(earn_weight * 0.8, f"Paid while you train ({program.type.label.lower()})")
+            return [_Reason(importance, f"Pays {wage(paid.hourly_wage)} during training", topic="paid")]
+        if paid.kind is PaidKind.STIPEND and paid.stipend_usd:
+            return [_Reason(importance, f"Pays a {money(paid.stipend_usd)} stipend during training", topic="paid")]
+        if program.type.is_paid_by_design:
+            return [_Reason(importance, f"Paid during training ({program.type.label.lower()})", topic="paid")]
+        return []
 
-        # supports that meet the seeker's barriers; the most pressing ones (housing, childcare) first
+    def _support_reasons(self, program: Program, r: ResolvedProfile, p: dict[str, float],
+                         said: set[str]) -> list[_Reason]:
+        """Supports that meet the seeker's barriers; the most pressing ones (housing, childcare) first."""
         offered = set(program.supports)
-        said: set[Support] = set()
-        for barrier in sorted(r.barriers, key=lambda x: (x not in URGENT_SUPPORTS, list(Barrier).index(x))):
+        met: list[tuple[bool, Support]] = []
+        for barrier in sorted(r.barriers, key=lambda x: (x not in URGENT_SUPPORTS, _BARRIER_ORDER[x])):
             urgent = [s for s in URGENT_SUPPORTS.get(barrier, ()) if s in offered]
-            have_support = urgent or [s for s in BARRIER_SUPPORTS.get(barrier, ()) if s in offered]
-            if have_support and have_support[0] not in said:
-                said.add(have_support[0])
-                weight = w["supports"] * 1.5 + (self.config.urgent_priority * 0.5 if urgent else 0.0)
-                add(weight, f"Offers {have_support[0].label}")
+            choice = urgent or [s for s in BARRIER_SUPPORTS.get(barrier, ()) if s in offered
+                                and support_applies(s, program, r)]
+            if choice and choice[0] not in [s for _, s in met] and f"support:{choice[0].value}" not in said:
+                met.append((bool(urgent), choice[0]))
+        if not met:
+            return []
+        # The supports part (and the urgent part, for the pressing barriers) shared among the supports named.
+        total = self.weights["supports"] * p["supports"] + self.config.urgent_priority * p.get("urgent", 0.0)
+        n_urgent = sum(1 for u, _ in met if u)
+        out = []
+        for is_urgent, support in met:
+            share = (self.weights["supports"] * p["supports"] / len(met)
+                     + (self.config.urgent_priority * p.get("urgent", 0.0) / n_urgent if is_urgent else 0.0))
+            out.append(_Reason(share if total else 0.0, f"Offers {support.label}", topic=f"support:{support.value}"))
+        return out
 
-        # schedule
+    def _practical_reasons(self, program: Program, r: ResolvedProfile, comps: Components, j: int,
+                           miles: float) -> list[_Reason]:
+        w = self.weights["practical"]
+        schedule, language = float(comps.schedule[0, j]), float(comps.language[0, j])
+        distance = float(comps.distance[0, j])
+        reach = (1 - S.DISTANCE_PENALTY) + S.DISTANCE_PENALTY * distance
+        out = []
         times = set(program.schedule.times)
         avail = set(r.profile.availability.times)
         if program.schedule.self_paced:
-            add(w["practical"] * 0.5, "Self-paced: fits around your schedule")
-        elif avail != set(TimeOfDay) and times <= avail:
-            words = [TIME_WORDS[t] for t in TimeOfDay if t in times]
-            add(w["practical"] * 0.6, f"{capital(join_words(words))} classes match your availability")
-
-        # place
+            out.append(_Reason(w * 0.5 * schedule * reach, "Self-paced: fits around your schedule"))
+        elif avail != _ALL_TIMES and times <= avail:
+            words = [TIME_WORDS[t] for t in _TIMES if t in times]
+            out.append(_Reason(w * 0.5 * schedule * reach, f"{capital(join_words(words))} classes match your "
+                                                           f"availability"))
+        base = w * 0.5 * (schedule + language) * S.DISTANCE_PENALTY * distance
         if program.location.delivery is Delivery.ONLINE:
-            add(w["practical"] * 0.4, "Online: no travel needed")
+            out.append(_Reason(base, "Online: no travel needed"))
         elif not np.isnan(miles):
             near = "About" if miles >= 1 else "Less than"
-            add(w["practical"] * float(comps.distance[0, j]) * 0.6,
-                f"{near} {max(miles, 1):.0f} mile{'s' if round(max(miles, 1)) != 1 else ''} from you"
-                + (" and on a transit line" if program.location.transit_access else ""))
-
-        # language
+            out.append(_Reason(base, f"{near} {plural(round(max(miles, 1)), 'mile')} from you"
+                               + (" and on a transit line" if program.location.transit_access else "")))
         pref = r.profile.preferred_language
         if pref != "en" and pref in program.languages:
-            add(w["practical"] * 0.9, f"Taught in {language_name(pref)}")
+            out.append(_Reason(w * 0.5 * language * reach, f"Taught in {language_name(pref)}", topic="language"))
+        return out
 
-        # wage outlook
+    def _wage_reasons(self, program: Program, col: int, r: ResolvedProfile, p: dict[str, float]) -> list[_Reason]:
+        importance = self.weights["wage"] * p["wage"]
         target = r.target_wage
-        start = self.catalog.start_wage[col]
-        median = self.catalog.median_wage[col]
+        start = float(self.catalog.start_wage[col])
+        median = float(self.catalog.median_wage[col])
+        after = "Jobs after it start at about" if program.paid.kind is not PaidKind.NONE or \
+            program.type.is_paid_by_design else "Jobs it leads to start at about"
         if target:
+            # A minimum-wage floor is never called self-sufficiency (the list's notes say why it is used).
+            goal = f"the {wage(target)} minimum wage used as your wage target" if r.target_is_floor \
+                else f"your self-sufficiency target of {wage(target)}"
             if not np.isnan(start) and start >= target:
-                add(w["wage"], f"Starting wage {wage(float(start))} meets your self-sufficiency target of "
-                               f"{wage(target)}")
-            elif not np.isnan(median) and median >= target:
-                lead = f"Starting wage {wage(float(start))}; t" if not np.isnan(start) else "T"
-                add(w["wage"] * 0.8, f"{lead}he typical wage in this job, {wage(float(median))}, reaches your "
-                                     f"self-sufficiency target of {wage(target)} with experience")
-        elif not np.isnan(start):
-            add(w["wage"] * 0.5, f"Starting wage about {wage(float(start))}")
-
-        # cost
-        if program.cost.is_free:
-            add(0.02, "No cost to you")
-        elif program.cost.funding:
-            add(0.02, f"Tuition can be covered by {FUNDING_LABELS[program.cost.funding[0]]}")
-
-        # outcomes
-        o = program.outcomes
-        if o.completion_rate is not None and o.placement_rate is not None:
-            add(w["outcomes"] * p["outcomes"], f"{o.completion_rate:.0%} of students finish and "
-                                               f"{o.placement_rate:.0%} find jobs")
-        elif o.placement_rate is not None:
-            add(w["outcomes"] * p["outcomes"], f"{o.placement_rate:.0%} of students find jobs")
-
-        found.sort()
-        return [text for _, _, text in found[:MAX_REASONS]]
+                return [_Reason(importance, f"{after} {wage(start)}, which meets {goal}")]
+            if not np.isnan(median) and median >= target:
+                lead = f"{after} {wage(start)}; the" if not np.isnan(start) else "The"
+                return [_Reason(importance, f"{lead} typical wage in this job, {wage(median)}, reaches {goal} "
+                                            f"with experience")]
+            return []
+        if not np.isnan(start):
+            return [_Reason(importance, f"{after} {wage(start)}")]
+        return []
 
     # ------------------------------------------------------------------ gaps
 
-    def _gaps(self, program: Program, r: ResolvedProfile) -> list[SkillGap]:
-        gaps: list[SkillGap] = []
+    def _gaps(self, col: int, r: ResolvedProfile) -> list[SkillGap]:
+        required, taught = self._gap_lines(col)
+        held = r.skill_ids
+        out = [g for g in required if g.skill_id not in held]
+        out += [g for g in taught if g.skill_id not in held][:MAX_TAUGHT_GAPS]
+        return out
+
+    def _gap_lines(self, col: int) -> tuple[list[SkillGap], list[SkillGap]]:
+        """A program's possible gap lines (they do not depend on the seeker), made once per program:
+        starting skills, then what it teaches, its own credentials and skills before O*NET areas."""
+        cached = self._gap_cache.get(col)
+        if cached is not None:
+            return cached
+        program = self.catalog.programs[col]
+        required = []
         for s in dict.fromkeys(program.prerequisites.skills):
-            if s not in r.skill_ids:
-                name = self.skill_name(s)
-                gaps.append(SkillGap(s, name, "required", f"Expects {name} at the start; you do not have it yet"))
-        taught = 0
-        for s in dict.fromkeys((*program.credentials_awarded, *program.skills_taught)):
-            if s in r.skill_ids or taught >= MAX_TAUGHT_GAPS:
-                continue
+            name = self.skill_name(s)
+            required.append(SkillGap(s, name, "required", f"Expects {name} at the start; you do not have it yet"))
+        ordered = sorted(dict.fromkeys((*program.credentials_awarded, *program.skills_taught)),
+                         key=lambda s: s in ELEMENT_LABELS)
+        taught = []
+        for s in ordered:
             name = self.skill_name(s)
             verb = "earn" if s in program.credentials_awarded else "learn"
-            gaps.append(SkillGap(s, name, "taught", f"You will {verb} {name}"))
-            taught += 1
-        return gaps
+            taught.append(SkillGap(s, name, "taught", f"You will {verb} {name}"))
+        self._gap_cache[col] = (required, taught)
+        return required, taught
 
     # ------------------------------------------------------------------ supports
 
-    def _supports(self, program: Program, r: ResolvedProfile) -> list[SupportToArrange]:
+    @staticmethod
+    def _supports(barrier_supports: list[SupportToArrange], said: set[str]) -> list[SupportToArrange]:
+        """Help for the seeker's barriers that this program (or the board) gives and nothing above
+        has said; what nobody gives is collected for the whole list (:meth:`_to_arrange`)."""
+        out: list[SupportToArrange] = []
+        for item in barrier_supports:
+            if item.provided_by == "arrange":
+                continue
+            topic = f"support:{item.support}" if item.support else ("language" if item.barrier == "limited_english"
+                                                                    else "paid")
+            if topic in said:
+                continue
+            said.add(topic)
+            out.append(item)
+        return out
+
+    def barrier_supports(self, program: Program, r: ResolvedProfile) -> list[SupportToArrange]:
+        """For each barrier: who meets it for this program (program, board, or the coach to arrange)."""
         out: list[SupportToArrange] = []
         offered = set(program.supports)
-        for barrier in sorted(r.barriers, key=lambda x: list(Barrier).index(x)):
-            wanted = BARRIER_SUPPORTS.get(barrier, ())
+        for barrier in sorted(r.barriers, key=_BARRIER_ORDER.__getitem__):
+            wanted = [s for s in BARRIER_SUPPORTS.get(barrier, ()) if support_applies(s, program, r)]
+            if barrier is Barrier.NO_INCOME_WHILE_TRAINING and program.paid.kind is PaidKind.WAGE:
+                out.append(SupportToArrange(barrier.value, None, "program", "Paid while you train"))
+                continue
+            pref = r.profile.preferred_language
+            if barrier is Barrier.LIMITED_ENGLISH and pref != "en" and pref in program.languages:
+                out.append(SupportToArrange(barrier.value, None, "program", f"Taught in {language_name(pref)}"))
+                continue
             if not wanted:
                 continue
             by_program = [s for s in wanted if s in offered]
             by_board = [s for s in wanted if s in self._board]
-            if barrier is Barrier.NO_INCOME_WHILE_TRAINING and program.paid.kind is PaidKind.WAGE:
-                out.append(SupportToArrange(barrier.value, None, "program", "Paid while you train"))
-            elif barrier is Barrier.LIMITED_ENGLISH and r.profile.preferred_language != "en" \
-                    and r.profile.preferred_language in program.languages:
-                out.append(SupportToArrange(barrier.value, None, "program",
-                                            f"Taught in {language_name(r.profile.preferred_language)}"))
-            elif by_program:
+            if by_program:
                 out.append(SupportToArrange(barrier.value, by_program[0].value, "program",
                                             f"The program offers {by_program[0].label}"))
             elif by_board:
@@ -444,145 +462,73 @@ class Explainer:
             unique.setdefault(item.message, item)
         return list(unique.values())
 
-    # ------------------------------------------------------------------ blockers (remedied requirements)
-
-    def _remedy(self, outcome_program: bool, support: Support) -> tuple[str, str]:
-        if outcome_program:
-            return "program", f"the program offers {support.label}"
-        return "board", f"the board provides {support.label}"
-
-    def _blockers(self, program: Program, r: ResolvedProfile, elig: Eligibility, j: int,
-                  miles: float) -> list[Blocker]:
-        out: list[Blocker] = []
-        pre = program.prerequisites
-        prof = r.profile
-        for name, o in elig.outcomes.items():
-            if not o.blocked[0, j] or o.excluded[0, j]:
-                continue
-            from_program = bool(o.by_program[0, j]) if o.by_program is not None else False
-            if name == "cost":
-                sources = join_words([FUNDING_LABELS[f] for f in program.cost.funding])
-                out.append(Blocker(name, f"Tuition {money(program.cost.tuition_usd)} is more than you can pay; "
-                                         f"it can be covered by {sources}", "funding", "funding"))
-                continue
-            support, problem = {
-                "drivers_license": (Support.LICENSE_REINSTATEMENT if r.license == LicenseStatus.SUSPENDED
-                                    else Support.DRIVERS_ED, "Needs a driver's license"),
-                "background": (Support.RECORD_EXPUNGEMENT, "Its background check screens out part of your record"),
-                "language": (Support.LANGUAGE_SUPPORT,
-                             f"Taught in {join_words([language_name(x) for x in program.languages])}"),
-                "distance": (Support.TRANSPORTATION,
-                             f"About {miles:.0f} miles away, farther than you can travel"),
-                "reading_level": (Support.TUTORING,
-                                  f"Expects reading at grade {pre.min_reading_grade}; you read at grade "
-                                  f"{prof.reading_grade}"),
-                "math_level": (Support.TUTORING,
-                               f"Expects math at grade {pre.min_math_grade}; you are at grade {prof.math_grade}"),
-                "physical_demand": (Support.ACCOMMODATIONS,
-                                    f"Physically demanding ({pre.physical_demand.value if pre.physical_demand else ''}"
-                                    f" work)"),
-            }[name]
-            provided_by, remedy = self._remedy(from_program, support)
-            out.append(Blocker(name, f"{problem}: {remedy}", support.value, provided_by))
-        return out
-
-    # ------------------------------------------------------------------ checks (unknown answers)
+    # ------------------------------------------------------------------ checks and notes
 
     def _checks(self, program: Program, col: int, r: ResolvedProfile, miles: float,
                 blocked: set[str]) -> list[str]:
-        """Requirements the seeker did not answer: never exclude, always listed to ask about."""
-        pre = program.prerequisites
-        prof = r.profile
+        """Requirements the seeker did not answer (never exclude, always listed), then a wage below target."""
+        ctx = ExplainContext(miles=miles, board_supports=self._board, from_program=False)
         out: list[str] = []
-        if pre.max_age is not None and prof.age is None:
-            ages = f"{pre.min_age}-{pre.max_age}" if pre.min_age else f"up to {pre.max_age}"
-            out.append(f"This program is for ages {ages}; confirm your age")
-        elif pre.min_age and prof.age is None:
-            out.append(f"You must be at least {pre.min_age}; confirm your age")
-        if pre.must_be_employed:
-            if prof.employment_status is None:
-                out.append("For people already working in this field — ask your employer")
-            else:  # known employed (the rule excluded everyone else): it still runs through employers
-                out.append("Run with employers for their own staff — ask your employer whether it takes part")
-        if pre.drivers_license and r.license == LicenseStatus.UNKNOWN:
-            out.append("Needs a driver's license; ask if you have one")
-        if pre.background_check and "background" not in blocked:
-            screened = sorted(c.value.replace("_", " ") for c in covered_records(pre.background_exclusions))
-            what = f" (screens out: {', '.join(screened)})" if screened else ""
-            if not r.record_categories:
-                out.append(f"Runs a background check{what}; check whether anything on your record matters")
-            elif screened:
-                # Never silent for someone with a record: the categories are coarse and checks vary.
-                out.append(f"Runs a background check{what}; it does not screen out your record type, "
-                           f"but confirm with the program")
-            else:
-                out.append("Runs a background check that lists nothing it screens out; ask the program "
-                           "whether your record matters")
-        if pre.drug_test and prof.can_pass_drug_test is None:
-            out.append("Requires a drug test; check this is OK")
-        if pre.work_authorization and prof.work_authorized is None:
-            out.append("Requires proof you can work in the US; check your documents")
-        if pre.min_education is not EducationLevel.NONE and prof.education is None:
-            out.append(f"Requires {pre.min_education.label}; check your schooling")
-        if pre.min_reading_grade and prof.reading_grade is None:
-            out.append(f"Expects reading at grade {pre.min_reading_grade}; a skills test may be needed")
-        if pre.min_math_grade and prof.math_grade is None:
-            out.append(f"Expects math at grade {pre.min_math_grade}; a skills test may be needed")
-        if pre.physical_demand is not None and prof.max_physical_demand is None \
-                and pre.physical_demand.rank >= PhysicalDemand.MEDIUM.rank:
-            out.append(f"Physically demanding ({pre.physical_demand.value} work); check this suits you")
-        # schedule: program meets at times the seeker did not say they can make
-        missing = [t for t in TimeOfDay if t in program.schedule.times and t not in prof.availability.times]
-        if missing and not program.schedule.self_paced:
-            out.append(f"Also meets at {join_words([TIME_WORDS[t] for t in missing])} times; "
-                       f"check you can make those sessions")
-        if prof.availability.max_hours_per_week is None and program.schedule.hours_per_week >= 30:
-            out.append(f"Takes {program.schedule.hours_per_week:.0f} hours a week; check this fits")
-        # place
-        if program.location.delivery is not Delivery.ONLINE:
-            if np.isnan(miles):
-                where = program.location.county or program.location.zip or "its site"
-                where = f"{where} County" if program.location.county and "county" not in where.lower() else where
-                out.append(f"Check how you would get to {where}")
-            elif not np.isfinite(self._limit(prof)) and miles > FAR_MILES_CHECK:
-                out.append(f"About {miles:.0f} miles away; check you can get there")
-        # cost
-        if not program.cost.is_free and prof.max_cost_usd is None:
-            if program.cost.funding:
-                out.append(f"Tuition {money(program.cost.tuition_usd)}; it can be covered by "
-                           f"{join_words([FUNDING_LABELS[f] for f in program.cost.funding])}: check eligibility")
-            else:
-                out.append(f"Tuition {money(program.cost.tuition_usd)} with no funding listed; check you can pay")
-        # wage below target
+        rules = self._concerning.get(col)
+        if rules is None:
+            rules = self._concerning[col] = tuple(rule for rule in RULES if rule.concerns(program))
+        for rule in rules:
+            if rule.name not in blocked:
+                out += rule.checks(program, r, ctx)
         target = r.target_wage
-        median = self.catalog.median_wage[col]
+        median = float(self.catalog.median_wage[col])
         if target and not np.isnan(median) and median < target:
-            out.append(f"The typical wage in this job, {wage(float(median))}, is below your self-sufficiency "
-                       f"target of {wage(target)}")
+            goal = "the minimum-wage floor used for your household" if r.target_is_floor \
+                else "your self-sufficiency target"
+            out.append(f"The typical wage in this job, {wage(median)}, is below {goal} of {wage(target)}")
         return out
 
-    @staticmethod
-    def _limit(prof: Any) -> float:
-        if prof.travel.max_miles is not None or prof.travel.modes:
-            return 0.0
-        return float("inf")
+    def _notes(self, program: Program, r: ResolvedProfile, p: dict[str, float],
+               placement: Placement | None) -> list[str]:
+        out: list[str] = []
+        if p.get("progress", 1.0) < 1.0:
+            held = [c for c in program.credentials_awarded[:1] if c in r.skill_ids]
+            if held:
+                out.append(f"Ranked lower: you already hold {self.skill_name(held[0])}, the credential it awards")
+            else:
+                out.append("Ranked lower: it leads to the work you already do, at the same level")
+        if placement is not None:
+            why = (f"{program.provider} already has programs above it" if placement.deferred_for == "provider"
+                   else f"{program.type.label.lower()} programs already fill several places above it")
+            out.append(f"Placed below #{placement.rank_of_lower}, which scored a little lower, to vary the list: "
+                       f"{why}")
+        return out
 
     # ------------------------------------------------------------------ the list
 
     def recommendation_list(self, r: ResolvedProfile, items: list[Recommendation], *, catalog_size: int,
-                            excluded: int, excluded_by_reason: dict[str, int]) -> RecommendationList:
+                            excluded: int, excluded_by_reason: dict[str, int],
+                            openings: Sequence[tuple[str, int, str]] = (),
+                            model_version: str | None = None) -> RecommendationList:
+        items, shared = _lift_shared_checks(items)
         notes: list[str] = []
-        if r.point is None:
-            notes.append("No usable ZIP code, so distance was not considered")
+        if r.profile.zip and r.point is None:
+            notes.append(f"ZIP {r.profile.zip} is not a ZIP code we know, so distance was not considered")
+        elif r.point is None:
+            notes.append("No ZIP code given, so distance was not considered")
         if r.target_wage is None:
             notes.append(f"No self-sufficiency figure for this household's place; wages were compared with "
                          f"{wage(self.config.default_target_wage)}")
+        elif r.target_is_floor:
+            notes.append(f"The wage target of {wage(r.target_wage)} is the minimum wage, used because the "
+                         f"estimate for this household fell below it; the true self-sufficiency figure is likely "
+                         f"higher")
         elif r.target_is_estimate:
             notes.append(f"The self-sufficiency target of {wage(r.target_wage)} is an estimate")
         if not r.has_interests:
             notes.append("No interests or past jobs given, so every field was treated alike")
         if r.needs_income:
-            notes.append("Paid options (OJT, apprenticeship, stipends) are ranked first because income is needed now")
+            if any(it.parts.earn > 0 for it in items):
+                notes.append("Paid options (on-the-job training, apprenticeships, stipends) are ranked higher "
+                             "because you need income while training")
+            elif items:
+                notes.append("You need income while training, but none of these programs pays: ask your coach "
+                             "about stipends and emergency funds")
         if not items:
             notes.append("No program in the catalog meets this seeker's hard requirements")
         return RecommendationList(
@@ -596,4 +542,46 @@ class Explainer:
             target_wage=r.target_wage,
             target_is_estimate=r.target_is_estimate,
             notes=tuple(notes),
+            target_is_floor=r.target_is_floor,
+            to_arrange=tuple(self._to_arrange(items)),
+            shared_checks=tuple(shared),
+            openings=tuple(Opening(name, count, text) for name, count, text in openings),
+            model_version=model_version,
         )
+
+    def _to_arrange(self, items: Sequence[Recommendation]) -> list[SupportToArrange]:
+        """Supports the seeker needs that some shown programs do not give: once for the list, with ranks."""
+        by_message: dict[str, tuple[SupportToArrange, list[int]]] = {}
+        for item in items:
+            for s in self._arrange.get(item.program_id, ()):
+                entry = by_message.setdefault(s.message, (s, []))
+                entry[1].append(item.rank)
+        self._arrange.clear()
+        return [replace(s, ranks=tuple(ranks)) for s, ranks in by_message.values()]
+
+
+def _lift_shared_checks(items: list[Recommendation]) -> tuple[list[Recommendation], list[ListCheck]]:
+    """Checks said on SHARED_CHECK_MIN or more programs move to the list, once, with their ranks."""
+    ranks: dict[str, list[int]] = {}
+    for item in items:
+        for check in dict.fromkeys(item.checks):
+            ranks.setdefault(check, []).append(item.rank)
+    shared = {c for c, rs in ranks.items() if len(rs) >= SHARED_CHECK_MIN}
+    if not shared:
+        return items, []
+    for it in items:  # made by this explainer a moment ago and not yet handed out: finish them in place
+        object.__setattr__(it, "checks", tuple(c for c in it.checks if c not in shared))
+    return items, [ListCheck(c, tuple(rs)) for c, rs in ranks.items() if c in shared]
+
+
+def openings_for(r: ResolvedProfile, elig: Eligibility, row: int, cat: CompiledCatalog
+                 ) -> list[tuple[str, int, str]]:
+    """What meeting one requirement would open for seeker ``row``: (rule, programs, words), most first."""
+    out: list[tuple[str, int, str]] = []
+    for index, cols in elig.excluded_only_by(row, at_least=OPENING_MIN).items():
+        rule = RULES[index]
+        found = rule.opening(cols, cat, r)
+        if found is not None and found[0] >= OPENING_MIN:
+            out.append((rule.name, found[0], found[1]))
+    out.sort(key=lambda x: -x[1])
+    return out[:MAX_OPENINGS]

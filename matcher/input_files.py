@@ -84,13 +84,19 @@ def decode_bytes(data: bytes, *, name: str = "file") -> str:
 
 
 def parse_json(text: str, *, name: str = "file") -> Any:
-    """Parse a whole JSON document, reporting line and column on failure."""
+    """Parse a whole JSON document, reporting line and column on failure.
+
+    Nesting deep enough to exhaust the parser's recursion (thousands of ``[`` in a row:
+    never a real catalog or profile) is the same clear error, not a traceback.
+    """
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(
             f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", field="file"
         ) from None
+    except RecursionError:
+        raise InputFileError(f"{name} is not usable JSON: it is nested too deeply", field="file") from None
 
 
 def iter_json_lines(text: str, *, name: str = "file", max_rows: int = DEFAULT_MAX_ROWS) -> Iterator[tuple[int, Any]]:
@@ -112,6 +118,9 @@ def iter_json_lines(text: str, *, name: str = "file", max_rows: int = DEFAULT_MA
             raise InputFileError(
                 f"{name} line {lineno} is not valid JSON: {exc.msg} at column {exc.colno}", field="file"
             ) from None
+        except RecursionError:
+            raise InputFileError(f"{name} line {lineno} is not usable JSON: it is nested too deeply",
+                                 field="file") from None
 
 
 def raise_too_many_rows(max_rows: int) -> None:

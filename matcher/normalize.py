@@ -1,68 +1,110 @@
-"""Free text → canonical taxonomy IDs ("fork lift cert" → ``cred:forklift``).
+"""Free text → canonical taxonomy IDs, saying which kind each phrase names.
 
-How a phrase is resolved (``docs/taxonomy.md`` explains the choices):
+Three kinds are kept apart (``docs/taxonomy.md`` explains the choices):
 
-1. **Fold** it: accents, case, punctuation and hyphens go; letters and digits
-   are split (``osha10`` → ``osha 10``); roman numerals and number words become
-   digits; curated abbreviations are expanded (``svc`` → ``service``); noise
-   words people add (``cert``, ``card``, ``exp``, ``2 yrs``, ``de``...) are
-   dropped; simple plurals are singularised.
+- **skill** (what someone can do): "fork lift", "customer svc", "basic math";
+- **credential** (what they hold): "forklift certified", "OSHA 10 card", "CNA";
+- **occupation** (what they did): "warehouse associate", "soldador", "Sr. welder".
+
+Skills and credentials are resolved here:
+
+1. **Fold** the phrase: accents, case, punctuation and hyphens go; letters and
+   digits are split (``osha10`` → ``osha 10``); roman numerals and number words
+   become digits; curated abbreviations are expanded (``svc`` → ``service``);
+   noise words (``exp``, ``2 yrs``, ``de``...) are dropped; simple plurals are
+   singularised. Words that say a credential is held (``cert``, ``certified``,
+   ``card``, ``license``, ``certificado``...) are dropped too but *remembered*.
 2. **Exact / alias**: the folded phrase, its space-collapsed form (``fork lift``
-   = ``forklift``) or its sorted tokens are looked up in an index built once
-   from every name and alias. A hit shared by several IDs at the same tier is
-   *ambiguous* and is not mapped.
-3. **Fuzzy**: candidates sharing character trigrams are scored with
-   :func:`rapidfuzz.fuzz.ratio` (Indel similarity) on token-sorted keys.
-4. **Partial**: a run of the phrase's tokens that is an exact key
-   ("package handler **ups**"), scored by how much of the phrase it covers.
+   = ``forklift``) or its sorted tokens are looked up among every name and
+   alias. A credential is reached only through an alias that names it ("CNA",
+   "OSHA 10", "ServSafe") or, when the phrase has a credential word, through
+   the phrases that name it only then ("forklift" + "certified"), or a skill a
+   single credential implies. "welding" is the skill; "welding cert" the
+   credential; "welder" a job title.
+3. **Fuzzy**: keys sharing character trigrams scored with
+   :func:`rapidfuzz.fuzz.ratio` on token-sorted keys (typos: "forklft").
+4. **Partial**: a run of the phrase's tokens that is an exact key, scored by
+   how much of the phrase it covers.
 
-A best score below ``threshold`` comes back ``unmatched`` with the nearest
-candidates as suggestions: nothing is ever mapped silently.
+Job titles go to the title coder (:mod:`matcher.coder`), whose confidence is
+calibrated; exact title hits take the same road. ``kind="any"`` (what a profile's
+skills box uses) takes an exact skill or credential hit first, then a confident
+job title, then a fuzzy skill.
+
+A best score below the threshold comes back ``unmatched`` with suggestions
+(names sharing a word with the phrase, or the coder's closest occupations):
+nothing is mapped silently.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from .coder import TitleCoder, load_coder
 from .errors import FieldProblem, ValidationError
 from .records import SHORT_TEXT_MAX
 from .taxonomy import Taxonomy, load_taxonomy
 
 Kind = Literal["any", "skill", "occupation"]
+MatchKind = Literal["skill", "credential", "occupation"]
 
 DEFAULT_THRESHOLD = 0.86
 MAX_TEXT_LENGTH = SHORT_TEXT_MAX  # what a profile's free-text skill or job title may hold
 MIN_FUZZY_KEY_LENGTH = 5  # shorter keys (acronyms) must match exactly: "lol" is not "lpn"
-SUGGESTION_FLOOR = 0.6
+SUGGESTION_FLOOR = 0.6  # a suggestion sharing a word with the phrase
+TYPO_SCORE = 0.8  # a suggestion sharing no word must be this close in letters (a typo)
+STRICT_FUZZY = 0.93  # a fuzzy hit on a product name, or on a credential without a credential word
 N_SUGGESTIONS = 5
 N_CANDIDATES = 48
 
 # Words people add around a skill or title that say nothing about which one it is.
-NOISE_WORDS = frozenset(["cert", "certs", "certified", "certification", "certifications", "certificate", "certificates", "certificat", "card", "cards", "license", "licensed", "licence", "lic", "permit", "exp", "experience", "experienced", "expert", "yr", "yrs", "year", "years", "month", "months", "mo", "mos", "hr", "hrs", "hour", "hours", "training", "trained", "course", "courses", "skill", "skills", "knowledge", "proficient", "proficiency", "familiar", "familiarity", "good", "strong", "excellent", "basic", "level", "completed", "current", "valid", "active", "able", "ability", "with", "in", "of", "the", "and", "or", "to", "at", "for", "on", "an", "have", "has", "had", "i", "im", "my", "me", "some", "using", "use", "work", "working", "de", "del", "la", "el", "los", "las", "y", "en", "con", "para", "por", "un", "una", "tengo", "mi", "certificado", "certificacion", "tarjeta", "curso", "experiencia", "anos", "nivel"])  # noqa: E501
-# Noise words long enough that a one-letter typo of them is still clearly noise ("certifcation").
+NOISE_WORDS = frozenset([
+    "procedure", "technique", "principle", "basics", "intro", "introduction", "fundamental", "accuracy",
+    "applied", "operation", "operating", "a", "al",
+    "exp", "experience", "experienced", "expert", "yr", "yrs", "year", "years", "month", "months", "mo", "mos",
+    "hr", "hrs", "hour", "hours", "training", "trained", "course", "courses", "skill", "skills", "knowledge",
+    "proficient", "proficiency", "familiar", "familiarity", "good", "strong", "excellent", "basic", "level",
+    "current", "valid", "active", "able", "ability", "with", "in", "of", "the", "and", "or", "to",
+    "at", "for", "on", "an", "have", "has", "had", "i", "im", "my", "me", "some", "using", "use", "work",
+    "working", "de", "del", "la", "el", "los", "las", "y", "en", "con", "para", "por", "un", "una", "tengo", "mi",
+    "curso", "experiencia", "anos", "nivel",
+])
+# Words that say a credential is held ("forklift certified", "OSHA 10 card", "licencia de montacargas"):
+# dropped from the key like noise, but remembered, since only they turn a skill into a credential.
+CREDENTIAL_WORDS = frozenset([
+    "cert", "certs", "certified", "certification", "certifications", "certificate", "certificates", "certificat",
+    "card", "cards", "license", "licensed", "licence", "lic", "permit", "certificado", "certificacion", "tarjeta",
+    "licencia", "credential", "credentials", "carnet", "certificada", "licenciado", "licenciada", "completed",
+    "completion", "passed",
+])
+# Long noise or credential words whose one-letter typos still count ("certifcation", "experiance").
 _FUZZY_NOISE = tuple(w for w in NOISE_WORDS if len(w) >= 7)
+_FUZZY_MARKERS = tuple(w for w in CREDENTIAL_WORDS if len(w) >= 7)
 
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "ten": "10", "thirty": "30",
                 "forty": "40", "uno": "1", "dos": "2", "diez": "10", "treinta": "30"}
 ROMAN = {"ii": "2", "iii": "3", "iv": "4"}
 
 _EXPERIENCE_RE = re.compile(r"\b\d+\s*\+?\s*(?:years?|yrs?|months?|mos?|anos?)\b")
+_DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b\.?")
 _WPM_RE = re.compile(r"\b\d+\s*wpm\b")
 _SPLIT_RE = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 
 # Tiers: a lower tier wins when one key names several IDs.
 _SKILL_TIERS = {"credential": 0, "entry_skill": 0, "skill": 1, "knowledge": 2, "technology": 3, "tool": 3}
-_OCC_CURATED, _OCC_TITLE, _OCC_REPORTED, _OCC_ALTERNATE = 0, 1, 2, 3
+_ESCO_TIER = 5  # ESCO alternative labels: below every curated and O*NET name
 
 
 @dataclass(frozen=True)
@@ -71,11 +113,11 @@ class Match:
 
     text: str
     status: Literal["matched", "unmatched"]
-    kind: Literal["skill", "occupation"] | None
+    kind: MatchKind | None  # what the phrase names: a skill, a credential or an occupation
     id: str | None
     name: str | None
     confidence: float
-    method: str  # exact | alias | fuzzy | partial | ambiguous | none
+    method: str  # exact | alias | fuzzy | partial | coder | context | ambiguous | employer | none
     suggestions: tuple[tuple[str, str, float], ...] = ()
 
     @property
@@ -86,8 +128,17 @@ class Match:
         return {
             "text": self.text, "status": self.status, "kind": self.kind, "id": self.id, "name": self.name,
             "confidence": self.confidence, "method": self.method,
-            "suggestions": [{"id": i, "name": n, "score": s} for i, n, s in self.suggestions],
+            "suggestions": [{"id": i, "name": n, "score": s, "kind": _kind_of_id(i)} for i, n, s in self.suggestions],
         }
+
+
+def _kind_of_id(cid: str) -> MatchKind:
+    if cid.startswith("cred:"):
+        return "credential"
+    return "occupation" if _SOC_ID_RE.match(cid) else "skill"
+
+
+_SOC_ID_RE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 
 
 # --------------------------------------------------------------------------- folding
@@ -99,10 +150,22 @@ class Folder:
     def __init__(self, abbreviations: Mapping[str, str]) -> None:
         self.abbreviations = {k: v.split() for k, v in abbreviations.items()}
         self._noise_cache: dict[str, bool] = {}
+        self._marker_cache: dict[str, bool] = {}
 
     def tokens(self, text: str) -> list[str]:
+        """The key tokens (credential words dropped)."""
+        return self.fold(text)[0]
+
+    def fold(self, text: str) -> tuple[list[str], bool]:
+        """(key tokens, whether the phrase carried a credential word such as "certified")."""
+        raw = self._raw_tokens(text)
+        marked = any(self._is_marker(t) for t in raw)
+        return [t for t in raw if not self._is_marker(t) and not self._is_noise(t)], marked
+
+    def _raw_tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKD", text.lower())
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _DOTTED_RE.sub(lambda m: m.group(0).replace(".", ""), text)  # "C.N.A." -> "cna"
         text = _EXPERIENCE_RE.sub(" ", text)  # before "+" becomes "plus": "5+ yrs"
         text = _WPM_RE.sub(" ", text)
         text = text.replace("++", " plus plus ").replace("+", " plus ").replace("&", " and ")
@@ -114,7 +177,7 @@ class Folder:
                 raw = "o" + raw[1:]  # "0SHA" typed with a zero
             for tok in _SPLIT_RE.sub(" ", raw).split():
                 out.extend(self._token(tok, first=not out))
-        return [t for t in out if not self._is_noise(t)]
+        return out
 
     def _token(self, tok: str, *, first: bool) -> list[str]:
         if tok in ROMAN:
@@ -126,6 +189,18 @@ class Folder:
         if tok in self.abbreviations:
             return list(self.abbreviations[tok])
         return [_singular(tok)]
+
+    def _is_marker(self, tok: str) -> bool:
+        if tok in CREDENTIAL_WORDS:
+            return True
+        if len(tok) < 7:
+            return False
+        cached = self._marker_cache.get(tok)
+        if cached is None:
+            cached = any(fuzz.ratio(tok, w) >= 90 for w in _FUZZY_MARKERS)
+            if len(self._marker_cache) < 50_000:
+                self._marker_cache[tok] = cached
+        return cached
 
     def _is_noise(self, tok: str) -> bool:
         if tok in NOISE_WORDS:
@@ -188,15 +263,15 @@ def _trigrams(key: str) -> set[str]:
 class _Index:
     """Exact, collapsed, sorted-token and trigram-fuzzy lookup over (id, text, tier) entries."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, int, bool]], folder: Folder) -> None:
+    def __init__(self, entries: Iterable[tuple[str, list[str], int, bool]]) -> None:
+        """``entries``: (id, folded tokens of one name or alias, tier, also a fuzzy key?)."""
         # key -> {id: best (lowest) tier}
         self.exact: dict[str, dict[str, int]] = defaultdict(dict)
         self.collapsed: dict[str, dict[str, int]] = defaultdict(dict)
         self.sorted: dict[str, dict[str, int]] = defaultdict(dict)
         fuzzy: dict[str, dict[str, int]] = defaultdict(dict)
         self.max_tokens = 1
-        for cid, text, tier, in_fuzzy in entries:
-            toks = folder.tokens(text)
+        for cid, toks, tier, in_fuzzy in entries:
             if not toks:
                 continue
             self.max_tokens = max(self.max_tokens, len(toks))
@@ -210,12 +285,16 @@ class _Index:
                     fuzzy[key][cid] = tier
         self.fuzzy_keys = sorted(fuzzy)
         self.fuzzy_ids = [fuzzy[k] for k in self.fuzzy_keys]
+
+    @functools.cached_property
+    def _grams(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Trigram postings of the fuzzy keys, made on the first fuzzy look-up (an exact hit needs none)."""
         postings: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(self.fuzzy_keys):
             for gram in _trigrams(key):
                 postings[gram].append(i)
-        self.postings = {g: np.asarray(v, dtype=np.int32) for g, v in postings.items()}
-        self.gram_counts = np.asarray([len(_trigrams(k)) for k in self.fuzzy_keys], dtype=np.float32)
+        counts = np.asarray([len(_trigrams(k)) for k in self.fuzzy_keys], dtype=np.float32)
+        return {g: np.asarray(v, dtype=np.int32) for g, v in postings.items()}, counts
 
     def lookup(self, toks: list[str]) -> tuple[dict[str, int], str] | None:
         """Exact-ish hit: (ids with tiers, how) or None."""
@@ -231,11 +310,12 @@ class _Index:
         """(id, score 0..1, tier) of the closest fuzzy keys, best first."""
         key = " ".join(sorted(toks))
         grams = _trigrams(key)
-        lists = [self.postings[g] for g in grams if g in self.postings]
+        postings, gram_counts = self._grams
+        lists = [postings[g] for g in grams if g in postings]
         if not lists:
             return []
         shared = np.bincount(np.concatenate(lists), minlength=len(self.fuzzy_keys))
-        dice = 2.0 * shared / (len(grams) + self.gram_counts)
+        dice = 2.0 * shared / (len(grams) + gram_counts)
         n = min(N_CANDIDATES, len(dice))
         top = np.argpartition(-dice, n - 1)[:n]
         best: dict[str, tuple[float, int]] = {}
@@ -255,41 +335,103 @@ class _Index:
 
 
 class Normalizer:
-    """Maps free-text skills, credentials and job titles to taxonomy IDs.
+    """Maps free-text skills, credentials and job titles to taxonomy IDs, saying which kind each names.
 
-    The alias index is built on first use of a taxonomy (about a second) and
-    shared by every Normalizer over that taxonomy, whatever its threshold.
+    ``threshold`` applies to skills and credentials; ``occupation_threshold`` to the
+    title coder's calibrated confidence (default: the coder's own, chosen at build).
+    The skill index is built on first use of a taxonomy (about 0.1 s) and shared by
+    every Normalizer over that taxonomy; the title coder is loaded once per process.
     """
 
-    def __init__(self, taxonomy: Taxonomy | None = None, threshold: float = DEFAULT_THRESHOLD) -> None:
-        if not 0.0 <= threshold <= 1.0:
-            raise ValidationError("threshold must be between 0 and 1", field="threshold")
+    def __init__(self, taxonomy: Taxonomy | None = None, threshold: float = DEFAULT_THRESHOLD, *,
+                 coder: TitleCoder | None = None, occupation_threshold: float | None = None) -> None:
+        for name, value in (("threshold", threshold), ("occupation_threshold", occupation_threshold)):
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValidationError(f"{name} must be between 0 and 1", field=name)
         self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
         self.threshold = threshold
-        self.folder, self._skill_index, self._occ_index = _indexes(self.taxonomy)
+        self._coder = coder
+        self._occupation_threshold = occupation_threshold
+        tables = _tables(self.taxonomy)
+        self.folder = tables.folder
+        self._skill_index = tables.skills
+        self._marked_index = tables.marked
+        self._implied_by = tables.implied_by
+        self._context = tables.context
+        self._employers = tables.employers
+        self._name_cache = tables.name_words
+
+    @property
+    def coder(self) -> TitleCoder:
+        """The title coder, loaded on first use (a phrase that is an exact skill never needs it)."""
+        if self._coder is None:
+            self._coder = load_coder()
+        return self._coder
+
+    @property
+    def occupation_threshold(self) -> float:
+        return self._occupation_threshold if self._occupation_threshold is not None else self.coder.threshold_
 
     # ------------------------------------------------------------------ public API
 
-    def normalize_skill(self, text: str) -> Match:
-        return self.normalize(text, kind="skill")
+    def normalize_skill(self, text: str, *, sector: str | None = None) -> Match:
+        """A skill or credential. ``sector`` (a program's) settles phrases that depend on it."""
+        return self.normalize(text, kind="skill", sector=sector)
 
     def normalize_occupation(self, text: str) -> Match:
+        """A job title, through the title coder."""
         return self.normalize(text, kind="occupation")
 
-    def normalize(self, text: str, kind: Kind = "any") -> Match:
-        """Resolve one phrase. Raises ValidationError(field="text") for empty or over-long text."""
+    def normalize(self, text: str, kind: Kind = "any", *, sector: str | None = None) -> Match:
+        """Resolve one phrase. Raises ValidationError(field="text") for empty or over-long text.
+
+        ``kind="skill"`` looks among skills and credentials, ``"occupation"`` codes a job
+        title, ``"any"`` (a profile's skills box) does both: an exact skill or credential
+        hit, else a confident job title, else a fuzzy skill match.
+        """
         _check_text(text, field="text")
         if kind not in ("any", "skill", "occupation"):
             raise ValidationError(f"kind must be any, skill or occupation, not {kind!r}", field="kind")
-        toks = self.folder.tokens(text)
-        if kind == "skill":
-            return self._resolve(text, toks, "skill")
         if kind == "occupation":
-            return self._resolve(text, toks, "occupation")
-        skill, occ = self._resolve(text, toks, "skill"), self._resolve(text, toks, "occupation")
-        return min((skill, occ), key=_preference)
+            return self._occupation(text)
+        toks, marked = self.folder.fold(text)
+        skill = self._skill(text, toks, marked, sector)
+        if kind == "skill":
+            return skill
+        return self._either(text, skill, marked)
 
-    def normalize_many(self, texts: Sequence[str], kind: Kind = "any") -> list[Match]:
+    def _either(self, text: str, skill: Match, marked: bool) -> Match:
+        """A skills-box phrase: a skill or credential, or a job title (which counts as work history).
+
+        In order: an employer's name stays unmatched (with its common jobs); a phrase with a
+        credential word that found a credential is it; an exact skill hit; a job title seen
+        verbatim; an exact technology or tool name; a confident title that reads as one (it has
+        a word such as "operator", "cook" or "aide"); a fuzzy skill; any confident title when
+        no skill comes close.
+        """
+        if skill.method == "employer":
+            return skill
+        if marked and skill.kind == "credential":
+            return skill
+        strong = skill.matched and skill.method in ("exact", "alias", "context")
+        if strong and self.taxonomy.skills[skill.id or ""].kind not in ("technology", "tool"):
+            return skill
+        occ = self._occupation(text)
+        if occ.matched and occ.method == "exact":
+            return occ  # "welder" is a job title before it is O*NET's tool "Welders"
+        if strong:
+            return skill
+        if occ.matched and self.coder.looks_like_title(text):
+            return occ
+        if skill.matched:
+            return skill
+        if occ.matched and not skill.suggestions:
+            return occ  # "retail": no skill is near, and the coder is sure
+        suggestions = _merge_suggestions(skill.suggestions, occ.suggestions)
+        method = skill.method if skill.method == "ambiguous" else occ.method
+        return Match(text, "unmatched", None, None, None, max(skill.confidence, occ.confidence), method, suggestions)
+
+    def normalize_many(self, texts: Sequence[str], kind: Kind = "any", *, sector: str | None = None) -> list[Match]:
         """Resolve several phrases; every bad one is reported at once (field ``text``)."""
         problems = []
         for i, text in enumerate(texts):
@@ -300,67 +442,165 @@ class Normalizer:
         if problems:
             raise ValidationError(f"{len(problems)} phrase(s) cannot be normalized: {problems[0]}", field="text",
                                   problems=problems)
-        return [self.normalize(text, kind) for text in texts]
+        return [self.normalize(text, kind, sector=sector) for text in texts]
 
-    # ------------------------------------------------------------------ internals
+    # ------------------------------------------------------------------ occupations
 
-    def _resolve(self, text: str, toks: list[str], kind: Literal["skill", "occupation"]) -> Match:
-        index = self._skill_index if kind == "skill" else self._occ_index
+    def _occupation(self, text: str) -> Match:
+        toks = self.folder.tokens(text)
+        employer = self._employers.get(" ".join(toks))
+        if employer is not None:
+            suggestions = tuple((c, self._occupation_name(c), 0.0) for c in employer)
+            return Match(text, "unmatched", None, None, None, 0.0, "employer", suggestions)
+        rest = self._without_employer(toks)
+        coded = self.coder.code(" ".join(rest) if rest is not None else text, top=N_SUGGESTIONS)
+        best = coded.best
+        suggestions = tuple((c.code, self._occupation_name(c.code), c.confidence) for c in coded.candidates
+                            if c.code in self.taxonomy.occupations)
+        if best is None or best.code not in self.taxonomy.occupations:
+            return Match(text, "unmatched", None, None, None, 0.0, "none", suggestions)
+        exact = coded.similarity >= 0.999
+        if best.confidence >= self.occupation_threshold:
+            return Match(text, "matched", "occupation", best.code, self._occupation_name(best.code),
+                         best.confidence, "exact" if exact else "coder")
+        method = "ambiguous" if exact and len(coded.candidates) > 1 else "none"
+        return Match(text, "unmatched", None, None, None, best.confidence, method, suggestions)
+
+    def _without_employer(self, toks: list[str]) -> list[str] | None:
+        """The title without an employer's name in it ("package handler at UPS" -> "package handler")."""
+        n = len(toks)
+        for size in (3, 2, 1):
+            for start in range(n - size + 1):
+                if " ".join(toks[start:start + size]) in self._employers and n > size:
+                    return toks[:start] + toks[start + size:]
+        return None
+
+    def _occupation_name(self, code: str) -> str:
+        return self.taxonomy.occupations[code].title
+
+    # ------------------------------------------------------------------ skills and credentials
+
+    def _skill(self, text: str, toks: list[str], marked: bool, sector: str | None) -> Match:
         if not toks:
             return Match(text, "unmatched", None, None, None, 0.0, "none")
-
-        hit = index.lookup(toks)
+        if sector is not None:
+            cid = self._context.get((str(getattr(sector, "value", sector)), " ".join(toks)))
+            if cid is not None:
+                return self._matched(text, cid, 1.0, "context")
+        if marked:
+            hit = self._exact(text, toks, self._marked_index)
+            if hit is not None:
+                return hit
+        hit = self._exact(text, toks, self._skill_index)
         if hit is not None:
-            ids, how = hit
-            best_tier = min(ids.values())
-            winners = sorted(cid for cid, tier in ids.items() if tier == best_tier)
-            if len(winners) == 1:
-                cid = winners[0]
-                name = self._name(kind, cid)
-                method = "exact" if self.folder.tokens(name) == toks else "alias"
-                confidence = 1.0 if how == "exact" else 0.97
-                if kind == "occupation" and best_tier == _OCC_ALTERNATE:
-                    confidence -= 0.03  # O*NET alternate titles are sometimes loose
-                return self._matched(text, kind, cid, confidence, method)
-            suggestions = tuple((cid, self._name(kind, cid), 1.0) for cid in winners[:N_SUGGESTIONS])
-            return Match(text, "unmatched", None, None, None, 0.0, "ambiguous", suggestions)
+            return self._credential_if_marked(hit, marked)
+        employer = self._employers.get(" ".join(toks))
+        if employer is not None:
+            suggestions = tuple((c, self._occupation_name(c), 0.0) for c in employer)
+            return Match(text, "unmatched", None, None, None, 0.0, "employer", suggestions)
 
-        candidates = index.fuzzy(toks, N_SUGGESTIONS + 3) if len("".join(toks)) >= MIN_FUZZY_KEY_LENGTH else []
-        partial = self._partial(toks, index)
+        long_enough = len("".join(toks)) >= MIN_FUZZY_KEY_LENGTH
+        candidates = self._skill_index.fuzzy(toks, N_SUGGESTIONS + 3) if long_enough else []
+        if marked and long_enough:
+            # With a credential word, a skill one credential implies stands for that credential.
+            merged: dict[str, tuple[str, float, int]] = {}
+            for cid, score, tier in candidates + self._marked_index.fuzzy(toks, N_SUGGESTIONS + 3):
+                creds = self._implied_by.get(cid, ())
+                cid = creds[0] if len(creds) == 1 else cid
+                if cid not in merged or (score, -tier) > (merged[cid][1], -merged[cid][2]):
+                    merged[cid] = (cid, score, tier)
+            candidates = sorted(merged.values(), key=lambda c: (-c[1], c[2], c[0]))
+        partial = self._partial(toks, [self._skill_index, self._marked_index] if marked else [self._skill_index])
+        # Without a credential word a credential's name must be typed nearly right: "pre apprenticeship"
+        # is not "BOLI pre apprenticeship". Product names (O*NET technologies, tools) likewise.
+        candidates = [c for c in candidates if self._fuzzy_ok(toks, c, marked)]
         best: tuple[str, float, str] | None = None
         if candidates:
             cid, score, _ = candidates[0]
             # Two different IDs tied at the top (same score, same tier) is ambiguity, not a match.
-            tied = len(candidates) > 1 and candidates[1][1:] == candidates[0][1:]
+            tied = len(candidates) > 1 and candidates[1][1:] == candidates[0][1:] and candidates[1][0] != cid
             if not tied:
                 best = (cid, score, "fuzzy")
         if partial is not None and (best is None or partial[1] > best[1]):
             best = partial
         if best is not None and best[1] >= self.threshold:
-            return self._matched(text, kind, best[0], round(best[1], 3), best[2])
+            return self._credential_if_marked(self._matched(text, best[0], round(best[1], 3), best[2]), marked)
 
-        suggestions = self._suggestions(kind, candidates, partial)
+        suggestions = self._suggestions(toks, candidates, partial)
         return Match(text, "unmatched", None, None, None, round(best[1], 3) if best else 0.0, "none", suggestions)
 
-    def _partial(self, toks: list[str], index: _Index) -> tuple[str, float, str] | None:
+    def _exact(self, text: str, toks: list[str], index: _Index) -> Match | None:
+        hit = index.lookup(toks)
+        if hit is None:
+            return None
+        ids, how = hit
+        best_tier = min(ids.values())
+        winners = sorted(cid for cid, tier in ids.items() if tier == best_tier)
+        if len(winners) > 1:
+            suggestions = tuple((cid, self._name(cid), 1.0) for cid in winners[:N_SUGGESTIONS])
+            return Match(text, "unmatched", None, None, None, 0.0, "ambiguous", suggestions)
+        cid = winners[0]
+        method = "exact" if self._name_words(cid)[0] == frozenset(toks) and len(set(toks)) == len(toks) else "alias"
+        return self._matched(text, cid, 1.0 if how == "exact" else 0.97, method)
+
+    def _fuzzy_ok(self, toks: list[str], candidate: tuple[str, float, int], marked: bool) -> bool:
+        """Whether a fuzzy candidate may be the answer, not just a suggestion.
+
+        A product name (O*NET technology or tool) must share a word with the phrase or be a
+        typo of it ("salesforce" is "Salesforce software"; "driver" is not "Google Drive").
+        Without a credential word, a credential whose name is the phrase plus more words is
+        not meant: "pre apprenticeship" is not "BOLI pre apprenticeship".
+        """
+        cid, score, _ = candidate
+        kind = self.taxonomy.skills[cid].kind
+        words = {t for t in toks if len(t) >= 3}
+        name_words = self._name_words(cid)
+        if kind in ("technology", "tool"):
+            return score >= STRICT_FUZZY or any(words & nw for nw in name_words)
+        if kind == "credential" and not marked:
+            return not any(set(toks) < nw for nw in name_words)
+        return True
+
+    def _name_words(self, cid: str) -> list[frozenset[str]]:
+        """The folded words of an ID's name and of each alias (cached: candidates repeat)."""
+        cache = self._name_cache
+        found = cache.get(cid)
+        if found is None:
+            skill = self.taxonomy.skills[cid]
+            found = [frozenset(self.folder.tokens(n)) for n in (skill.name, *skill.aliases)]
+            if len(cache) < 20_000:
+                cache[cid] = found
+        return found
+
+    def _credential_if_marked(self, match: Match, marked: bool) -> Match:
+        """"forklift certified": the skill named, with a credential word, is the one credential implying it."""
+        if not (marked and match.matched and match.kind == "skill" and match.id):
+            return match
+        creds = self._implied_by.get(match.id, ())
+        if len(creds) != 1:
+            return match
+        return self._matched(match.text, creds[0], match.confidence, match.method)
+
+    def _partial(self, toks: list[str], indexes: list[_Index]) -> tuple[str, float, str] | None:
         """An ID named by runs of the phrase's tokens, scored by the share of letters it covers.
 
-        "html/css" covers all of skill:coding-basics; "package handler ups" covers 80% of
-        53-7062.00. A phrase that also names something else outside those runs returns None.
+        "html/css" covers all of skill:coding-basics; "drywall installation work" most of
+        skill:drywall. A phrase that also names something else outside those runs returns None.
         """
         n = len(toks)
         if n < 2:
             return None
         covered: dict[str, set[int]] = defaultdict(set)
-        for size in range(min(n - 1, index.max_tokens), 0, -1):
-            for start in range(n - size + 1):
-                hit = index.exact.get(" ".join(toks[start:start + size]))
-                if not hit:
-                    continue
-                best_tier = min(hit.values())
-                winners = [c for c, t in hit.items() if t == best_tier]
-                if len(winners) == 1:
-                    covered[winners[0]].update(range(start, start + size))
+        for index in indexes:
+            for size in range(min(n - 1, index.max_tokens), 0, -1):
+                for start in range(n - size + 1):
+                    hit = index.exact.get(" ".join(toks[start:start + size]))
+                    if not hit:
+                        continue
+                    best_tier = min(hit.values())
+                    winners = [c for c, t in hit.items() if t == best_tier]
+                    if len(winners) == 1:
+                        covered[winners[0]].update(range(start, start + size))
         if not covered:
             return None
         letters = [len(t) for t in toks]
@@ -372,30 +612,103 @@ class Normalizer:
         # Covering 80% of the letters scores about 0.89; all of them (two aliases of one ID) 0.95.
         return cid, min(0.95, share ** 0.5), "partial"
 
-    def _matched(self, text: str, kind: Literal["skill", "occupation"], cid: str, confidence: float,
-                 method: str) -> Match:
-        return Match(text, "matched", kind, cid, self._name(kind, cid), confidence, method)
+    def _matched(self, text: str, cid: str, confidence: float, method: str) -> Match:
+        kind: MatchKind = "credential" if self.taxonomy.skills[cid].kind == "credential" else "skill"
+        return Match(text, "matched", kind, cid, self._name(cid), confidence, method)
 
-    def _suggestions(self, kind: Literal["skill", "occupation"], candidates: list[tuple[str, float, int]],
+    def _suggestions(self, toks: list[str], candidates: list[tuple[str, float, int]],
                      partial: tuple[str, float, str] | None) -> tuple[tuple[str, str, float], ...]:
+        """Close names that share a word with the phrase, or are one slip away from it.
+
+        Letters alone are not meaning: "walmart" is not "laryngeal mask airway", "amazon"
+        is not "Amazon Kinesis" (an employer is answered with its common jobs instead).
+        """
         scored: dict[str, float] = {}
         if partial is not None:
             scored[partial[0]] = partial[1]
+        words = {t for t in toks if len(t) >= 3}
         for cid, score, _ in candidates:
-            scored[cid] = max(score, scored.get(cid, 0.0))
-        ranked = sorted(((cid, s) for cid, s in scored.items() if s >= SUGGESTION_FLOOR),
-                        key=lambda kv: (-kv[1], kv[0]))
-        return tuple((cid, self._name(kind, cid), round(s, 3)) for cid, s in ranked[:N_SUGGESTIONS])
+            shares_word = bool(words & self._name_words(cid)[0])
+            if score >= TYPO_SCORE or (shares_word and score >= SUGGESTION_FLOOR):
+                scored[cid] = max(score, scored.get(cid, 0.0))
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple((cid, self._name(cid), round(s, 3)) for cid, s in ranked[:N_SUGGESTIONS])
 
-    def _name(self, kind: str, cid: str) -> str:
-        return self.taxonomy.skills[cid].name if kind == "skill" else self.taxonomy.occupations[cid].title
+    def _name(self, cid: str) -> str:
+        return self.taxonomy.skills[cid].name
+
+
+@dataclass(frozen=True)
+class _Tables:
+    folder: Folder
+    skills: _Index
+    marked: _Index
+    implied_by: dict[str, tuple[str, ...]]
+    context: dict[tuple[str, str], str]
+    employers: dict[str, tuple[str, ...]]
+    name_words: dict[str, list[frozenset[str]]] = field(default_factory=dict)  # filled as names are asked for
+
+
+# Bumped whenever folding or the index entries change: a shipped key file of another version is ignored.
+FOLD_VERSION = 2
+KEYS_FILE = "skill_keys.json.gz"
+_Entry = tuple[str, list[str], int, bool]
+
+
+def folded_entries(taxonomy: Taxonomy) -> dict[str, list[_Entry]]:
+    """Every skill name and alias folded, split into the main index and the credential-word one.
+
+    ``scripts/build_taxonomy.py`` ships this as ``skill_keys.json.gz`` so that a process
+    does not fold 6,000 names at start-up (a test checks the shipped file is current).
+    """
+    folder = Folder(taxonomy.abbreviations)
+    main: list[_Entry] = []
+    marked: list[_Entry] = []
+    for cid, text, tier, in_fuzzy in _skill_entries(taxonomy):
+        toks, has_marker = folder.fold(text)
+        # "Welding certification": a credential only beside such a word.
+        target = marked if has_marker and taxonomy.skills[cid].kind == "credential" else main
+        target.append((cid, toks, tier, in_fuzzy))
+    for s in taxonomy.skills.values():
+        marked.extend((s.id, folder.tokens(alias), 0, True) for alias in s.marked_aliases)
+    return {"main": main, "marked": marked}
+
+
+def keys_document(taxonomy: Taxonomy) -> dict[str, object]:
+    entries = folded_entries(taxonomy)
+    return {"fold_version": FOLD_VERSION, "taxonomy_version": taxonomy.version,
+            **{name: [[cid, " ".join(toks), tier, int(fz)] for cid, toks, tier, fz in rows]
+               for name, rows in entries.items()}}
+
+
+def _shipped_entries(taxonomy: Taxonomy) -> dict[str, list[_Entry]] | None:
+    folder = taxonomy.source_dir
+    path = folder / KEYS_FILE if folder is not None else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        doc = json.loads(gzip.decompress(path.read_bytes()))
+        if doc.get("fold_version") != FOLD_VERSION or doc.get("taxonomy_version") != taxonomy.version:
+            return None
+        return {name: [(cid, keys.split(), int(tier), bool(fz)) for cid, keys, tier, fz in doc[name]]
+                for name in ("main", "marked")}
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return None  # fold at run time instead: slower, same answers
 
 
 @functools.lru_cache(maxsize=4)
-def _indexes(taxonomy: Taxonomy) -> tuple[Folder, _Index, _Index]:
-    """Build the two indexes once per taxonomy; every Normalizer over it (any threshold) shares them."""
+def _tables(taxonomy: Taxonomy) -> _Tables:
+    """Build the skill indexes once per taxonomy; every Normalizer over it (any threshold) shares them."""
     folder = Folder(taxonomy.abbreviations)
-    return folder, _Index(_skill_entries(taxonomy), folder), _Index(_occupation_entries(taxonomy), folder)
+    entries = _shipped_entries(taxonomy) or folded_entries(taxonomy)
+    implied: dict[str, list[str]] = defaultdict(list)
+    for s in taxonomy.skills.values():
+        for sid in s.implies:
+            implied[sid].append(s.id)
+    context = {(sector, " ".join(folder.tokens(phrase))): cid for phrase, sector, cid in taxonomy.context_aliases}
+    employers = {" ".join(folder.tokens(name)): codes for name, codes in taxonomy.employers.items()}
+    return _Tables(folder, _Index(entries["main"]), _Index(entries["marked"]),
+                   {k: tuple(sorted(v)) for k, v in implied.items()}, context, employers)
 
 
 def _skill_entries(taxonomy: Taxonomy) -> Iterable[tuple[str, str, int, bool]]:
@@ -405,32 +718,19 @@ def _skill_entries(taxonomy: Taxonomy) -> Iterable[tuple[str, str, int, bool]]:
         yield s.id, s.name, tier, True
         for alias in s.aliases:
             yield s.id, alias, tier, True
+        for alias in s.esco_aliases:
+            yield s.id, alias, _ESCO_TIER, True
         if s.kind in ("technology", "tool"):
             for derived in _derived_names(s.name, vendors):
                 yield s.id, derived, tier, True
 
 
-def _occupation_entries(taxonomy: Taxonomy) -> Iterable[tuple[str, str, int, bool]]:
-    for occ in taxonomy.occupations.values():
-        yield occ.code, occ.title, _OCC_TITLE, True
-        if occ.title.count(",") == 1:  # "Cooks, Restaurant" -> "Restaurant Cooks"
-            head, tail = (p.strip() for p in occ.title.split(","))
-            yield occ.code, f"{tail} {head}", _OCC_TITLE, True
-        for t in occ.aliases:
-            yield occ.code, t, _OCC_CURATED, True
-        for t in occ.reported_titles:
-            yield occ.code, t, _OCC_REPORTED, True
-        # 60,000 alternate titles: exact lookups only; fuzzy over them costs speed and precision.
-        for t in occ.alternate_titles:
-            yield occ.code, t, _OCC_ALTERNATE, False
-
-
-_METHOD_RANK = {"exact": 0, "alias": 1, "fuzzy": 2, "partial": 3}
-
-
-def _preference(m: Match) -> tuple[int, int, float, int]:
-    """Order for kind="any": matched first, exact/alias before fuzzy, higher confidence, skill on ties."""
-    return (0 if m.matched else 1, _METHOD_RANK.get(m.method, 9), -m.confidence, 0 if m.kind != "occupation" else 1)
+def _merge_suggestions(*groups: tuple[tuple[str, str, float], ...]) -> tuple[tuple[str, str, float], ...]:
+    seen: dict[str, tuple[str, str, float]] = {}
+    for group in groups:
+        for item in group:
+            seen.setdefault(item[0], item)
+    return tuple(seen.values())[:N_SUGGESTIONS]
 
 
 def _check_text(text: object, *, field: str) -> None:

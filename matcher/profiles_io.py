@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InputFileError
+from .errors import FieldProblem, InputFileError, ValidationError
 from .input_files import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
@@ -36,21 +36,34 @@ def load_profile(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> See
 
 
 def iter_profiles(
-    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS,
+    skipped: list[FieldProblem] | None = None,
 ) -> Iterator[tuple[int, SeekerProfile]]:
     """Yield ``(row, profile)`` from a JSON list, a single JSON object or a JSON Lines file.
 
-    File-level problems are raised before the first profile is yielded; a
-    bad profile raises :class:`ValidationError` whose problems carry its row.
+    File-level problems are raised before the first profile is yielded; a bad profile
+    raises :class:`ValidationError` whose problems carry its row, unless a ``skipped``
+    list is given: then its problems are appended there and the profile is skipped.
     """
+    for row, item in _raw_profiles(path, max_bytes=max_bytes, max_rows=max_rows):
+        try:
+            profile = parse_profile(item, row=row)
+        except ValidationError as exc:
+            if skipped is None:
+                raise
+            skipped.extend(exc.problems or [FieldProblem(exc.field or "(record)", exc.message, row)])
+            continue
+        yield row, profile
+
+
+def _raw_profiles(path: str | Path, *, max_bytes: int, max_rows: int) -> Iterator[tuple[int, object]]:
     p = Path(path)
     text = read_text(p, max_bytes=max_bytes)
     fmt = detect_format(p, text)
     if fmt == "csv":
         raise InputFileError(f"{p.name}: profiles are read from JSON or JSON Lines, not CSV", field="file")
     if fmt == "jsonl":
-        for lineno, item in iter_json_lines(text, name=p.name, max_rows=max_rows):
-            yield lineno, parse_profile(item, row=lineno)
+        yield from iter_json_lines(text, name=p.name, max_rows=max_rows)
         return
     data = parse_json(text, name=p.name)
     items = data if isinstance(data, list) else [data]
@@ -58,5 +71,4 @@ def iter_profiles(
         raise InputFileError(f"{p.name} holds no profiles", field="file")
     if len(items) > max_rows:
         raise_too_many_rows(max_rows)
-    for index, item in enumerate(items, start=1):
-        yield index, parse_profile(item, row=index)
+    yield from enumerate(items, start=1)

@@ -23,10 +23,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
+import typing
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import FieldProblem, ValidationError, from_pydantic
 
@@ -57,12 +68,41 @@ FreeText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40
 Money = Annotated[float, Field(ge=0, le=1_000_000)]
 HourlyWage = Annotated[float, Field(ge=0, le=500)]
 Rate = Annotated[float, Field(ge=0, le=1)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
 
 
 class _Record(BaseModel):
-    """Base of every record: frozen, strict about unknown fields."""
+    """Base of every record: frozen, strict about unknown fields, numbers that are numbers.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+    NaN and infinity are refused (``allow_inf_nan=False``), and so is true/false where a
+    number belongs: pydantic would otherwise read ``"seats": true`` as 1.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, use_enum_values=False,
+                              allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None \
+                and _is_numeric(cls.model_fields[info.field_name].annotation):
+            raise ValueError("must be a number, not true/false")
+        if isinstance(value, dict) and any(isinstance(v, bool) for v in value.values()) \
+                and _is_numeric_mapping(cls.model_fields[info.field_name or ""].annotation):
+            raise ValueError("values must be numbers, not true/false")
+        return value
+
+
+def _is_numeric(annotation: Any) -> bool:
+    """int or float (optionally None), but not bool."""
+    args = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) \
+        else (annotation,)
+    kinds = {a for a in args if a is not type(None)}
+    return bool(kinds) and kinds <= {int, float}
+
+
+def _is_numeric_mapping(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is dict and _is_numeric(typing.get_args(annotation)[1])
 
 
 # --------------------------------------------------------------------------- enums
@@ -183,11 +223,14 @@ class EducationLevel(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(EducationLevel).index(self)
+        return _EDUCATION_RANK[self]
 
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").replace("hs ", "high school ").replace(" or ged", " or GED")
+
+
+_EDUCATION_RANK = {level: i for i, level in enumerate(EducationLevel)}  # list(Enum).index is slow on hot paths
 
 
 class EmploymentStatus(str, Enum):
@@ -231,7 +274,10 @@ class PhysicalDemand(str, Enum):
 
     @property
     def rank(self) -> int:
-        return list(PhysicalDemand).index(self)
+        return _DEMAND_RANK[self]
+
+
+_DEMAND_RANK = {demand: i for i, demand in enumerate(PhysicalDemand)}
 
 
 class PaidKind(str, Enum):
@@ -274,6 +320,8 @@ class Support(str, Enum):
     RECORD_EXPUNGEMENT = "record_expungement"
     CASE_MANAGEMENT = "case_management"
     EMERGENCY_FUNDS = "emergency_funds"
+    GED_PREP = "ged_prep"
+    HOTSPOT_LOAN = "hotspot_loan"
 
     @property
     def label(self) -> str:
@@ -298,6 +346,37 @@ SUPPORT_LABELS = {
     Support.RECORD_EXPUNGEMENT: "help clearing a criminal record",
     Support.CASE_MANAGEMENT: "a case manager",
     Support.EMERGENCY_FUNDS: "emergency funds",
+    Support.GED_PREP: "help earning a GED while you train",
+    Support.HOTSPOT_LOAN: "a loaner internet hotspot",
+}
+
+
+class DigitalAccess(str, Enum):
+    """What a seeker has for online learning (an online or hybrid program needs a computer and internet)."""
+
+    COMPUTER_AND_INTERNET = "computer_and_internet"
+    COMPUTER_NO_INTERNET = "computer_no_internet"  # a computer but no home internet
+    PHONE_ONLY = "phone_only"  # a smartphone, no computer
+    NONE = "none"  # neither
+
+    @property
+    def needs_device(self) -> bool:
+        return self in (DigitalAccess.PHONE_ONLY, DigitalAccess.NONE)
+
+    @property
+    def needs_internet(self) -> bool:
+        return self in (DigitalAccess.COMPUTER_NO_INTERNET, DigitalAccess.NONE)
+
+    @property
+    def label(self) -> str:
+        return DIGITAL_ACCESS_LABELS[self]
+
+
+DIGITAL_ACCESS_LABELS = {
+    DigitalAccess.COMPUTER_AND_INTERNET: "a computer and home internet",
+    DigitalAccess.COMPUTER_NO_INTERNET: "a computer but no home internet",
+    DigitalAccess.PHONE_ONLY: "a phone but no computer",
+    DigitalAccess.NONE: "no computer or home internet",
 }
 
 
@@ -316,6 +395,22 @@ class RecordCategory(str, Enum):
     DRUG_OFFENSE = "drug_offense"
     RECENT_DUI = "recent_dui"
     CRIMES_AGAINST_VULNERABLE = "crimes_against_vulnerable"
+
+    @property
+    def label(self) -> str:
+        return RECORD_LABELS[self]
+
+
+RECORD_LABELS = {
+    RecordCategory.ANY_CONVICTION: "any conviction",
+    RecordCategory.FELONY: "felonies",
+    RecordCategory.VIOLENT_FELONY: "violent felonies",
+    RecordCategory.SEX_OFFENSE: "sex offenses",
+    RecordCategory.THEFT_FRAUD: "theft or fraud",
+    RecordCategory.DRUG_OFFENSE: "drug offenses",
+    RecordCategory.RECENT_DUI: "a DUI",
+    RecordCategory.CRIMES_AGAINST_VULNERABLE: "crimes against vulnerable people",
+}
 
 
 class Barrier(str, Enum):
@@ -386,6 +481,103 @@ BARRIER_LABELS = {
 }
 
 
+class CredentialType(str, Enum):
+    """What a program leads to, in the words of the ETA-9171 "potential outcome" list that state ETPLs use."""
+
+    INDUSTRY_CERTIFICATION = "industry_certification"  # industry-recognized certificate or certification
+    APPRENTICESHIP_CERTIFICATE = "apprenticeship_certificate"  # certificate of completion of an apprenticeship
+    LICENSE = "license"  # license recognized by the state or federal government
+    ASSOCIATE_DEGREE = "associate_degree"
+    BACHELOR_DEGREE = "bachelor_degree"
+    GRADUATE_DEGREE = "graduate_degree"
+    COLLEGE_CERTIFICATE = "college_certificate"  # community college certificate of completion
+    SECONDARY_DIPLOMA = "secondary_diploma"  # secondary school diploma or its equivalent
+    SKILL_GAIN_CREDENTIAL = "skill_gain_credential"  # measurable skill gain leading to a credential
+    SKILL_GAIN_EMPLOYMENT = "skill_gain_employment"  # measurable skill gain leading to employment
+    CERTIFICATE_OF_COMPLETION = "certificate_of_completion"  # a provider's own certificate
+    NO_CREDENTIAL = "no_credential"  # employment only
+
+    @property
+    def label(self) -> str:
+        return CREDENTIAL_TYPE_LABELS[self]
+
+
+CREDENTIAL_TYPE_LABELS = {
+    CredentialType.INDUSTRY_CERTIFICATION: "an industry-recognized certification",
+    CredentialType.APPRENTICESHIP_CERTIFICATE: "a certificate of completion of an apprenticeship",
+    CredentialType.LICENSE: "a state or federal license",
+    CredentialType.ASSOCIATE_DEGREE: "an associate degree",
+    CredentialType.BACHELOR_DEGREE: "a bachelor's degree",
+    CredentialType.GRADUATE_DEGREE: "a graduate degree",
+    CredentialType.COLLEGE_CERTIFICATE: "a community college certificate",
+    CredentialType.SECONDARY_DIPLOMA: "a high school diploma or equivalent",
+    CredentialType.SKILL_GAIN_CREDENTIAL: "skills toward a credential",
+    CredentialType.SKILL_GAIN_EMPLOYMENT: "skills toward a job",
+    CredentialType.CERTIFICATE_OF_COMPLETION: "a certificate of completion",
+    CredentialType.NO_CREDENTIAL: "no credential (leads straight to work)",
+}
+
+
+class ProviderType(str, Enum):
+    """Kind of organisation that runs a program (the ETA-9171 entity types, plus apprenticeship sponsors)."""
+
+    COMMUNITY_COLLEGE = "community_college"
+    UNIVERSITY = "university"
+    PRIVATE_FOR_PROFIT = "private_for_profit"
+    PRIVATE_NONPROFIT = "private_nonprofit"
+    PUBLIC_AGENCY = "public_agency"
+    APPRENTICESHIP_SPONSOR = "apprenticeship_sponsor"
+    EMPLOYER = "employer"
+    UNION = "union"
+    COMMUNITY_ORGANIZATION = "community_organization"
+    OTHER = "other"
+
+
+class FieldStatus(str, Enum):
+    """How a field's value was obtained from a source (docs/sources.md)."""
+
+    REPORTED = "reported"  # read from the source as given (converted, e.g. 513902 -> 51.3902)
+    DERIVED = "derived"  # worked out from other values (CIP -> occupations, occupations -> sector, a rule)
+    ESTIMATE = "estimate"  # converted with a stated approximation (quarterly earnings -> hourly)
+    ASSUMED = "assumed"  # the source has no value; the mapping's stated assumption fills a field the matcher needs
+    NOT_REPORTED = "not_reported"  # the source left it blank or marked it not reported (ERROR, -1, N/A)
+    SUPPRESSED = "suppressed"  # the source withheld it (small-cell privacy)
+
+    @property
+    def is_unknown(self) -> bool:
+        return self in (FieldStatus.NOT_REPORTED, FieldStatus.SUPPRESSED)
+
+
+SourceKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+
+
+class SourceRef(_Record):
+    """One source a program record came from: a mapped file, a CTDL document, or a board's own entry."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)] = Field(
+        description="The source's name, e.g. the mapping name 'tx-etpl' or 'ctdl'.")
+    record_id: SourceKey | None = Field(default=None, description="The record's own id in the source.")
+    file: FreeText | None = Field(default=None, description="File name it was read from.")
+    row: int | None = Field(default=None, ge=1, description="Row (CSV: spreadsheet row) in that file.")
+    provider_id: SourceKey | None = Field(default=None, description="The provider's id in the source.")
+    updated: dt.date | None = Field(default=None, description="When the source last updated the record.")
+
+    @property
+    def key(self) -> str:
+        """How provenance entries name this source: ``name:record_id`` (or just the name)."""
+        return f"{self.name}:{self.record_id}" if self.record_id else self.name
+
+
+class FieldSource(_Record):
+    """Provenance of one field of a program: its status, the source and column it came from, and why."""
+
+    field: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    status: FieldStatus
+    source: SourceKey | None = Field(default=None, description="Key of one of the program's sources.")
+    column: FreeText | None = Field(default=None, description="Source column(s) or property the value came from.")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
 # --------------------------------------------------------------------------- program parts
 
 
@@ -410,6 +602,12 @@ class Prerequisites(_Record):
     work_authorization: bool = False
     min_reading_grade: int | None = Field(default=None, ge=1, le=16)
     min_math_grade: int | None = Field(default=None, ge=1, le=16)
+    background_lookback_years: dict[RecordCategory, int] = Field(
+        default_factory=dict,
+        description="For excluded categories screened only when recent: years of look-back "
+                    "(e.g. {\"felony\": 7} for 'no felony convictions in the last 7 years').")
+    accommodates_physical_limits: bool = Field(
+        default=False, description="The program can adjust its physical demand for someone with a stated limit.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Prerequisites:
@@ -417,6 +615,13 @@ class Prerequisites(_Record):
             raise ValueError("background_exclusions are listed but background_check is false")
         if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
             raise ValueError("max_age is below min_age")
+        stray = [c.value for c in self.background_lookback_years if c not in self.background_exclusions]
+        if stray:
+            raise ValueError(f"background_lookback_years names {', '.join(stray)}, which "
+                             f"background_exclusions does not list")
+        for category, years in self.background_lookback_years.items():
+            if not 1 <= years <= 99:
+                raise ValueError(f"background_lookback_years for {category.value} must be 1 to 99 years")
         return self
 
 
@@ -429,10 +634,20 @@ class Schedule(_Record):
 class Cost(_Record):
     tuition_usd: Money = 0.0
     funding: list[Funding] = Field(default_factory=list)
+    tuition_reported: bool = Field(
+        default=True, description="False when the source did not report the cost: tuition_usd is then a 0 "
+                                  "placeholder and the program is not taken to be free.")
+
+    @model_validator(mode="after")
+    def _unreported_cost_is_no_number(self) -> Cost:
+        if not self.tuition_reported and self.tuition_usd != 0:
+            raise ValueError("tuition_usd must be 0 (a placeholder) when tuition_reported is false")
+        return self
 
     @property
     def is_free(self) -> bool:
-        return self.tuition_usd == 0 or Funding.FREE in self.funding
+        # An unreported cost is unknown, never free (unless the funding says so).
+        return Funding.FREE in self.funding or (self.tuition_reported and self.tuition_usd == 0)
 
 
 class PaidTraining(_Record):
@@ -462,6 +677,7 @@ class Location(_Record):
     state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     transit_access: bool = False
     address: FreeText | None = None
+    city: ShortText | None = None
 
     @model_validator(mode="after")
     def _in_person_needs_a_place(self) -> Location:
@@ -477,6 +693,28 @@ class Outcomes(_Record):
     placement_rate: Rate | None = None
     median_starting_wage: HourlyWage | None = None
     cohort_size: int | None = Field(default=None, ge=0)
+    # What ETPL performance reports (ETA-9171) and IPEDS carry. None = not known; whether it was
+    # "not reported" or "suppressed" by the source is in Program.provenance.
+    total_served: Count | None = Field(default=None, description="Participants served in the reporting period.")
+    total_exited: Count | None = Field(default=None, description="Participants who exited in the period.")
+    total_completed: Count | None = Field(default=None, description="Participants who completed (IPEDS: awards).")
+    credential_rate: Rate | None = Field(default=None, description="Share of exiters who earned the credential.")
+    employment_rate_q2: Rate | None = Field(default=None, description="Share employed in the 2nd quarter after exit.")
+    employment_rate_q4: Rate | None = Field(default=None, description="Share employed in the 4th quarter after exit.")
+    median_earnings_q2_usd: Money | None = Field(
+        default=None,
+        description="Median earnings in the 2nd quarter after exit: US dollars for the quarter, not hourly.")
+    period: ShortText | None = Field(default=None, description="Reporting period the measures cover, e.g. 2023-24.")
+
+    @model_validator(mode="after")
+    def _counts_consistent(self) -> Outcomes:
+        served = self.total_served
+        if served is not None:
+            for name in ("total_exited", "total_completed"):
+                value = getattr(self, name)
+                if value is not None and value > served:
+                    raise ValueError(f"{name} ({value}) is above total_served ({served})")
+        return self
 
 
 class Program(_Record):
@@ -493,7 +731,8 @@ class Program(_Record):
     credentials_awarded: list[TaxonomyId] = Field(default_factory=list)
     prerequisites: Prerequisites = Field(default_factory=Prerequisites)
     schedule: Schedule
-    duration_weeks: float = Field(gt=0, le=260)
+    duration_weeks: float | None = Field(default=None, gt=0, le=260,
+                                         description="Length in weeks; None when the source does not say.")
     cost: Cost = Field(default_factory=Cost)
     paid: PaidTraining = Field(default_factory=PaidTraining)
     supports: list[Support] = Field(default_factory=list)
@@ -506,6 +745,19 @@ class Program(_Record):
     description: FreeText = ""
     url: Annotated[str, StringConstraints(max_length=500, pattern=r"^https?://")] | None = None
     sample_data: bool = Field(default=False, description="True for the fictional sample catalog.")
+    # What public catalogs (ETPL, IPEDS, apprenticeship registries, CTDL) carry; see docs/sources.md.
+    credential_type: CredentialType | None = Field(
+        default=None, description="What completers earn, in the ETA-9171 'potential outcome' terms.")
+    credential_name: ShortText | None = Field(default=None, description="The credential as the source names it.")
+    contact_hours: float | None = Field(default=None, gt=0, le=20_000, description="Total hours of instruction.")
+    pell_eligible: bool | None = Field(default=None, description="Federal Pell Grant eligible; None = not known.")
+    provider_type: ProviderType | None = None
+    sources: list[SourceRef] = Field(
+        default_factory=list, description="Where the record came from; more than one after duplicates are merged.")
+    provenance: list[FieldSource] = Field(
+        default_factory=list,
+        description="Per-field status (derived, assumed, estimate, not reported, suppressed) and source. A field "
+                    "not listed was read as given from the first source (or typed in by hand).")
 
     @field_validator("target_occupations", "skills_taught", "credentials_awarded", "supports", "languages",
                      "employer_partners")
@@ -518,6 +770,88 @@ class Program(_Record):
                 seen.add(item)
                 out.append(item)
         return out
+
+    @model_validator(mode="after")
+    def _provenance_consistent(self) -> Program:
+        keys = {s.key for s in self.sources}
+        seen: set[str] = set()
+        for entry in self.provenance:
+            if entry.field not in PROGRAM_FIELD_PATHS:
+                raise ValueError(f"provenance names {entry.field!r}, which is not a program field")
+            if entry.field in seen:
+                raise ValueError(f"provenance lists {entry.field!r} twice")
+            seen.add(entry.field)
+            if entry.source is not None and entry.source not in keys:
+                raise ValueError(f"provenance of {entry.field!r} names source {entry.source!r}, "
+                                 f"which is not among the record's sources")
+            if entry.status in (FieldStatus.NOT_REPORTED, FieldStatus.SUPPRESSED):
+                # Unknown stays unknown: a measure the source withheld is never a number here.
+                default = _FIELD_DEFAULTS[entry.field]
+                if entry.field == "cost.tuition_usd":
+                    if self.cost.tuition_reported:
+                        raise ValueError("cost.tuition_usd is marked not reported but cost.tuition_reported is true")
+                elif default is _NO_DEFAULT:
+                    raise ValueError(f"{entry.field} is required, so it cannot be {entry.status.value}; "
+                                     f"mark the value used as 'assumed'")
+                elif _value_at(self, entry.field) != default:
+                    raise ValueError(f"{entry.field} is marked {entry.status.value} but has a value")
+        return self
+
+    def field_source(self, path: str) -> FieldSource | None:
+        """The provenance entry of a field (``outcomes.completion_rate``), or None when read as given."""
+        for entry in self.provenance:
+            if entry.field == path:
+                return entry
+        return None
+
+    def field_status(self, path: str) -> FieldStatus:
+        """How a field's value was obtained: ``reported`` unless provenance says otherwise."""
+        entry = self.field_source(path)
+        return entry.status if entry is not None else FieldStatus.REPORTED
+
+
+def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Every dotted field path of a record type (nested records expanded)."""
+    out: list[str] = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        out.append(path)
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, _Record):
+            out.extend(_field_paths(annotation, f"{path}."))
+    return out
+
+
+#: Dotted paths of every Program field, nested ones included (``schedule.times``).
+PROGRAM_FIELD_PATHS: frozenset[str] = frozenset(_field_paths(Program)) - {"sources", "provenance"}
+
+_NO_DEFAULT = object()
+
+
+def _field_defaults(model: type[BaseModel], prefix: str = "") -> dict[str, Any]:
+    """Each field's default (what it holds when a source says nothing); _NO_DEFAULT for required fields."""
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        if info.is_required():
+            out[path] = _NO_DEFAULT
+        else:
+            out[path] = info.get_default(call_default_factory=True)
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, _Record):
+            out.update(_field_defaults(annotation, f"{path}."))
+    return out
+
+
+# A field marked not reported or suppressed must hold its default: None for the optional
+# fields, the model default (no requirement, in person, no supports...) for the others.
+_FIELD_DEFAULTS: dict[str, Any] = _field_defaults(Program)
+
+
+def _value_at(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
 # --------------------------------------------------------------------------- job seeker
@@ -585,11 +919,18 @@ class SeekerProfile(_Record):
     max_physical_demand: PhysicalDemand | None = None
     work_authorized: bool | None = None
     can_pass_drug_test: bool | None = None
+    years_since_conviction: float | None = Field(
+        default=None, ge=0, le=100, description="Years since the most recent conviction (with record_categories).")
+    working_on_ged: bool = Field(default=False, description="Working toward a GED / high-school equivalency now.")
+    digital_access: DigitalAccess | None = Field(
+        default=None, description="Computer and internet at home, for online and hybrid programs.")
 
     @model_validator(mode="after")
     def _consistent(self) -> SeekerProfile:
         if self.record_categories and Barrier.JUSTICE_INVOLVED not in self.barriers:
             raise ValueError("record_categories are given but 'justice_involved' is not among the barriers")
+        if self.years_since_conviction is not None and Barrier.JUSTICE_INVOLVED not in self.barriers:
+            raise ValueError("years_since_conviction is given but 'justice_involved' is not among the barriers")
         return self
 
     @property
@@ -610,7 +951,8 @@ class Demographics(_Record):
 
 
 # Personal answers: an error about them never repeats the value given.
-SENSITIVE_FIELDS = frozenset({"barriers", "record_categories", "max_physical_demand", "can_pass_drug_test"})
+SENSITIVE_FIELDS = frozenset({"barriers", "record_categories", "max_physical_demand", "can_pass_drug_test",
+                              "years_since_conviction", "digital_access"})
 
 # Pattern errors from pydantic quote the regex; people are told what is expected instead.
 PATTERN_HINTS = {

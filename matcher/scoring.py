@@ -40,12 +40,14 @@ from types import MappingProxyType
 from typing import Protocol
 
 import numpy as np
+import scipy.sparse as sp
 
 from .errors import ValidationError
-from .features import LANGUAGE_OTHER_SPOKEN, CompiledCatalog, ProfileBatch
-from .records import Support
+from .features import CompiledCatalog, ProfileBatch
+from .policy import DEFAULT_MODE_MILES, URGENT_MASK
+from .records import Support, TravelMode
 
-COMPONENTS = ("skills", "interest", "practical", "supports", "earn", "wage", "outcomes", "success")
+COMPONENTS = ("skills", "interest", "practical", "supports", "earn", "wage", "outcomes", "progress", "success")
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "skills": 0.22,
@@ -55,6 +57,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "earn": 0.06,
     "wage": 0.12,
     "outcomes": 0.08,
+    "progress": 0.10,
     "success": 0.0,
 })
 
@@ -73,6 +76,12 @@ DISTANCE_PENALTY = 0.8  # a program at or beyond the seeker's range keeps 20% of
 FUNDING_TO_ARRANGE_FACTOR = 0.8  # tuition above what the seeker can pay: funding must be arranged first
 NEUTRAL_INTEREST = 0.5
 SECTOR_INTEREST = 0.8
+#: Progress: 1 for a program that adds something; lower when it repeats what the seeker has.
+PROGRESS_HELD_CREDENTIAL = 0.3  # the seeker already holds the credential it awards (the first listed)
+PROGRESS_SAME_JOB = 0.5  # it leads only to the seeker's current job and awards nothing they lack
+SMALL_BATCH = 16  # up to this many seekers, per-row look-ups are cheaper than sparse products
+LANGUAGE_OTHER_SPOKEN = 0.8  # taught in a language the seeker speaks, not their first
+HYBRID_DISTANCE_SHARE = 0.5  # a hybrid program's trips count half
 
 
 class SuccessModel(Protocol):
@@ -114,6 +123,8 @@ class EngineConfig:
     remedy_distance_miles: float = 40.0
     default_target_wage: float = 25.0
     candidate_factor: int = 4
+    mode_miles: Mapping[TravelMode, float] = field(default_factory=lambda: dict(DEFAULT_MODE_MILES))
+    transit_line_factor: float = 1.5
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(COMPONENTS)
@@ -157,8 +168,24 @@ class Components:
 
 
 def static_part(cat: CompiledCatalog, weights: Mapping[str, float]) -> np.ndarray:
-    """The part of the score that does not depend on the seeker (earn and outcomes), per program."""
-    return (weights["earn"] * cat.earn + weights["outcomes"] * cat.outcome_score).astype(np.float32)
+    """The part of the score that does not depend on the seeker, per program: earn, outcomes, and
+    progress at its full value (a seeker it repeats for loses the difference, see _progress_table)."""
+    return (weights["earn"] * cat.earn + weights["outcomes"] * cat.outcome_score
+            + weights["progress"]).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Each component as a small (seekers x groups) table, before the gather per program."""
+
+    skills: np.ndarray  # per occupation key, assuming full starting-skill coverage
+    interest: np.ndarray
+    schedule: np.ndarray  # per practical key
+    language: np.ndarray
+    wage: np.ndarray  # per wage key
+    supports: np.ndarray | None  # per support group; None when nobody in the batch has a barrier
+    urgent: np.ndarray | None
+    progress: np.ndarray | None  # per progress key; None when it is 1 everywhere
 
 
 def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Mapping[str, float], *,
@@ -172,17 +199,29 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     the mix of supports), so each is computed as a small (seekers x groups) table
     and gathered per program: the same numbers, far fewer operations.
     """
-    b, n = pb.size, len(cols)
-    f32 = np.float32
-    w = weights
+    tables = _Tables(
+        *_occupation_tables(pb, cat), *_practical_tables(pb, cat), _wage_table(pb, cat),
+        _support_table(pb, cat, board_support_mask),
+        _urgent_table(pb, cat, board_urgent_mask) if urgent_priority else None,
+        _progress_table(pb, cat) if weights["progress"] else None,
+    )
+    distance, reach = _reach(pb, cat, cols, miles, keep_parts=keep_parts)
+    if static is None:
+        static = static_part(cat, weights)
+    total, pos, coverage = _total(pb, cat, cols, weights, tables, reach, static, success,
+                                  income_priority=income_priority, urgent_priority=urgent_priority)
+    if not keep_parts:
+        empty = np.zeros((0, 0), np.float32)
+        return Components({}, empty, distance, empty, miles, total)
+    parts, schedule, language = _parts(pb, cat, cols, tables, reach, pos, coverage, success)
+    return Components(parts, schedule, distance, language, miles, total)
 
-    skills_t, interest_t = _occupation_tables(pb, cat)
-    schedule_t, language_t = _practical_tables(pb, cat)
-    wage_t = _wage_table(pb, cat)
-    supports_t = _support_table(pb, cat, board_support_mask)
-    urgent_t = _urgent_table(pb, cat, board_urgent_mask) if urgent_priority else None
-    occ_k, prac_k, wage_k = cat.occ_key[cols], cat.practical_key[cols], cat.wage_key[cols]
-    mix_k = cat.barrier_met_group[cols]
+
+def _reach(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, miles: np.ndarray, *,
+           keep_parts: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(distance fit, reach): reach = 0.2 + 0.8 x distance fit, x FUNDING_TO_ARRANGE_FACTOR where the
+    tuition is above what the seeker can pay. Ranking alone keeps no distance fit (reach reuses it)."""
+    f32 = np.float32
     distance = _distance_fit(pb, cat, cols, miles)
     # Distance multiplies: a program 100 miles away is impractical however well the schedule fits.
     if keep_parts:
@@ -192,16 +231,21 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     reach += f32(1 - DISTANCE_PENALTY)
     if np.isfinite(pb.max_cost).any():
         # Tuition above what the seeker can pay is kept only through funding still to arrange:
-        # less practical than a program within their means.
-        # One row of factors per distinct cost limit (x 1 within the seeker's means), applied to
-        # the rows of the seekers with that limit.
+        # less practical than a program within their means. One row of factors per distinct
+        # cost limit (x 1 within the seeker's means), applied to the rows with that limit.
         limited = np.flatnonzero(np.isfinite(pb.max_cost))
         limits, which = np.unique(pb.max_cost[limited], return_inverse=True)
         factors = np.where(cat.tuition[cols][None, :] > limits[:, None], f32(FUNDING_TO_ARRANGE_FACTOR), f32(1))
         _scale_rows(reach, limited, factors, which.reshape(-1))
+    return distance, reach
 
-    if static is None:
-        static = static_part(cat, weights)
+
+def _total(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, w: Mapping[str, float], t: _Tables,
+           reach: np.ndarray, static: np.ndarray, success: np.ndarray | None, *, income_priority: float,
+           urgent_priority: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The documented weighted sum over the fixed divisor, and the starting-skill coverage it used."""
+    b, n = pb.size, len(cols)
+    f32 = np.float32
     # Gathers use np.take(axis=1), not table[:, keys]: numpy returns the latter in Fortran
     # order, and mixing it with the C-ordered total makes every later pass several times slower.
     # Each gather writes into one reused buffer (mode="clip" lets take write there unbuffered).
@@ -209,16 +253,17 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     # depend on how the work is arranged.
     total = np.empty((b, n), dtype=f32)
     gathered = np.empty((b, n), dtype=f32)
-    np.take(f32(w["skills"]) * skills_t + f32(w["interest"]) * interest_t, occ_k, axis=1, out=total, mode="clip")
+    np.take(f32(w["skills"]) * t.skills + f32(w["interest"]) * t.interest, cat.occ_key[cols], axis=1, out=total,
+            mode="clip")
     total += static[cols][None, :]
-    total += np.take(f32(w["wage"]) * wage_t, wage_k, axis=1, out=gathered, mode="clip")
-    if supports_t is not None:
-        mix = f32(w["supports"]) * supports_t
-        if urgent_t is not None:
-            mix += f32(urgent_priority) * urgent_t
-        total += np.take(mix, mix_k, axis=1, out=gathered, mode="clip")
-    practical_w = np.take(f32(w["practical"] * 0.5) * (schedule_t + language_t), prac_k, axis=1, out=gathered,
-                          mode="clip")
+    total += np.take(f32(w["wage"]) * t.wage, cat.wage_key[cols], axis=1, out=gathered, mode="clip")
+    if t.supports is not None:
+        mix = f32(w["supports"]) * t.supports
+        if t.urgent is not None:
+            mix += f32(urgent_priority) * t.urgent
+        total += np.take(mix, cat.barrier_met_group[cols], axis=1, out=gathered, mode="clip")
+    practical_w = np.take(f32(w["practical"] * 0.5) * (t.schedule + t.language), cat.practical_key[cols], axis=1,
+                          out=gathered, mode="clip")
     practical_w *= reach
     total += practical_w
     del practical_w, gathered
@@ -229,6 +274,8 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
         asking = np.take(total, pos, axis=1)
         asking -= f32(w["skills"] * STARTING_SKILLS_SHARE) * (f32(1) - coverage)
         total[:, pos] = asking
+    if t.progress is not None:
+        total -= np.take(f32(w["progress"]) * (f32(1) - t.progress), cat.progress_key[cols], axis=1)
     if income_priority and pb.needs_income.any():
         # Only the rows of seekers who need income: the others would add exactly 0.
         paid = f32(income_priority) * cat.earn[cols]
@@ -238,32 +285,42 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     total *= f32(1.0 / (sum(w.values()) + income_priority + urgent_priority))
     # Round so that the same seeker scores identically alone or in a batch (float sums may differ in the last bit).
     np.round(total, 6, out=total)
+    return total, pos, coverage
 
-    parts: dict[str, np.ndarray] = {}
-    schedule = language = np.zeros((0, 0), f32)
-    if keep_parts:
-        skills = skills_t[:, occ_k]
-        if len(pos):
-            skills[:, pos] -= f32(STARTING_SKILLS_SHARE) * (f32(1) - coverage)
-        schedule, language = schedule_t[:, prac_k], language_t[:, prac_k]
-        parts = {"skills": skills, "interest": interest_t[:, occ_k],
-                 "practical": (schedule + language) * f32(0.5) * reach,
-                 "supports": supports_t[:, mix_k] if supports_t is not None else np.zeros((b, n), f32),
-                 "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": wage_t[:, wage_k],
-                 "outcomes": np.broadcast_to(cat.outcome_score[cols][None, :], (b, n))}
-        if success is not None:
-            parts["success"] = success
-    return Components(parts, schedule, distance, language, miles, total)
+
+def _parts(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, t: _Tables, reach: np.ndarray,
+           pos: np.ndarray, coverage: np.ndarray, success: np.ndarray | None
+           ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Every component per (seeker, program), for explanations: (parts, schedule fit, language fit)."""
+    b, n = pb.size, len(cols)
+    f32 = np.float32
+    occ_k, prac_k, mix_k = cat.occ_key[cols], cat.practical_key[cols], cat.barrier_met_group[cols]
+    skills = t.skills[:, occ_k]
+    if len(pos):
+        skills[:, pos] -= f32(STARTING_SKILLS_SHARE) * (f32(1) - coverage)
+    schedule, language = t.schedule[:, prac_k], t.language[:, prac_k]
+    parts = {"skills": skills, "interest": t.interest[:, occ_k],
+             "practical": (schedule + language) * f32(0.5) * reach,
+             "supports": t.supports[:, mix_k] if t.supports is not None else np.zeros((b, n), f32),
+             "earn": np.broadcast_to(cat.earn[cols][None, :], (b, n)), "wage": t.wage[:, cat.wage_key[cols]],
+             "outcomes": np.broadcast_to(cat.outcome_score[cols][None, :], (b, n)),
+             "progress": t.progress[:, cat.progress_key[cols]] if t.progress is not None else np.ones((b, n), f32)}
+    if t.urgent is not None:  # weighted by urgent_priority, outside the component weights
+        parts["urgent"] = t.urgent[:, mix_k]
+    if success is not None:
+        parts["success"] = success
+    return parts, schedule, language
 
 
 def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Columns (positions in ``cols``) of programs asking for starting skills, and the share the seeker has."""
     n = len(cols)
+    required: sp.spmatrix | sp.sparray
     if n == cat.size and (n == 0 or (cols[0] == 0 and (np.diff(cols) == 1).all())):  # the whole catalog, in order
         pos, required = cat.required_cols, cat.required_sub
     else:
         pos = np.flatnonzero(cat.n_required[cols] > 0)
-        required = cat.required_t[:, cols[pos]]
+        required = cat.required_csc[:, cols[pos]]
     if not len(pos):
         return pos, np.zeros((pb.size, 0), np.float32)
     have = (pb.skills @ required).toarray().astype(np.float32)
@@ -271,18 +328,58 @@ def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> tuple
 
 
 def _occupation_tables(pb: ProfileBatch, cat: CompiledCatalog) -> tuple[np.ndarray, np.ndarray]:
-    """Per (target set, sector) key: skills assuming full starting-skill coverage, and interest."""
+    """Per (target set, sector) key: skills assuming full starting-skill coverage, and interest.
+
+    Interest combines its three kinds of evidence, each 0..1, as 1 - (1 - named)(1 - worked)
+    (1 - sector): the best target the seeker named, the best one close to a past job (x the
+    work-history factor), and the sector if they picked it. Each adds to the others, so a
+    welder who picked manufacturing is more interested in welding than in another
+    manufacturing job, and no evidence ever lowers interest.
+    """
     f32 = np.float32
     transfer_sets = np.asarray(cat.sets_mean @ pb.occ_transfer.T, dtype=f32).T  # (B, n_sets)
     skills = transfer_sets[:, cat.occ_key_set] * f32(1 - STARTING_SKILLS_SHARE) + f32(STARTING_SKILLS_SHARE)
     if not pb.has_interest.any():
         return skills, np.full(skills.shape, NEUTRAL_INTEREST, f32)
-    per_set = np.maximum.reduceat(pb.occ_interest[:, cat.set_indices], cat.set_starts[:-1], axis=1)
-    interest = np.maximum(per_set[:, cat.occ_key_set],
-                          pb.sector_interest[:, cat.occ_key_sector] * f32(SECTOR_INTEREST)).astype(f32)
+    missing = np.ones(skills.shape, f32)  # the product of (1 - evidence)
+    for occ in (pb.occ_named, pb.occ_worked):
+        if occ.any():
+            per_set = np.maximum.reduceat(occ[:, cat.set_indices], cat.set_starts[:-1], axis=1)
+            missing *= f32(1) - per_set[:, cat.occ_key_set]
+    missing *= f32(1) - pb.sector_interest[:, cat.occ_key_sector] * f32(SECTOR_INTEREST)
+    interest = f32(1) - missing
     # Seekers who named nothing get the neutral value everywhere.
     interest[~pb.has_interest] = NEUTRAL_INTEREST
     return skills, interest
+
+
+def _progress_table(pb: ProfileBatch, cat: CompiledCatalog) -> np.ndarray | None:
+    """(B, progress keys): PROGRESS_HELD_CREDENTIAL where the seeker holds the program's main
+    credential, PROGRESS_SAME_JOB where it leads only to their current job and awards nothing
+    they lack, else 1. None when it is 1 everywhere (the common case)."""
+    f32 = np.float32
+    n_keys = len(cat.progress_main)
+    held_main = np.zeros((pb.size, n_keys), dtype=bool)
+    if pb.skills.nnz:
+        if pb.size <= SMALL_BATCH:  # a few seekers: a look-up table per row beats a sparse product
+            indptr, indices = pb.skills.indptr, pb.skills.indices
+            has = np.zeros(pb.skills.shape[1] + 1, dtype=bool)  # the last slot answers "no main credential"
+            for b in range(pb.size):
+                if indptr[b + 1] > indptr[b]:
+                    has[:] = False
+                    has[indices[indptr[b]:indptr[b + 1]]] = True
+                    held_main[b] = has[cat.progress_main]  # -1 reads the last slot: False
+        else:
+            held_main = (pb.skills @ cat.progress_main_t).toarray() > 0
+    same_job = (pb.current_occ[:, None] == cat.progress_target[None, :]) & (cat.progress_target >= 0)[None, :]
+    if not held_main.any() and not same_job.any():
+        return None
+    if same_job.any():
+        have = np.asarray((pb.skills @ cat.progress_creds.T).todense()) if pb.skills.nnz \
+            else np.zeros((pb.size, n_keys), f32)
+        same_job &= have >= cat.progress_n_creds[None, :]
+    return np.where(held_main, f32(PROGRESS_HELD_CREDENTIAL),
+                    np.where(same_job, f32(PROGRESS_SAME_JOB), f32(1))).astype(f32)
 
 
 _POPCOUNT3 = np.array([bin(i).count("1") for i in range(8)], dtype=np.float32)
@@ -308,7 +405,8 @@ def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, mile
     # Per-column and per-row factors are applied as a whole row of factors, 1 where nothing
     # changes (x * 1 == x exactly): far cheaper than fancy-indexed column subsets.
     hybrid = cat.is_hybrid[cols]
-    fit = miles * np.where(hybrid, f32(0.5), f32(1))[None, :] if hybrid.any() else miles.astype(f32, copy=True)
+    fit = miles * np.where(hybrid, f32(HYBRID_DISTANCE_SHARE), f32(1))[None, :] if hybrid.any() \
+        else miles.astype(f32, copy=True)
     fit *= -inv_scale
     fit += f32(1)
     np.clip(fit, 0.0, 1.0, out=fit)
@@ -339,8 +437,6 @@ def _support_table(pb: ProfileBatch, cat: CompiledCatalog, board_barrier_mask: i
 
 def _urgent_table(pb: ProfileBatch, cat: CompiledCatalog, board_urgent_mask: int) -> np.ndarray | None:
     """Per support group: 1 - 0.5^k x 0.7^m over the seeker's urgent barriers only (None when nobody has one)."""
-    from .eligibility import URGENT_MASK
-
     urgent = pb.barrier_mask & np.uint32(URGENT_MASK)
     if not urgent.any():
         return None
@@ -368,11 +464,3 @@ def _wage_table(pb: ProfileBatch, cat: CompiledCatalog) -> np.ndarray:
     start = np.where(np.isnan(start), f32(UNKNOWN_WAGE_FIT), start)
     median = np.where(np.isnan(median), f32(UNKNOWN_WAGE_FIT), median)
     return (f32(START_WAGE_SHARE) * start + f32(1 - START_WAGE_SHARE) * median).astype(f32)
-
-
-def board_barrier_mask(board_supports: frozenset[Support], *, urgent: bool = False) -> int:
-    """Barriers (bit mask) the board's own supports meet (``urgent``: through URGENT_SUPPORTS)."""
-    from .eligibility import BARRIER_BIT, BARRIER_SUPPORTS, URGENT_SUPPORTS
-
-    table = URGENT_SUPPORTS if urgent else BARRIER_SUPPORTS
-    return sum(BARRIER_BIT[b] for b, wanted in table.items() if set(wanted) & set(board_supports))

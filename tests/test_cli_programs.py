@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from matcher.catalog import load_catalog, write_csv, write_json
 from matcher.cli import main
+from tests.conftest import link_reference_data
 
 
 @pytest.fixture
@@ -18,6 +19,10 @@ def cli(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MATCHER_DB", str(tmp_path / "store.db"))
     monkeypatch.setenv("MATCHER_DATA_DIR", str(tmp_path / "data"))
+    # The data folder has the shipped reference data (imports check IDs against the taxonomy) but its own
+    # sample catalog.
+    (tmp_path / "data").mkdir(exist_ok=True)
+    link_reference_data(tmp_path / "data")
     runner = CliRunner()
 
     def run(*args: str):
@@ -30,7 +35,7 @@ def cli(tmp_path, monkeypatch):
 def sample_dir(tmp_path, make_program):
     """A fake shipped sample catalog with two programs."""
     data = tmp_path / "data"
-    data.mkdir()
+    data.mkdir(exist_ok=True)
     write_json([make_program(id="sample-ojt", type="ojt"),
                 make_program(id="sample-ra", type="registered_apprenticeship", sector="construction",
                              location={"zip": "97401", "county": "Lane"})],

@@ -99,3 +99,31 @@ def test_without_an_imported_catalog_recommend_ranks_the_sample_catalog(tmp_path
     result = CliRunner().invoke(main, ["recommend", "--profile", str(_write(tmp_path / "s.json", KIOSK))])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Catalog: sample catalog")
+
+
+def test_a_failed_caseload_run_leaves_an_existing_results_file_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "recs.jsonl"
+    out.write_text("yesterday's results\n", encoding="utf-8")
+    caseload = tmp_path / "caseload.jsonl"
+    caseload.write_text(json.dumps(KIOSK) + "\n" + json.dumps({"zip": "not-a-zip"}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["recommend", "--profiles", str(caseload), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "row 2" in result.output and "zip" in result.output
+    assert out.read_text(encoding="utf-8") == "yesterday's results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["caseload.jsonl", "recs.jsonl"]  # no temporary left
+
+
+def test_skip_invalid_ranks_the_good_profiles_and_reports_each_bad_line(tmp_path: Path) -> None:
+    out = tmp_path / "recs.jsonl"
+    caseload = tmp_path / "caseload.jsonl"
+    lines = [KIOSK, {"zip": "nope"}, {**KIOSK, "id": "third"}, {"age": "old", "barriers": ["homeless", "x"]}]
+    caseload.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["recommend", "--profiles", str(caseload), "--out", str(out),
+                                       "--skip-invalid", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["profiles"] == 2
+    assert {(p["row"], p["field"]) for p in summary["skipped"]} >= {(2, "zip"), (4, "age"), (4, "barriers.1")}
+    assert all("value" not in p for p in summary["skipped"] if p["field"].startswith("barriers"))  # never echoed
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [w["row"] for w in written] == [1, 3]

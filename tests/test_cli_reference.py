@@ -68,3 +68,13 @@ def test_recommend_with_a_broken_board_table_reports_row_and_column(tmp_path: Pa
                                        str(_board_table(tmp_path, wage="lots"))])
     assert result.exit_code == 2
     assert "hourly_wage" in result.output and "2" in result.output
+
+
+def test_wages_for_an_unknown_occupation_code_is_an_error_like_occupations_show() -> None:
+    from click.testing import CliRunner
+
+    from matcher.cli import main
+
+    result = CliRunner().invoke(main, ["wages", "99-9999.00"])
+    assert result.exit_code == 2
+    assert "no O*NET-SOC occupation with code '99-9999.00'" in result.output

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from test_engine_fixtures import EUGENE, HILLSBORO, by_id, engine, ids, program
 
-from matcher.eligibility import BARRIER_SUPPORTS, RECORD_COVERS, covered_records
 from matcher.engine import EngineConfig
+from matcher.policy import BARRIER_SUPPORTS, RECORD_COVERS, covered_records
 from matcher.records import Barrier, RecordCategory, Support
 
 SEEKER = {"zip": "97214"}
@@ -193,12 +193,23 @@ def test_work_authorization_and_drug_test_exclude_only_on_a_no(requirement: dict
     assert ids(eng.recommend(SEEKER)) == ["p"]
 
 
-def test_heavy_work_excludes_a_seeker_limited_to_light_work_unless_accommodations() -> None:
+def test_heavy_work_excludes_a_seeker_limited_to_light_work_even_with_general_accommodations() -> None:
     needs = {"prerequisites": {"physical_demand": "heavy"}}
     light = {**SEEKER, "max_physical_demand": "light"}
     assert ids(engine([program("heavy", **needs)]).recommend(light)) == []
-    [rec] = engine([program("heavy", **needs, supports=["accommodations"])]).recommend(light).items
-    assert rec.blockers[0].remedy == "accommodations"
+    # Offering disability accommodations in general does not make heavy work light ...
+    assert ids(engine([program("heavy", **needs, supports=["accommodations"])]).recommend(light)) == []
+    board = EngineConfig(board_supports=frozenset({Support.ACCOMMODATIONS}))
+    assert ids(engine([program("heavy", **needs)], board).recommend(light)) == []
+
+
+def test_physical_demand_is_kept_only_where_the_program_says_it_can_be_adjusted() -> None:
+    needs = {"prerequisites": {"physical_demand": "heavy", "accommodates_physical_limits": True}}
+    [rec] = engine([program("heavy", **needs)]).recommend({**SEEKER, "max_physical_demand": "light"}).items
+    [blocker] = rec.blockers
+    assert blocker.requirement == "physical_demand" and blocker.provided_by == "program"
+    assert blocker.message == ("Physically demanding (heavy work): the program says it can adjust the work to "
+                               "your limits")
 
 
 def test_cost_the_seeker_cannot_pay_with_no_funding_is_a_blocker_that_excludes() -> None:

@@ -36,7 +36,12 @@ def test_a_full_coach_intake_is_ranked_with_gaps_supports_and_checks() -> None:
     result = recommend(profile)
     assert result.profile_id == "case-17"
     assert result.items and all(r.distance_miles is None or r.distance_miles <= 20 for r in result.items)
-    assert all(len(r.supports) == 2 for r in result.items)  # one line per barrier
+    # Each barrier is answered once: by the program (Why or Supports) or in the list's "to arrange".
+    arranged = {s.support: set(s.ranks) for s in result.to_arrange}
+    for r in result.items:
+        said = " ".join(r.reasons) + " " + " ".join(s.message for s in r.supports)
+        assert "childcare" in said or r.rank in arranged.get("childcare", set())
+        assert "transit" in said or "transportation" in said or r.rank in arranged.get("transit_pass", set())
     assert result.target_wage is not None
 
 
@@ -68,10 +73,14 @@ def test_board_provided_supports_count_with_board_wording() -> None:
     assert rec.parts.supports > 0
 
 
-def test_an_unmet_barrier_is_a_support_to_arrange() -> None:
-    [rec] = engine([program("p")]).recommend({**SEEKER, "barriers": ["housing_instability"]}).items
-    assert rec.supports[0].provided_by == "arrange"
-    assert rec.supports[0].message == "Arrange housing referrals with your coach"
+def test_an_unmet_barrier_is_a_support_to_arrange_said_once_for_the_list() -> None:
+    result = engine([program("p"), program("q", supports=["housing_referral"])]).recommend(
+        {**SEEKER, "barriers": ["housing_instability"]})
+    [arrange] = result.to_arrange
+    assert arrange.provided_by == "arrange" and arrange.message == "Arrange housing referrals with your coach"
+    by_id = {r.program_id: r for r in result.items}
+    assert arrange.ranks == (by_id["p"].rank,)
+    assert all(s.provided_by != "arrange" for r in result.items for s in r.supports)
 
 
 def test_a_seeker_who_needs_income_now_sees_paid_options_first() -> None:
@@ -357,7 +366,8 @@ def test_batch_candidates_and_diversity_match_a_plain_per_seeker_reference(top: 
         candidates, picked = _reference_pick(row, cat.id_rank, cat.provider_list, cat.type_list, eng.config, top)
         assert cols == candidates
         assert scores == [float(row[c]) for c in cols]
-        chosen, chosen_scores = eng._diversify(cols, scores, top)
+        picked_now = eng._diversify(cols, scores, top)
+        chosen, chosen_scores = picked_now.cols, picked_now.scores
         assert chosen == picked
         assert chosen_scores == [float(row[c]) for c in chosen]
         skipped += chosen != cols[:top]
@@ -377,7 +387,7 @@ def test_candidate_order_is_row_then_score_then_program_id() -> None:
 
 
 def test_the_float32_distance_limit_compares_exactly_like_the_float64_one() -> None:
-    from matcher.eligibility import _float32_floor
+    from matcher.rules.distance import float32_floor as _float32_floor
 
     limits = np.array([12.3, 15.0, 0.1, 2.0, 499.99, np.inf])
     floor = _float32_floor(limits)

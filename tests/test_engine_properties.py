@@ -17,6 +17,8 @@ from matcher.engine import Recommender
 from matcher.errors import ValidationError
 from matcher.records import (
     Barrier,
+    Delivery,
+    DigitalAccess,
     EducationLevel,
     EmploymentStatus,
     PhysicalDemand,
@@ -83,6 +85,10 @@ def profiles(draw: st.DrawFn) -> dict[str, Any]:
     p["barriers"] = barriers
     if "justice_involved" in barriers:
         p["record_categories"] = [c.value for c in draw(sub(list(RecordCategory), 2))]
+        if draw(st.booleans()):
+            p["years_since_conviction"] = draw(st.integers(0, 30))
+    p["working_on_ged"] = draw(st.booleans())
+    p["digital_access"] = draw(st.sampled_from([None, *(a.value for a in DigitalAccess)]))
     if draw(st.booleans()):
         p["max_physical_demand"] = draw(st.sampled_from(list(PhysicalDemand))).value
     for name in ("work_authorized", "can_pass_drug_test"):
@@ -156,8 +162,17 @@ def test_an_unmet_requirement_with_no_remedy_never_appears(profile: dict) -> Non
             assert seeker.work_authorized is not False
         if pre.drug_test:
             assert seeker.can_pass_drug_test is not False
-        if seeker.education is not None:
-            assert seeker.education.rank >= pre.min_education.rank
+        if seeker.education is not None and seeker.education.rank < pre.min_education.rank:
+            # only the GED waiver keeps it: a diploma minimum at most, and GED help or the seeker's own GED work
+            assert pre.min_education.rank <= EducationLevel.HS_DIPLOMA_OR_GED.rank
+            assert Support.GED_PREP in offers or seeker.working_on_ged
+        if seeker.max_physical_demand is not None and pre.physical_demand is not None \
+                and pre.physical_demand.rank > seeker.max_physical_demand.rank:
+            assert pre.accommodates_physical_limits  # general "accommodations" is not enough
+        access = seeker.digital_access
+        if access is not None and p.location.delivery is not Delivery.IN_PERSON:
+            assert not access.needs_device or Support.LAPTOP_LOAN in offers
+            assert not access.needs_internet or Support.HOTSPOT_LOAN in offers
         if not set(seeker.languages) & set(p.languages):
             assert Support.LANGUAGE_SUPPORT in offers
         if not p.schedule.self_paced:

@@ -17,6 +17,7 @@ class Target:
     hourly_wage: float
     is_estimate: bool = False
     county_name: str = "Multnomah County"
+    is_floor: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ def test_starting_skills_the_seeker_has_are_counted() -> None:
     skills = ["skill:hand-tools", "skill:power-tools", "cred:osha-10", "skill:blueprint-reading", "cred:flagger"]
     [rec] = engine([program("p", prerequisites={"skills": skills})]).recommend(
         {**SEEKER, "skill_ids": skills[:4]}).items
-    assert "You already have 4 of the 5 starting skills" in rec.reasons
+    assert ("You already have 4 of the 5 starting skills: Hand tools, Power tools, OSHA 10-Hour "
+            "Construction/General Industry card and Blueprint reading") in rec.reasons
     [gap] = [g for g in rec.skill_gaps if g.kind == "required"]
     assert gap.skill_id == "cred:flagger"
     assert gap.message == "Expects Flagger certification at the start; you do not have it yet"
@@ -45,13 +47,26 @@ def test_what_the_program_teaches_is_listed_except_what_the_seeker_already_has()
 
 def test_pay_while_training_is_said_in_dollars_per_hour() -> None:
     [rec] = engine([program("p", type="ojt", paid={"kind": "wage", "hourly_wage": 19})]).recommend(SEEKER).items
-    assert "Pays $19/hour while you train" in rec.reasons
+    assert "Pays $19/hour during training" in rec.reasons
 
 
-def test_a_support_that_meets_a_barrier_is_a_reason_and_a_support_line() -> None:
+def test_a_support_that_meets_a_barrier_is_said_once_as_a_reason() -> None:
     [rec] = engine([program("p", supports=["childcare"])]).recommend({**SEEKER, "barriers": ["childcare"]}).items
     assert "Offers childcare support" in rec.reasons
-    assert rec.supports[0].message == "The program offers childcare support"
+    assert [s.message for s in rec.supports] == []  # already said under Why
+
+
+def test_a_support_beyond_the_six_reasons_is_still_listed_under_supports() -> None:
+    supports = ["childcare", "housing_referral", "transit_pass", "tutoring", "mentoring", "case_management",
+                "digital_skills", "language_support"]
+    [rec] = engine([program("p", supports=supports, outcomes={"completion_rate": 0.8, "placement_rate": 0.7})]
+                   ).recommend({**SEEKER, "barriers": ["childcare", "homeless", "no_car", "basic_skills",
+                                                      "justice_involved", "long_term_unemployed",
+                                                      "digital_literacy", "limited_english"]}).items
+    named = " ".join(rec.reasons) + " " + " ".join(s.message for s in rec.supports)
+    for support in supports:
+        assert Support(support).label in named
+    assert len(rec.reasons) <= 6
 
 
 def test_a_schedule_inside_the_seekers_availability_is_a_reason() -> None:
@@ -64,12 +79,32 @@ def test_wage_outlook_is_compared_with_the_self_sufficiency_target() -> None:
     eng = engine([program("p", outcomes={"median_starting_wage": 27})],
                  target_for_profile=lambda profile: Target(31.0), wage_for=lambda soc, area: Wages(26.0, 35.0))
     [rec] = eng.recommend(SEEKER).items
-    assert ("Starting wage $27/hour; the typical wage in this job, $35/hour, reaches your self-sufficiency "
-            "target of $31/hour with experience") in rec.reasons
+    assert ("Jobs it leads to start at about $27/hour; the typical wage in this job, $35/hour, reaches your "
+            "self-sufficiency target of $31/hour with experience") in rec.reasons
     eng = engine([program("p", outcomes={"median_starting_wage": 33})],
                  target_for_profile=lambda profile: Target(31.0), wage_for=lambda soc, area: Wages(26.0, 35.0))
     reasons = eng.recommend(SEEKER).items[0].reasons
-    assert "Starting wage $33/hour meets your self-sufficiency target of $31/hour" in reasons
+    assert "Jobs it leads to start at about $33/hour, which meets your self-sufficiency target of $31/hour" in reasons
+
+
+def test_training_pay_and_the_jobs_wage_are_told_apart() -> None:
+    eng = engine([program("p", type="ojt", paid={"kind": "wage", "hourly_wage": 24.06},
+                          outcomes={"median_starting_wage": 31})],
+                 target_for_profile=lambda profile: Target(28.0), wage_for=lambda soc, area: Wages(26.0, 35.0))
+    reasons = eng.recommend(SEEKER).items[0].reasons
+    assert "Pays $24.06/hour during training" in reasons
+    assert "Jobs after it start at about $31/hour, which meets your self-sufficiency target of $28/hour" in reasons
+
+
+def test_a_minimum_wage_floor_target_is_never_called_self_sufficiency() -> None:
+    eng = engine([program("p", outcomes={"median_starting_wage": 20})],
+                 target_for_profile=lambda profile: Target(16.30, is_estimate=True, is_floor=True),
+                 wage_for=lambda soc, area: Wages(18.0, 22.0))
+    result = eng.recommend(SEEKER)
+    text = " ".join(result.items[0].reasons)
+    assert "which meets the $16.30/hour minimum wage used as your wage target" in text
+    assert "meets your self-sufficiency target" not in text
+    assert any("is the minimum wage" in n and "likely higher" in n for n in result.notes)
 
 
 def test_a_wage_below_the_target_is_said_plainly_as_something_to_know() -> None:
@@ -87,7 +122,7 @@ def test_unanswered_requirements_become_checks_in_plain_words() -> None:
     assert "Needs a driver's license; ask if you have one" in rec.checks
     assert "Requires a drug test; check this is OK" in rec.checks
     assert "You must be at least 18; confirm your age" in rec.checks
-    assert any(c.startswith("Runs a background check (screens out: felony, sex offense, violent felony)")
+    assert any(c.startswith("Runs a background check (screens out: felonies, violent felonies, sex offenses)")
                for c in rec.checks)
 
 
@@ -107,9 +142,15 @@ def test_reasons_are_short_and_at_most_six() -> None:
          "availability": {"times": ["day"]}}).items
     assert 1 <= len(rec.reasons) <= 6
     assert all(len(r) < 160 and not r.endswith(".") for r in rec.reasons)
-    assert rec.reasons[0].startswith("Pays $21/hour") or rec.reasons[0].startswith("Leads to")
+    assert rec.reasons[0].startswith("Leads to Laborers and Freight")  # interest: the heaviest component here
 
 
 def test_the_list_explains_what_it_could_not_use() -> None:
     result = engine([program("p")]).recommend({"interests": {"sectors": ["healthcare"]}})
-    assert "No usable ZIP code, so distance was not considered" in result.notes
+    assert "No ZIP code given, so distance was not considered" in result.notes
+
+
+def test_a_zip_code_we_do_not_know_is_said_not_silently_ignored() -> None:
+    result = engine([program("p")]).recommend({"zip": "00000"})
+    assert "ZIP 00000 is not a ZIP code we know, so distance was not considered" in result.notes
+    assert "No ZIP code given, so distance was not considered" in engine([program("p")]).recommend({}).notes

@@ -36,7 +36,9 @@ def norm() -> Normalizer:
 ])
 def test_common_ways_of_writing_a_skill_resolve(norm, text, expected):
     match = norm.normalize_skill(text)
-    assert match.status == "matched" and match.id == expected and match.kind == "skill"
+    # The kind says what the phrase names: credentials are reported as such.
+    kind = "credential" if expected.startswith("cred:") else "skill"
+    assert match.status == "matched" and match.id == expected and match.kind == kind
     assert match.method in {"exact", "alias"} and match.confidence >= DEFAULT_THRESHOLD
 
 
@@ -52,7 +54,8 @@ def test_job_titles_resolve_to_occupations(norm, text, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("montacargas", "cred:forklift"),
+    ("montacargas", "skill:forklift"),  # the skill; "licencia de montacargas" is the credential
+    ("licencia de montacargas", "cred:forklift"),
     ("cuidado de niños", "skill:childcare"),
     ("servicio al cliente", "skill:customer-service"),
     ("ATENCIÓN AL CLIENTE", "skill:customer-service"),
@@ -61,20 +64,20 @@ def test_spanish_skills_resolve(norm, text, expected):
     assert norm.normalize_skill(text).id == expected
 
 
-def test_curated_credential_wins_over_onet_tool_of_the_same_name(norm):
-    assert norm.normalize_skill("forklifts").id == "cred:forklift"
+def test_curated_skill_wins_over_onet_tool_of_the_same_name(norm):
+    assert norm.normalize_skill("forklifts").id == "skill:forklift"
 
 
 def test_typos_resolve_by_fuzzy_matching(norm):
     match = norm.normalize_skill("forklft")
-    assert match.id == "cred:forklift" and match.method == "fuzzy"
+    assert match.id == "skill:forklift" and match.method == "fuzzy"
     assert DEFAULT_THRESHOLD <= match.confidence < 1.0
 
 
 def test_unknown_phrase_is_unmatched_with_suggestions(norm):
     match = norm.normalize_skill("flebotomy")  # below the threshold, but close to phlebotomy
     assert match.status == "unmatched" and match.id is None and match.kind is None
-    assert match.suggestions and match.suggestions[0][0] == "cred:phlebotomy"
+    assert match.suggestions and match.suggestions[0][0] == "skill:phlebotomy"
     assert all(0 < score < 1 for _, _, score in match.suggestions)
 
 
@@ -106,7 +109,7 @@ def test_noise_only_phrase_is_unmatched(norm):
 
 def test_threshold_decides_fuzzy_matches():
     tx = load_taxonomy()
-    assert Normalizer(tx, threshold=0.8).normalize_skill("flebotomy").id == "cred:phlebotomy"
+    assert Normalizer(tx, threshold=0.8).normalize_skill("flebotomy").id == "skill:phlebotomy"
     assert Normalizer(tx, threshold=1.0).normalize_skill("forklft").status == "unmatched"
     with pytest.raises(ValidationError):
         Normalizer(tx, threshold=1.5)
@@ -162,10 +165,10 @@ def test_cli_normalize_table_shows_matches_and_suggestions():
     result = CliRunner().invoke(main, ["skills", "normalize", "fork lift cert", "flebotomy", "--kind", "skill"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split()[:3] == ["phrase", "status", "id"]
+    assert lines[0].split()[:4] == ["phrase", "status", "kind", "id"]
     assert "cred:forklift" in result.output
     flebotomy = next(line for line in lines if line.startswith("flebotomy"))
-    assert "unmatched" in flebotomy and "did you mean" in flebotomy and "cred:phlebotomy" in flebotomy
+    assert "unmatched" in flebotomy and "did you mean" in flebotomy and "skill:phlebotomy" in flebotomy
 
 
 def test_cli_normalize_json():
@@ -177,7 +180,7 @@ def test_cli_normalize_json():
 
 def test_cli_normalize_threshold_option():
     result = CliRunner().invoke(main, ["skills", "normalize", "flebotomy", "--threshold", "0.8", "--json"])
-    assert json.loads(result.output)[0]["id"] == "cred:phlebotomy"
+    assert json.loads(result.output)[0]["id"] == "skill:phlebotomy"
 
 
 def test_cli_normalize_empty_phrase_exits_2():
@@ -189,9 +192,9 @@ def test_cli_normalize_empty_phrase_exits_2():
 def test_cli_skills_search_table_and_json():
     runner = CliRunner()
     table = runner.invoke(main, ["skills", "search", "forklift", "--limit", "3"])
-    assert table.exit_code == 0 and "cred:forklift" in table.output.splitlines()[2]
+    assert table.exit_code == 0 and "skill:forklift" in table.output.splitlines()[2]
     data = json.loads(runner.invoke(main, ["skills", "search", "forklift", "--limit", "3", "--json"]).output)
-    assert len(data) == 3 and data[0]["id"] == "cred:forklift"
+    assert len(data) == 3 and data[0]["id"] == "skill:forklift" and "cred:forklift" in {d["id"] for d in data}
 
 
 def test_cli_skills_show_unknown_id_exits_2():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -162,3 +163,10 @@ def test_provider_mix_check_fails_without_the_diversity_rerank() -> None:
     scenario = X.BY_KEY["kiosk_zip_and_two_interests"]
     seen = X.Seen(scenario.profile(), scenario.raw_profile(), plain, {p.id: p for p in catalog.programs})
     assert X.distinct_providers(3, 4)(seen)
+
+
+def test_the_scenarios_page_shows_the_current_engine() -> None:
+    """docs/scenarios.md is rendered from a real run; it must not go stale when the engine changes."""
+    script = Path(__file__).resolve().parents[1] / "scripts" / "render_scenarios.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr + "\nrun: python scripts/render_scenarios.py"

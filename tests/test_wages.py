@@ -66,3 +66,21 @@ def test_unknown_area_and_bad_code_are_errors():
 
 def test_unknown_but_wellformed_code_gives_none():
     assert wage_for("99-9999") is None
+
+
+@pytest.mark.parametrize("state, county, zip_code, area", [
+    ("TX", "Bexar", None, "national"), ("OR", "Lane County", None, "eugene"), ("OR", "Multnomah", None, "portland"),
+    ("WA", "Clark", None, "portland"), ("WA", "King", None, "washington"), ("OR", "Marion", None, "oregon"),
+    (None, None, "78210", "national"), (None, None, "97401", "oregon"), (None, None, None, "national"),
+])
+def test_wage_area_for_a_place_out_of_the_region_is_national(state, county, zip_code, area):
+    from matcher.wages import wage_area_for
+
+    assert wage_area_for(state, county, zip_code) == area
+
+
+def test_national_figures_standing_in_for_a_state_say_so():
+    from matcher.wages import area_label
+
+    assert area_label("national", "TX") == "United States (national figures: no OEWS wages for TX are shipped)"
+    assert area_label("eugene") == "Eugene-Springfield, OR MSA"

@@ -10,17 +10,19 @@ message on stderr (or the JSON error shape) and exit status 2.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..catalog import Catalog, load_catalog
 from ..errors import MatcherError
-from ..store import active_catalog
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +56,9 @@ db_option = click.option("--db", "db_url", metavar="URL",
 
 def catalog_from(db_url: str | None, catalog_file: Path | None) -> Catalog:
     """The catalog a command works on: a given file, else the store if it has programs, else the sample."""
+    from ..catalog import load_catalog
+    from ..store import active_catalog
+
     if catalog_file is not None:
         if db_url:
             raise click.UsageError("give a catalog file or --db, not both")
@@ -86,22 +91,34 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_wid
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each command's area module, imported only when the command runs (or --help lists them), so that
+# `matcher skills normalize` does not pay for the engine, the store and SQLAlchemy.
+AREA_OF_COMMAND = {
+    "skills": "skills", "occupations": "skills", "programs": "programs", "recommend": "recommend",
+    "target": "reference", "wages": "reference", "demo": "demo",
+}
+AREA_OF_COMMAND.update(history="history", train="train", evaluate="evaluate", models="models")  # learning (issue 8)
+
+
+class _AreaGroup(click.Group):
+    """A click group whose commands are registered by their area module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(AREA_OF_COMMAND))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in AREA_OF_COMMAND:
+            load_area(AREA_OF_COMMAND[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+
+def load_area(name: str) -> None:
+    """Import one area module and register its commands on ``main`` (once)."""
+    module = importlib.import_module(f"{__name__}.{name}")
+    module.register(main)
+
+
+@click.group(cls=_AreaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="training-program-matcher")
 def main() -> None:
     """Match job seekers to training programs: skills, catalog and recommendations."""
-
-
-def _register() -> None:
-    # Imported here, not at the top, so each area module can import the helpers above without a cycle.
-    from . import demo, programs, recommend, reference, skills
-
-    for module in (skills, programs, recommend, reference, demo):
-        module.register(main)
-    from . import evaluate, history, models, train  # learning from outcomes
-
-    for module in (history, train, evaluate, models):
-        module.register(main)
-
-
-_register()

@@ -52,7 +52,14 @@ def target(county: str | None, adults: int, children: int, table_path: Path | No
 @handle_errors
 def wages(occupation: str, area: str, as_json: bool) -> None:
     """Hourly wages (BLS OEWS May 2025) for an occupation code such as 47-2061.00."""
-    figures = wage_for(normalize_code(occupation), area)
+    from ..errors import NotFoundError
+    from ..taxonomy import load_taxonomy
+
+    code = normalize_code(occupation)
+    if code not in load_taxonomy().occupations:
+        raise NotFoundError(f"no O*NET-SOC occupation with code {occupation!r} (try: matcher occupations search ...)",
+                            field="occupation")
+    figures = wage_for(code, area)
     if figures is None:
         if as_json:
             echo_json({"occupation": occupation, "area": area, "wages": None})

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from ..errors import ValidationError
 from ..normalize import DEFAULT_THRESHOLD, Match, Normalizer
 from ..records import normalize_code
 from ..taxonomy import Occupation, Skill, load_taxonomy
@@ -34,20 +37,28 @@ def occupations() -> None:
 @skills.command()
 @click.argument("phrases", nargs=-1, required=True)
 @click.option("--kind", type=click.Choice(["any", "skill", "occupation"]), default="any", show_default=True,
-              help="What the phrases name.")
+              help="What the phrases are: a skills box (any), skills and credentials only, or job titles.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=DEFAULT_THRESHOLD, show_default=True,
-              help="Lowest confidence a fuzzy match needs.")
+              help="Lowest confidence a skill or credential match needs.")
+@click.option("--title-threshold", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Lowest calibrated confidence a job title needs (default: the title coder's own).")
+@click.option("--sector", help="The program's sector, for phrases whose meaning depends on it (troubleshooting).")
 @json_option
 @handle_errors
-def normalize(phrases: tuple[str, ...], kind: str, threshold: float, as_json: bool) -> None:
-    """Map free-text skills or job titles to taxonomy IDs, e.g. "fork lift cert"."""
-    matches = Normalizer(threshold=threshold).normalize_many(list(phrases), kind=kind)  # type: ignore[arg-type]
+def normalize(phrases: tuple[str, ...], kind: str, threshold: float, title_threshold: float | None,
+              sector: str | None, as_json: bool) -> None:
+    """Map free text to taxonomy IDs and say what each names: skill, credential or occupation.
+
+    e.g. "fork lift" (skill), "forklift certified" (credential), "forklift driver" (occupation).
+    """
+    normalizer = Normalizer(threshold=threshold, occupation_threshold=title_threshold)
+    matches = normalizer.normalize_many(list(phrases), kind=kind, sector=sector)  # type: ignore[arg-type]
     if as_json:
         echo_json([m.to_dict() for m in matches])
         return
-    echo_table(["phrase", "status", "id", "name", "confidence", "method"],
-               [[m.text, m.status, m.id or "-", m.name or _suggestion_text(m), f"{m.confidence:.2f}", m.method]
-                for m in matches])
+    echo_table(["phrase", "status", "kind", "id", "name", "confidence", "method"],
+               [[m.text, m.status, m.kind or "-", m.id or "-", m.name or _suggestion_text(m), f"{m.confidence:.2f}",
+                 m.method] for m in matches])
 
 
 def _suggestion_text(m: Match) -> str:
@@ -121,6 +132,44 @@ def search_occupations(query: str, limit: int, as_json: bool) -> None:
         return
     echo_table(["code", "title", "job zone", "typical education", "score"],
                [[o.code, o.title, o.job_zone or "-", _edu(o), f"{score:.2f}"] for o, score in results])
+
+
+@occupations.command("code")
+@click.argument("titles", nargs=-1)
+@click.option("--file", "titles_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A text file of job titles, one a line (blank lines skipped).")
+@click.option("--top", type=click.IntRange(1, 10), default=3, show_default=True, help="Candidates per title.")
+@json_option
+@handle_errors
+def code_titles(titles: tuple[str, ...], titles_file: Path | None, top: int, as_json: bool) -> None:
+    """Code job titles to O*NET-SOC occupations with calibrated confidences, e.g. "Sr. welder"."""
+
+    texts = list(titles)
+    if titles_file is not None:
+        texts += [line.strip() for line in titles_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not texts:
+        raise ValidationError("give job titles, or --file with one title a line", field="titles")
+    normalizer = Normalizer()
+    coder, taxonomy = normalizer.coder, normalizer.taxonomy
+    rows = []
+    for text in texts:
+        match = normalizer.normalize_occupation(text[:200]) if text.strip() else None
+        coded = coder.code(text, top=top)
+        rows.append((text, match, coded))
+    if as_json:
+        echo_json([{"title": t, "status": m.status if m else "unmatched", "code": m.id if m else None,
+                    "name": m.name if m else None, "method": m.method if m else "none",
+                    "candidates": [{"code": c.code, "soc2018": c.soc, "title": taxonomy.occupations[c.code].title,
+                                    "confidence": c.confidence} for c in coded.candidates]}
+                   for t, m, coded in rows])
+        return
+    click.echo(f"(answers at confidence >= {normalizer.occupation_threshold:.2f}; below it, the closest occupations)")
+    echo_table(["title", "status", "code", "occupation", "confidence", "other candidates"],
+               [[t, m.status if m else "unmatched", (m.id if m and m.matched else "-"),
+                 (taxonomy.occupations[c.code].title if (c := coded.best) else "(no known word)"),
+                 f"{coded.best.confidence:.2f}" if coded.best else "-",
+                 "; ".join(f"{x.code} {x.confidence:.2f}" for x in coded.candidates[1:])]
+                for t, m, coded in rows], max_width=45)
 
 
 @occupations.command("show")

@@ -6,8 +6,8 @@ attributes of :class:`~matcher.features.ProfileBatch` (``barrier_mask``,
 ``needs_income``, ``skills``, ``size``) and :class:`~matcher.features.CompiledCatalog`
 (``programs``, ``earn``, ``outcome_score``, ``barrier_met_codes``,
 ``barrier_met_group``, ``required_t``, ``n_required``, ``tuition``, ``funded``,
-``is_online``, ``is_hybrid``, ``transit_access``, ``support_mask``, ``hours``) and
-eligibility's ``BARRIER_BIT`` / ``URGENT_MASK`` / ``SUPPORT_BIT``. When the engine's
+``is_online``, ``is_hybrid``, ``transit_access``, ``support_mask``, ``start_wage``) and
+policy's ``BARRIER_BIT`` / ``URGENT_MASK`` / ``SUPPORT_BIT``. When the engine's
 internals change, only this module needs re-pointing; the feature names and their
 meaning stay.
 
@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..eligibility import BARRIER_BIT, SUPPORT_BIT, URGENT_MASK
+from ..policy import BARRIER_BIT, SUPPORT_BIT, URGENT_MASK
 from ..records import Barrier, ProgramType, Sector, Support
 
 #: Groups of barriers that one kind of support answers, for per-kind met / unmet features.
@@ -55,7 +55,7 @@ _SECTORS = list(Sector)
 
 #: (name, monotone constraint: 1 can only raise the chance, -1 only lower it, 0 free)
 FEATURES: tuple[tuple[str, int], ...] = (
-    ("skills", 1), ("required_skills_held", 1), ("interest", 0), ("practical", 0), ("schedule", 0),
+    ("skills", 1), ("required_skills_held", 1), ("interest", 0), ("progress", 0), ("practical", 0), ("schedule", 0),
     ("distance", 0), ("miles", 0), ("place_known", 0), ("language", 0), ("supports", 1), ("wage_fit", 0),
     ("needs_met", 1), ("needs_unmet", -1), ("urgent_met", 1), ("urgent_unmet", -1),
     ("income_met", 1), ("income_unmet", -1),
@@ -82,7 +82,7 @@ FEATURE_TOPICS: dict[str, str] = {
     **dict.fromkeys(("skills", "required_skills_held", "asks_skills", "basic_skills_met", "basic_skills_unmet"),
                     "skills"),
     **dict.fromkeys(("language", "language_met", "language_unmet"), "language"),
-    **dict.fromkeys(("interest",), "interest"),
+    **dict.fromkeys(("interest", "progress"), "interest"),
     **dict.fromkeys(("published_outcomes", "employer_partners", "awards_credential", "type", "sector",
                      "duration_weeks", "hours_per_week", "log_tuition", "funded", "program_success_rate"),
                     "program"),
@@ -141,7 +141,7 @@ def static_features(cat: Any) -> StaticFeatures:
         cat.outcome_score,
         [_TYPES.index(p.type) for p in programs],
         [_SECTORS.index(p.sector) for p in programs],
-        cat.hours,
+        [p.schedule.hours_per_week for p in programs],
         [p.duration_weeks for p in programs],
         np.log1p(cat.tuition),
         cat.funded,
@@ -224,6 +224,8 @@ class PairFeaturizer:
             "miles": np.where(known, np.minimum(np.nan_to_num(miles), MILES_CAP), MILES_CAP).astype(np.float32),
             "place_known": known, "language": comps.language, "supports": parts["supports"],
             "wage_fit": parts["wage"], "required_skills_held": self._coverage(pb, cols),
+            # engine v2: lower for a program that only repeats a credential or job the person already has
+            "progress": parts.get("progress", np.ones_like(parts["skills"])),
         }
         barriers = pb.barrier_mask.astype(np.uint32)[:, None]
         met_codes = self.static.met_codes[cols][None, :]

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.catalog import default_catalog
-from matcher.eligibility import BARRIER_SUPPORTS
 from matcher.learning.evaluation import build_dataset
 from matcher.learning.history import History, Participant, ReportingDemographics
 from matcher.learning.pair_features import PairFeaturizer
 from matcher.learning.registry import ModelRegistry
 from matcher.learning.serving import ModelRecommender, bind
+from matcher.policy import BARRIER_SUPPORTS
 from matcher.records import Barrier, PaidKind, RecordCategory, Support
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from matcher.geo import haversine_miles, zip_point
+from matcher.geo import distance_miles, zip_point
 from matcher.records import (
     Delivery,
     EducationLevel,
@@ -51,6 +51,7 @@ class Item:
 
     rec: Any  # matcher.engine.Recommendation
     program: Program
+    shared_checks: tuple[str, ...] = ()  # checks the list says once for this program and others
 
     @property
     def label(self) -> str:
@@ -82,14 +83,16 @@ class Seen:
         """The person's skills as canonical IDs (the engine's own normalizer reads the free text)."""
         return frozenset(self.engine.resolver_.resolve(self.raw).skill_ids)
 
-    def _items(self, recs: Iterable[Any]) -> list[Item]:
-        return [Item(r, self.programs[r.program_id]) for r in recs]
+    def _items(self, result: Any, n: int | None = None) -> list[Item]:
+        recs = result.items[:n] if n is not None else result.items
+        return [Item(r, self.programs[r.program_id],
+                     tuple(c.message for c in result.shared_checks if r.rank in c.ranks)) for r in recs]
 
     def top(self, n: int = 10) -> list[Item]:
-        return self._items(self.result.items[:n])
+        return self._items(self.result, n)
 
     def all(self) -> list[Item]:
-        return self._items(self.everything.items)
+        return self._items(self.everything)
 
     def rerun(self, **changes: Any) -> Any:
         """Every eligible program for the same person with some answers changed."""
@@ -206,15 +209,17 @@ def requires_skill(skill_id: str) -> Pred:
     return lambda i: skill_id in i.program.prerequisites.skills
 
 
-def screens_out(*categories: RecordCategory) -> Pred:
-    """The program's background check screens out any of ``categories`` (with the
+def screens_out(*categories: RecordCategory, recent_only: bool = False) -> Pred:
+    """The program's background check screens out any of ``categories`` for ever (with the
     usual hierarchy: 'any conviction' covers everything, 'felony' covers the felony kinds,
-    'crimes against vulnerable people' covers sex offences)."""
+    'crimes against vulnerable people' covers sex offences); with ``recent_only``, those it
+    screens out only within a look-back period ("no felony in the last 7 years")."""
     wanted = set(categories)
     felonies = {RecordCategory.FELONY, RecordCategory.VIOLENT_FELONY, RecordCategory.SEX_OFFENSE}
 
     def pred(i: Item) -> bool:
-        excl = set(i.program.prerequisites.background_exclusions)
+        pre = i.program.prerequisites
+        excl = {c for c in pre.background_exclusions if (c in pre.background_lookback_years) == recent_only}
         covered = set(excl)
         if RecordCategory.ANY_CONVICTION in excl:
             covered |= set(RecordCategory)
@@ -261,7 +266,7 @@ def within_miles(zip_code: str, miles: float) -> Pred:
         point = (loc.latitude, loc.longitude) if loc.latitude is not None else zip_point(loc.zip)
         if point is None:
             return False
-        d = haversine_miles(home[0], home[1], np.array([point[0]]), np.array([point[1]]))[0]
+        d = distance_miles(home[0], home[1], np.array([point[0]]), np.array([point[1]]))[0]
         return bool(d <= miles)
 
     return pred
@@ -285,7 +290,7 @@ def silent_requirements(item: Item, profile: SeekerProfile, skill_ids: frozenset
     names neither as a blocker (with remedy) nor as something to check or a skill gap."""
     p, rec = item.program, item.rec
     pre = p.prerequisites
-    checks = " | ".join(rec.checks).lower()
+    checks = " | ".join((*rec.checks, *item.shared_checks)).lower()
     blockers = {b.requirement for b in rec.blockers}
     gaps = {g.skill_id for g in rec.skill_gaps if g.kind == "required"}
     missing: list[str] = []
@@ -319,7 +324,7 @@ def silent_requirements(item: Item, profile: SeekerProfile, skill_ids: frozenset
     if pre.min_education is not EducationLevel.NONE:
         need(f"education {pre.min_education.value}",
              profile.education is not None and profile.education.rank >= pre.min_education.rank,
-             words=(pre.min_education.label.lower(),))
+             blocker="education", words=(pre.min_education.label.lower(),))
     if pre.min_reading_grade:
         need("reading level", profile.reading_grade is not None and profile.reading_grade >= pre.min_reading_grade,
              blocker="reading_level", words=("reading at grade",))
@@ -470,12 +475,97 @@ def _bridge_first(seen: Seen) -> list[str]:
             if i.rec.rank < best]
 
 
+def _lookback_closes_when_recent(seen: Seen) -> list[str]:
+    """The same person with a felony 3 years ago: every 'no felony in 7 years' program is gone or
+    flagged with record clearing (a felony can be set aside)."""
+    recent = seen.rerun(years_since_conviction=3)
+    out = []
+    for rec in recent.items:
+        p = seen.programs[rec.program_id]
+        years = p.prerequisites.background_lookback_years
+        if RecordCategory.FELONY in years and years[RecordCategory.FELONY] > 3 and not any(
+                b.requirement == "background" and b.remedy == Support.RECORD_EXPUNGEMENT.value for b in rec.blockers):
+            out.append(f"{p.id} still shown, unflagged, for a felony 3 years ago")
+    return out
+
+
+def _ged_status_opens_with_a_named_path(seen: Seen) -> list[str]:
+    """Working on a GED keeps diploma-minimum programs, each flagged 'you can start once you pass';
+    typing GED as a credential counts as the diploma (no education blocker, none left out for it)."""
+    out = []
+    working = seen.rerun(working_on_ged=True)
+    flagged = [r for r in working.items if any(b.requirement == "education" for b in r.blockers)]
+    if not flagged:
+        out.append("working on a GED opened no diploma-minimum program")
+    for r in flagged:
+        b = next(b for b in r.blockers if b.requirement == "education")
+        if b.provided_by not in ("seeker", "program") or "GED" not in b.message:
+            out.append(f"{r.program_id}: education blocker does not name the GED path: {b.message}")
+    has_ged = seen.rerun(skills=["GED"])
+    diploma = seen.rerun(education=EducationLevel.HS_DIPLOMA_OR_GED.value)
+    if set(has_ged.ids) != set(diploma.ids):
+        out.append("typing GED as a credential does not open the same programs as a diploma")
+    if any(b.requirement == "education" for r in has_ged.items for b in r.blockers):
+        out.append("with GED typed as a credential, an education blocker remains")
+    return out
+
+
+def _no_record_clearing_offered(seen: Seen) -> list[str]:
+    """Record clearing cannot remove a violent felony: nothing offers it, arranges it, or names it as a remedy."""
+    out = []
+    words = Support.RECORD_EXPUNGEMENT.label
+    for rec in seen.everything.items:
+        said = [*rec.reasons, *(s.message for s in rec.supports), *(b.message for b in rec.blockers)]
+        if any(words in line for line in said):
+            out.append(f"{rec.program_id} names {words}")
+    out += [f"the list asks to arrange: {s.message}" for s in seen.result.to_arrange if words in s.message]
+    return out
+
+
+def _transit_reach_follows_the_lines(seen: Seen) -> list[str]:
+    """A transit rider with no stated limit: off the transit lines, nothing beyond 15 miles; on them,
+    nothing beyond 22.5 (15 x the board's transit_line_factor of 1.5) unless flagged with
+    transportation help; and at least one program between 15 and 22.5 miles on a line is kept."""
+    home = zip_point("97266")
+    assert home is not None
+    out = []
+    stretched = 0
+    for i in seen.all():
+        point = zip_point(i.program.location.zip or "") if i.program.location.delivery is not Delivery.ONLINE \
+            else None
+        if point is None:
+            continue
+        d = float(distance_miles(home[0], home[1], np.array([point[0]]), np.array([point[1]]))[0])
+        flagged = i.blocker("distance") is not None
+        limit = 22.5 if i.program.location.transit_access else 15.0
+        if d > limit + 0.05 and not flagged:
+            out.append(f"{i.label} is {d:.1f} miles away ({'on' if limit > 15 else 'off'} a transit line)")
+        stretched += 15.0 < d <= 22.5 and i.program.location.transit_access and not flagged
+    if not stretched:
+        out.append("no program between 15 and 22.5 miles on a transit line was kept")
+    return out
+
+
+def _held_credential_ranks_lower_and_says_why(seen: Seen) -> list[str]:
+    """Shown programs whose main credential she already holds carry the note saying so."""
+    out = []
+    for i in seen.top(10):
+        creds = i.program.credentials_awarded
+        if creds and creds[0] in seen.skill_ids and not any("already hold" in n for n in i.rec.notes):
+            out.append(f"{i.label} awards {creds[0]}, which she holds, with no note saying so")
+    return out
+
+
 def housing_named_everywhere(seen: Seen) -> list[str]:
-    """Every top-5 program either offers housing referrals or tells the coach to arrange them."""
+    """Every top-5 program offers housing help (under Why or Supports) or the list tells the
+    coach to arrange it for that program."""
+    housing = (Support.HOUSING_REFERRAL, Support.EMERGENCY_FUNDS)
+    arranged = {rank for s in seen.result.to_arrange if s.barrier == "homeless" for rank in s.ranks}
     out = []
     for i in seen.top(5):
-        s = next((s for s in i.rec.supports if s.barrier == "homeless"), None)
-        if s is None or s.support not in (Support.HOUSING_REFERRAL.value, Support.EMERGENCY_FUNDS.value):
+        offered = any(s.barrier == "homeless" and s.support in {h.value for h in housing} for s in i.rec.supports) \
+            or any(f"Offers {h.label}" in i.rec.reasons for h in housing)
+        if not offered and i.rec.rank not in arranged:
             out.append(f"{i.label} says nothing about housing")
     return out
 
@@ -502,6 +592,9 @@ SCENARIOS: tuple[Scenario, ...] = (
                  every(None, either(negate(screens_out(RecordCategory.FELONY)),
                                     flagged_with("background", U.RECORD_EXPUNGEMENT.value)),
                        "nothing whose background check screens out a felony, unless flagged with record clearing"),
+                 every(None, lambda i: not screens_out(RecordCategory.FELONY, recent_only=True)(i)
+                       or "how many years ago" in " ".join((*i.rec.checks, *i.shared_checks)),
+                       "a check screening out only recent felonies asks how long ago his was (he did not say)"),
                  every(5, in_sectors(S.ADVANCED_MANUFACTURING, S.CONSTRUCTION),
                        "top 5 all in manufacturing or construction"),
                  some(3, targets("51-4121.00"), "a welding program is in the top 3"),
@@ -509,6 +602,60 @@ SCENARIOS: tuple[Scenario, ...] = (
                  no_silent_requirement(
                      Seen.all, "every background check that does not say what it screens out is named as a check",
                      only="background check"),
+             )),
+    Scenario("demo_welder",
+             "The demo's welder (MIG and stick, welder then warehouse), felony and drug record, needs income", (
+                 some(3, targets("51-4121.00"), "a welding program is in the top 3"),
+                 every(5, in_sectors(S.ADVANCED_MANUFACTURING, S.CONSTRUCTION),
+                       "top 5 all in manufacturing or construction"),
+             )),
+    Scenario("lookback_felony_nine_years",
+             "Hillsboro production worker whose felony was 9 years ago, manufacturing", (
+                 some(10, screens_out(RecordCategory.FELONY, recent_only=True),
+                      "a program screening out only felonies in the last 7 years is open to him (top 10)"),
+                 every(None, lambda i: i.blocker("background") is None
+                       or not screens_out(RecordCategory.FELONY, recent_only=True)(i),
+                       "a 7-year look-back is no blocker for a 9-year-old felony"),
+                 custom("the same person with a felony 3 years ago loses those programs (or sees record clearing)",
+                        _lookback_closes_when_recent),
+             )),
+    Scenario("ged_waiver_no_diploma",
+             "North Portland 22-year-old without a diploma, construction, needs income", (
+                 every(None, lambda i: i.program.prerequisites.min_education.rank
+                       <= EducationLevel.SOME_HIGH_SCHOOL.rank or flagged_with("education", U.GED_PREP.value)(i),
+                       "nothing needing a diploma unless the program helps him earn a GED"),
+                 some(10, flagged_with("education", U.GED_PREP.value),
+                      "a diploma-minimum program that helps with the GED is in the top 10"),
+                 custom("working on a GED, or typing GED as a credential, opens diploma programs with the path named",
+                        _ged_status_opens_with_a_named_path),
+             )),
+    Scenario("phone_only_online_learner",
+             "Oakridge learner with a phone but no computer, online OK, technology or healthcare", (
+                 every(None, lambda i: i.program.location.delivery is Delivery.IN_PERSON
+                       or flagged_with("digital_access", U.LAPTOP_LOAN.value)(i),
+                       "no online or hybrid program unless it lends a laptop (flagged)"),
+                 some(5, flagged_with("digital_access", U.LAPTOP_LOAN.value),
+                      "an online program with a loaner laptop is in the top 5"),
+             )),
+    Scenario("transit_rider_no_limit",
+             "Lents rider with no car and no stated limit, manufacturing or logistics", (
+                 custom("transit reach: farther along transit lines, not off them", _transit_reach_follows_the_lines),
+             )),
+    Scenario("light_work_limit",
+             "Former laborer limited to light work, construction or manufacturing", (
+                 every(None, lambda i: (i.program.prerequisites.physical_demand or PhysicalDemand.SEDENTARY).rank
+                       <= PhysicalDemand.LIGHT.rank or i.program.prerequisites.accommodates_physical_limits,
+                       "nothing heavier than light work unless the program says it can adjust the work"),
+                 never(lambda i: i.program.prerequisites.physical_demand is PhysicalDemand.HEAVY,
+                       "no heavy-work program at all"),
+                 custom("still at least 5 options", lambda seen: [] if len(seen.result.items) >= 5
+                        else [f"only {len(seen.result.items)} options"]),
+             )),
+    Scenario("violent_felony_record",
+             "Gresham warehouse worker with a violent felony, logistics or construction", (
+                 never(screens_out(RecordCategory.VIOLENT_FELONY), "nothing that screens out a violent felony"),
+                 custom("record clearing is never offered: it cannot clear a violent felony",
+                        _no_record_clearing_offered),
              )),
     Scenario("teen_healthcare",
              "17-year-old in Eugene still in high school, interested in nursing assistant work", (
@@ -604,6 +751,13 @@ SCENARIOS: tuple[Scenario, ...] = (
                                       and set(i.program.credentials_awarded) <= seen.skill_ids]),
                  every(5, iwt_only_for_own_job("31-1131.00"),
                        "'upskilling for current workers' only for her own job (nursing assistant)"),
+                 every(3, lambda i: not (i.program.credentials_awarded
+                                         and i.program.credentials_awarded[0] in {"cred:cna", "cred:first-aid-cpr"}),
+                       "nothing in the top 3 whose main credential she already holds (the CNA course ranks below "
+                       "the programs that move her up)"),
+                 some(3, targets("29-2061.00"), "a practical nursing (LPN) program is in the top 3"),
+                 custom("a program repeating a credential she holds says so when shown",
+                        _held_credential_ranks_lower_and_says_why),
              )),
     Scenario("forklift_to_cdl",
              "NE Portland warehouse worker with a forklift card and a driver's license, wants CDL", (

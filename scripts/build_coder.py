@@ -1,0 +1,481 @@
+#!/usr/bin/env python
+"""Build the job-title coder shipped in ``training_data/coder/``.
+
+Labelled titles come from O*NET 29.2 (occupation titles, alternate and short
+titles, sample of reported titles), the project's curated job titles
+(``training_data/curated/occupation_aliases.csv``, English and Spanish) and the
+*training part* of the Census 2022 Alphabetical Index of Occupations
+(``crosswalks/census_2022_alpha_index_occupations_dev.csv``).
+
+The Census index is split once, with a fixed seed, into a training part and a
+held-out part (``HOLDOUT_SHARE`` of the titles). Titles are grouped by their
+set of words first, so "Technician, forest" and "Forest technician" land on
+the same side, and a group's side is decided by ``sha256(seed:group)`` alone:
+the split does not depend on file order and never changes unless the seed
+does. Nothing in the build reads a held-out row: not the vocabulary, not the
+word weights, not the calibration, not the threshold. The manifest records
+hashes of both parts; ``tests/test_coder.py`` checks they are disjoint and,
+when the source file is present, that they are exactly this split.
+
+Calibration: the Census training part is cut into 5 folds (by group); for each,
+a coder is fitted without that fold and codes its titles; an isotonic map from
+raw score to "the 6-digit SOC code was right" is fitted on those predictions.
+The default threshold is the lowest confidence at which those cross-validated
+predictions are right ``TARGET_PRECISION`` of the time.
+
+Output (byte-reproducible: fixed order, sorted JSON, gzip mtime 0, fixed zip dates):
+
+- ``title_coder.npz``      the labelled titles as a sparse matrix, labels, weights, calibration
+- ``title_coder.json.gz``  vocabulary, SOC and O*NET-SOC code lists, threshold, split record
+- ``manifest.json``        sources with sha256, counts, cross-validated quality, file hashes
+
+Usage::
+
+    python scripts/build_coder.py [--source ../shared/data] [--out training_data/coder]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from build_taxonomy import gzip_bytes, json_bytes, npz_bytes, read_onet  # noqa: E402
+
+from matcher.coder import (  # noqa: E402
+    CODER_FILE,
+    CODER_META,
+    SOURCE_KINDS,
+    TitleCoder,
+    feature_weight,
+    title_features,
+    title_tokens,
+)
+
+DEFAULT_OUT = REPO_ROOT / "training_data" / "coder"
+CURATED = REPO_ROOT / "training_data" / "curated"
+
+CODER_VERSION = "1.0.0"
+SPLIT_SEED = "census-2022-alpha-index:holdout:v1"
+HOLDOUT_SHARE = 0.20
+N_FOLDS = 5
+TARGET_PRECISION = 0.92  # of the cross-validated predictions the default threshold answers
+
+ONET_TEXT = Path("onet/db_29_2_text")
+SOURCES = {
+    "occupation_data": ONET_TEXT / "Occupation Data.txt",
+    "alternate_titles": ONET_TEXT / "Alternate Titles.txt",
+    "reported_titles": ONET_TEXT / "Sample of Reported Titles.txt",
+    "onet_to_soc2018": Path("crosswalks/onet_soc2019_to_soc2018_crosswalk.csv"),
+    "census_index": Path("crosswalks/census_2022_alpha_index_occupations_dev.csv"),
+}
+
+
+def default_source() -> Path:
+    """The shared data folder: the first ``shared/data`` beside this repository or one of its parents."""
+    for parent in REPO_ROOT.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return REPO_ROOT.parent / "shared" / "data"
+
+
+ATTRIBUTION = """\
+# Attribution
+
+The job-title coder in this folder is fitted on labelled job titles from:
+
+> This product includes information from the O*NET 29.2 Database by the U.S.
+> Department of Labor, Employment and Training Administration (USDOL/ETA). Used
+> under the CC BY 4.0 license. O*NET® is a trademark of USDOL/ETA. USDOL/ETA has
+> not approved, endorsed, or tested these modifications.
+
+Licence: Creative Commons Attribution 4.0 (https://creativecommons.org/licenses/by/4.0/).
+Used: occupation titles, alternate and short titles, sample of reported titles,
+and the O*NET-SOC 2019 to 2018 SOC crosswalk (O*NET Resource Center, CC BY 4.0).
+
+- U.S. Census Bureau, 2022 Census Alphabetical Index of Occupations (September
+  2024), public domain (U.S. Government work): the training part of a fixed
+  split of its development copy; the held-out part is used only to measure.
+- Job titles in `training_data/curated/occupation_aliases.csv` (English and
+  Spanish) are written by this project.
+
+Modifications by `scripts/build_coder.py`: titles folded into words and word
+pairs, weighted by inverse document frequency; a nearest-neighbour vote with
+an isotonic calibration fitted on cross-validated Census training titles.
+"""
+
+
+# --------------------------------------------------------------------------- the split (fixed for good)
+
+
+def split_group(title: str) -> str:
+    """The group a Census title belongs to: its set of words, sorted (coder notes dropped).
+
+    Deliberately independent of :func:`matcher.coder.title_tokens`, so tuning the
+    coder's folding can never move a title across the split.
+    """
+    text = unicodedata.normalize("NFKD", title.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"\\\s*\S+", " ", text)
+    return " ".join(sorted(set(re.sub(r"[^a-z0-9]+", " ", text).split())))
+
+
+def group_hash(group: str) -> int:
+    """64-bit hash of a group (what the manifest records)."""
+    return int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:16], 16)
+
+
+def is_held_out(group: str) -> bool:
+    digest = hashlib.sha256(f"{SPLIT_SEED}:{group}".encode()).hexdigest()
+    return int(digest[:12], 16) / 16 ** 12 < HOLDOUT_SHARE
+
+
+def read_census(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def split_census(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(training rows, held-out rows)."""
+    train, held = [], []
+    for row in rows:
+        (held if is_held_out(split_group(row["title"])) else train).append(row)
+    return train, held
+
+
+# --------------------------------------------------------------------------- labelled titles
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    soc: str
+    onet: str | None  # None: a SOC code with several O*NET-SOC occupations
+    source: str
+    group: str = ""  # Census examples: their split group (for the folds)
+    lang: str = "en"
+
+
+def onet_examples(src: Path) -> tuple[list[Example], dict[str, str], dict[str, list[str]]]:
+    to_soc: dict[str, str] = {}
+    with (src / SOURCES["onet_to_soc2018"]).open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            to_soc[row["O*NET-SOC 2019 Code"].strip()] = row["2018 SOC Code"].strip()
+    by_soc: dict[str, list[str]] = defaultdict(list)
+    for code, soc in sorted(to_soc.items()):
+        by_soc[soc].append(code)
+    out: list[Example] = []
+    for row in read_onet(src / SOURCES["occupation_data"]):
+        code = row["O*NET-SOC Code"]
+        out.append(Example(row["Title"], to_soc[code], code, "onet_title"))
+    for row in read_onet(src / SOURCES["alternate_titles"]):
+        code = row["O*NET-SOC Code"]
+        out.append(Example(row["Alternate Title"], to_soc[code], code, "onet_alternate"))
+        if row["Short Title"]:
+            out.append(Example(row["Short Title"], to_soc[code], code, "onet_short"))
+    for row in read_onet(src / SOURCES["reported_titles"]):
+        code = row["O*NET-SOC Code"]
+        out.append(Example(row["Reported Job Title"], to_soc[code], code, "onet_reported"))
+    return out, to_soc, by_soc
+
+
+def curated_examples(to_soc: dict[str, str]) -> list[Example]:
+    path = CURATED / "occupation_aliases.csv"
+    out = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            code = row["code"].strip()
+            if code not in to_soc:
+                raise SystemExit(f"{path.name}: unknown O*NET-SOC code {code!r}")
+            out.append(Example(row["alias"].strip(), to_soc[code], code, "curated",
+                               lang=(row.get("lang") or "en").strip()))
+    return out
+
+
+def census_examples(rows: list[dict[str, str]], by_soc: dict[str, list[str]]) -> tuple[list[Example], Counter]:
+    """Census rows with a detailed SOC code that O*NET has occupations for."""
+    out, skipped = [], Counter()
+    for row in rows:
+        soc = row["soc2018_code"].strip()
+        if row["soc_is_detailed"] != "True" or not soc:
+            skipped["broad_or_no_code"] += 1
+            continue
+        if soc not in by_soc:
+            skipped["soc_without_onet_occupation"] += 1
+            continue
+        onet = by_soc[soc][0] if len(by_soc[soc]) == 1 else None
+        out.append(Example(row["title"], soc, onet, "census", split_group(row["title"])))
+    return out, skipped
+
+
+HEAD_WORD_MIN_TITLES = 5
+
+
+def head_words(examples: list[Example], abbreviations: dict[str, str]) -> list[str]:
+    """Words that end several O*NET or curated titles and mostly come last where they appear.
+
+    "Welder", "Cook", "Operator", "Aide" end many titles; "computer" ends a few but mostly
+    sits in the middle ("Computer Operator"). Spanish titles put the head word first
+    ("ayudante de cocina"). The normalizer reads a skills-box phrase as a job title only
+    when it has such a word.
+    """
+    last: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    for ex in examples:
+        if ex.source == "census" or "," in ex.text:
+            continue  # the Census (and O*NET's "Cooks, Restaurant") put the head word first
+        toks = title_tokens(ex.text, abbreviations)
+        if not toks:
+            continue
+        spanish = ex.source == "curated" and ex.lang == "es"
+        head = toks[0] if spanish else toks[-1]
+        weight = HEAD_WORD_MIN_TITLES if ex.source == "curated" else 1
+        last[head] += weight
+        for tok in set(toks):
+            anywhere[tok] += weight
+    return sorted(w for w, n in last.items()
+                  if n >= HEAD_WORD_MIN_TITLES and n >= 0.5 * anywhere[w] and not w.isdigit())
+
+
+def read_abbreviations() -> dict[str, str]:
+    with (CURATED / "abbreviations.csv").open(encoding="utf-8", newline="") as f:
+        return {r["abbreviation"].strip().lower(): r["expansion"].strip().lower() for r in csv.DictReader(f)}
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def fit(examples: list[Example], socs: list[str], onet_codes: list[str], by_soc: dict[str, list[str]],
+        abbreviations: dict[str, str], *, calibration: tuple[np.ndarray, np.ndarray] | None = None,
+        threshold: float = 0.5) -> TitleCoder:
+    """A coder over ``examples``: vocabulary and IDF from them alone; duplicates merged."""
+    soc_id = {s: i for i, s in enumerate(socs)}
+    onet_id = {c: i for i, c in enumerate(onet_codes)}
+    seen: set[tuple[tuple[str, ...], str, str | None]] = set()
+    rows: list[tuple[list[str], int, int, int]] = []
+    for ex in examples:
+        feats = title_features(title_tokens(ex.text, abbreviations))
+        if not feats:
+            continue
+        key = (tuple(sorted(feats)), ex.soc, ex.onet)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append((feats, soc_id[ex.soc], onet_id[ex.onet] if ex.onet else -1, SOURCE_KINDS.index(ex.source)))
+    df: Counter[str] = Counter()
+    for feats, *_ in rows:
+        df.update(feats)
+    vocabulary = sorted(df)
+    fid = {f: i for i, f in enumerate(vocabulary)}
+    n = len(rows)
+    weights = np.asarray([feature_weight(f, math.log((1 + n) / (1 + df[f])) + 1.0) for f in vocabulary],
+                         dtype=np.float32)
+    indptr = [0]
+    indices: list[int] = []
+    for feats, *_ in rows:
+        indices.extend(sorted(fid[f] for f in feats))
+        indptr.append(len(indices))
+    soc_default = []
+    for s in socs:
+        children = by_soc[s]
+        generic = [c for c in children if c.endswith(".00")]
+        soc_default.append(onet_id[(generic or children)[0]])
+    cx, cy = calibration if calibration is not None else (np.array([0.0, 1.0]), np.array([0.0, 1.0]))
+    return TitleCoder(
+        vocabulary=vocabulary, weights=weights, indptr=np.asarray(indptr), indices=np.asarray(indices),
+        soc=np.asarray([r[1] for r in rows]), onet=np.asarray([r[2] for r in rows]),
+        source=np.asarray([r[3] for r in rows]), socs=socs,
+        onet_codes=onet_codes, soc_default=np.asarray(soc_default), calibration_x=cx, calibration_y=cy,
+        threshold=threshold, abbreviations=abbreviations,
+    )
+
+
+def evaluation_titles(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """(title, SOC) for each group whose rows all carry one and the same detailed SOC code."""
+    codes: dict[str, set[str]] = defaultdict(set)
+    first: dict[str, str] = {}
+    for row in rows:
+        group = split_group(row["title"])
+        soc = row["soc2018_code"].strip()
+        codes[group].add(soc if row["soc_is_detailed"] == "True" and soc else "(broad)")
+        first.setdefault(group, row["title"])
+    return [(first[g], next(iter(c))) for g, c in sorted(codes.items()) if len(c) == 1 and "(broad)" not in c]
+
+
+def raw_scores(coder: TitleCoder, titles: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(raw score, right at 6 digits) of the coder's best candidate for each title."""
+    scores, right = [], []
+    for text, soc in titles:
+        coded = coder.code(text, top=1)
+        best = coded.best
+        if best is None:
+            scores.append(0.0)
+            right.append(False)
+            continue
+        # With the identity calibration the candidate's confidence is the raw score itself.
+        scores.append(best.confidence)
+        right.append(best.soc == soc)
+    return np.asarray(scores), np.asarray(right, dtype=bool)
+
+
+def cross_validate(onet_and_curated: list[Example], census: list[Example], census_rows: list[dict[str, str]],
+                   socs: list[str], onet_codes: list[str], by_soc: dict[str, list[str]],
+                   abbreviations: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    fold_of = {}
+    for group in sorted({ex.group for ex in census}):
+        fold_of[group] = int(hashlib.sha256(f"fold:{group}".encode()).hexdigest()[:8], 16) % N_FOLDS
+    all_scores, all_right = [], []
+    for fold in range(N_FOLDS):
+        kept = [ex for ex in census if fold_of[ex.group] != fold]
+        coder = fit(onet_and_curated + kept, socs, onet_codes, by_soc, abbreviations)
+        titles = evaluation_titles([r for r in census_rows if fold_of.get(split_group(r["title"])) == fold])
+        scores, right = raw_scores(coder, titles)
+        all_scores.append(scores)
+        all_right.append(right)
+        print(f"  fold {fold + 1}/{N_FOLDS}: {len(titles)} titles, right at 6 digits {right.mean():.3f}",
+              file=sys.stderr)
+    return np.concatenate(all_scores), np.concatenate(all_right)
+
+
+def isotonic_table(scores: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A monotone piecewise-linear map score → P(right), as (x, y) knots for np.interp."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
+    iso.fit(scores, right.astype(np.float64))
+    x = np.asarray(iso.X_thresholds_, dtype=np.float64)
+    y = np.asarray(iso.y_thresholds_, dtype=np.float64)
+    return np.round(x, 6), np.round(y, 6)
+
+
+def choose_threshold(confidence: np.ndarray, right: np.ndarray) -> float:
+    """The lowest confidence (to 0.01) at which the answered predictions reach TARGET_PRECISION."""
+    for t in np.round(np.arange(0.0, 1.0001, 0.01), 2):
+        answered = confidence >= t
+        if answered.any() and right[answered].mean() >= TARGET_PRECISION:
+            return float(t)
+    return 1.0
+
+
+# --------------------------------------------------------------------------- build
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(source: Path, out: Path) -> dict:
+    missing = [str(source / p) for p in SOURCES.values() if not (source / p).is_file()]
+    if missing:
+        raise SystemExit("missing source files:\n  " + "\n  ".join(missing))
+    onet, to_soc, by_soc = onet_examples(source)
+    curated = curated_examples(to_soc)
+    census_rows = read_census(source / SOURCES["census_index"])
+    train_rows, held_rows = split_census(census_rows)
+    census, skipped = census_examples(train_rows, by_soc)
+
+    held_groups = {split_group(r["title"]) for r in held_rows}
+    train_groups = {split_group(r["title"]) for r in train_rows}
+    if held_groups & train_groups or any(ex.group in held_groups for ex in census):
+        raise SystemExit("the held-out split leaks into the training titles")  # cannot happen; checked anyway
+
+    socs = sorted(by_soc)
+    onet_codes = sorted(to_soc)
+    abbreviations = read_abbreviations()
+    base = curated + onet  # curated first: a duplicate title keeps the curated row (and its vote weight)
+    print(f"cross-validating on {len(census)} Census training titles...", file=sys.stderr)
+    scores, right = cross_validate(base, census, train_rows, socs, onet_codes, by_soc, abbreviations)
+    cx, cy = isotonic_table(scores, right)
+    confidence = np.interp(scores, cx, cy)
+    threshold = choose_threshold(confidence, right)
+    coder = fit(base + census, socs, onet_codes, by_soc, abbreviations, calibration=(cx, cy), threshold=threshold)
+
+    answered = confidence >= threshold
+    cv = {
+        "titles": int(len(right)),
+        "right_6_digit": round(float(right.mean()), 4),
+        "coverage_at_threshold": round(float(answered.mean()), 4),
+        "precision_at_threshold": round(float(right[answered].mean()), 4) if answered.any() else None,
+    }
+    meta = {
+        "coder_version": CODER_VERSION,
+        "vocabulary": coder.vocabulary_,
+        "socs": socs,
+        "onet_codes": onet_codes,
+        "threshold": threshold,
+        "abbreviations": abbreviations,
+        "head_words": head_words(base, abbreviations),
+        "parameters": {"n_neighbours": 8, "vote_power": 8.0, "role_boost": 2.0, "pair_weight": 0.5},
+    }
+    held_hashes = np.asarray(sorted({group_hash(g) for g in held_groups}), dtype=np.uint64)
+    train_hashes = np.asarray(sorted({group_hash(ex.group) for ex in census}), dtype=np.uint64)
+    files = {
+        CODER_FILE: npz_bytes(coder.arrays()),
+        CODER_META: gzip_bytes(json_bytes(meta)),
+        "census_split.npz": npz_bytes({"held_out": held_hashes, "training": train_hashes}),
+        "ATTRIBUTION.md": ATTRIBUTION.encode("utf-8"),
+    }
+    counts = Counter(ex.source for ex in base + census)
+    manifest = {
+        "coder_version": CODER_VERSION,
+        "builder": "scripts/build_coder.py",
+        "sources": {k: {"path": str(p), "sha256": sha256(source / p)} for k, p in sorted(SOURCES.items())},
+        "curated": {name: {"path": f"training_data/curated/{name}", "sha256": sha256(CURATED / name)}
+                    for name in ("occupation_aliases.csv", "abbreviations.csv")},
+        "split": {
+            "seed": SPLIT_SEED, "held_out_share": HOLDOUT_SHARE, "grouping": "sorted set of words",
+            "census_rows": len(census_rows), "training_rows": len(train_rows), "held_out_rows": len(held_rows),
+            "training_groups": len(train_groups), "held_out_groups": len(held_groups),
+            "hash": "first 16 hex digits of sha256(group), in census_split.npz",
+        },
+        "counts": {
+            "labelled_titles_by_source": dict(sorted(counts.items())),
+            "census_training_rows_not_used": dict(sorted(skipped.items())),
+            "titles_after_merging_duplicates": coder.n_titles_,
+            "features": len(coder.vocabulary_),
+            "soc_codes": len(socs),
+            "onet_codes": len(onet_codes),
+        },
+        "threshold": threshold,
+        "target_precision": TARGET_PRECISION,
+        "cross_validated": cv,
+        "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                  for name, data in sorted(files.items())},
+    }
+    files["manifest.json"] = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, default=default_source(), help="shared data folder (%(default)s)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (%(default)s)")
+    args = parser.parse_args(argv)
+    manifest = build(args.source, args.out)
+    print(f"title coder {manifest['coder_version']} -> {args.out}")
+    print(f"  labelled titles: {manifest['counts']['titles_after_merging_duplicates']:,}, "
+          f"features: {manifest['counts']['features']:,}, threshold {manifest['threshold']}")
+    print(f"  cross-validated: {manifest['cross_validated']}")
+    print(f"  total bytes: {sum(f['bytes'] for f in manifest['files'].values()):,}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""The job-title coder: known answers, calibration, the held-out split, reproducible build, CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from matcher.cli import main
+from matcher.coder import load_coder, title_features, title_tokens
+from matcher.errors import DataError
+from matcher.paths import REPO_ROOT
+
+CODER_DIR = REPO_ROOT / "training_data" / "coder"
+SHARED = next((p / "shared" / "data" for p in REPO_ROOT.parents if (p / "shared" / "data").is_dir()),
+              REPO_ROOT.parent / "shared" / "data")
+CENSUS = SHARED / "crosswalks" / "census_2022_alpha_index_occupations_dev.csv"
+needs_sources = pytest.mark.skipif(not CENSUS.is_file(), reason="public source data not present")
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return load_coder()
+
+
+def _build_script():
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    import build_coder
+
+    return build_coder
+
+
+@pytest.mark.parametrize("title, code", [
+    ("welder", "51-4121.00"),
+    ("Sr. Software Engineer II", "15-1252.00"),
+    ("helper electrician", "47-3013.00"),  # a helper is a helper first, not the trade
+    ("Electrician helper", "47-3013.00"),
+    ("soldador", "51-4121.00"),  # curated Spanish title
+    ("electricain", "47-2111.00"),  # one typo in a word the model knows
+    ("warehouse lead", "53-1042.00"),
+    ("RN", "29-1141.00"),
+])
+def test_common_titles_are_coded_with_confidence(coder, title, code):
+    best = coder.code(title).best
+    assert best is not None and best.code == code
+    assert best.confidence >= coder.threshold_
+
+
+def test_word_order_and_census_inversion_do_not_matter(coder):
+    a, b = coder.code("Technician, forest"), coder.code("forest technician")
+    assert a.candidates == b.candidates
+
+
+def test_folding_drops_census_notes_seniority_and_one_letter_words():
+    assert title_tokens("Teacher\\ ns") == ["teacher"]
+    assert title_tokens("Sr. Welder II") == ["welder"]
+    assert title_tokens("n/a") == []
+    assert title_tokens("Cooks, Restaurant") == ["cook", "restaurant"]
+    assert "cook|restaurant" in title_features(["restaurant", "cook"])
+
+
+def test_a_title_filed_under_two_occupations_is_not_trusted_blindly(coder):
+    # O*NET lists "Iron Worker" under two occupations: seen verbatim, yet below the threshold.
+    coded = coder.code("iron worker")
+    assert coded.similarity == 1.0 and coded.best.confidence < coder.threshold_
+    assert {"47-2171.00", "47-2221.00"} <= {c.code for c in coded.candidates}
+
+
+def test_unknown_words_count_against_a_match(coder):
+    # "mom" is unknown: the phrase is not taken for whatever "home" alone is, at full confidence.
+    assert coder.code("stay at home mom").similarity < 0.9
+    assert coder.code("zzzz qqqq").candidates == ()
+
+
+def test_confidences_are_probabilities_and_calibration_is_monotone(coder):
+    assert np.all(np.diff(coder.calibration_x_) >= 0) and np.all(np.diff(coder.calibration_y_) >= 0)
+    assert coder.calibration_y_.min() >= 0.0 and coder.calibration_y_.max() <= 1.0
+    for title in ("cook", "line cook", "warehouse", "Supervisor delivery room", "abc"):
+        for c in coder.code(title).candidates:
+            assert 0.0 <= c.confidence <= 1.0
+    assert 0.3 < coder.threshold_ < 0.95
+
+
+def test_candidates_are_ranked_and_codes_are_onet_soc(coder):
+    coded = coder.code("machine operator", top=5)
+    confidences = [c.confidence for c in coded.candidates]
+    assert confidences == sorted(confidences, reverse=True)
+    taxonomy_codes = set(coder.onet_codes_)
+    assert all(c.code in taxonomy_codes and c.code[:7] == c.soc for c in coded.candidates)
+
+
+def test_code_many_matches_code(coder):
+    titles = ["welder", "cook", "Head School Custodian"]
+    assert coder.code_many(titles) == [coder.code(t) for t in titles]
+
+
+def test_title_heads_tell_titles_from_skill_phrases(coder):
+    assert coder.looks_like_title("forklift operator") and coder.looks_like_title("cocinero")
+    assert not coder.looks_like_title("interior painting") and not coder.looks_like_title("construction")
+
+
+# --------------------------------------------------------------------------- the held-out split
+
+
+def test_held_out_and_training_census_groups_are_disjoint():
+    with np.load(CODER_DIR / "census_split.npz") as npz:
+        held, train = set(npz["held_out"].tolist()), set(npz["training"].tolist())
+    assert held and train and not held & train
+    split = json.loads((CODER_DIR / "manifest.json").read_text())["split"]
+    assert split["held_out_groups"] == len(held) and 0.15 < split["held_out_rows"] / split["census_rows"] < 0.25
+
+
+@needs_sources
+def test_split_is_the_fixed_seed_split_of_the_source_and_the_model_never_saw_it():
+    build = _build_script()
+    rows = build.read_census(CENSUS)
+    train_rows, held_rows = build.split_census(rows)
+    held_groups = {build.split_group(r["title"]) for r in held_rows}
+    with np.load(CODER_DIR / "census_split.npz") as npz:
+        recorded_held, recorded_train = set(npz["held_out"].tolist()), set(npz["training"].tolist())
+    assert {build.group_hash(g) for g in held_groups} == recorded_held
+    # Every Census title the model learned from is on the training side.
+    assert recorded_train <= {build.group_hash(build.split_group(r["title"])) for r in train_rows}
+    # Words that occur only in held-out titles are not in the model's vocabulary at all.
+    seen = {t for r in train_rows for t in title_tokens(r["title"])}
+    coder = load_coder()
+    onet_words = set(coder.vocabulary_)
+    held_only = {t for r in held_rows for t in title_tokens(r["title"])} - seen
+    leaked = {w for w in held_only if w in onet_words}
+    # A held-out-only word may still be known from O*NET's own titles; check those came from there.
+    build_examples, _, _ = build.onet_examples(SHARED)
+    onet_vocab = {t for ex in build_examples for t in title_tokens(ex.text)}
+    curated_vocab = {t for ex in build.curated_examples({c: c[:7] for c in coder.onet_codes_})
+                     for t in title_tokens(ex.text)}
+    assert leaked <= onet_vocab | curated_vocab
+    assert held_only - leaked  # some held-out-only words exist, and the model does not know them
+
+
+def test_shipped_files_match_the_manifest():
+    manifest = json.loads((CODER_DIR / "manifest.json").read_text())
+    for name, meta in manifest["files"].items():
+        assert hashlib.sha256((CODER_DIR / name).read_bytes()).hexdigest() == meta["sha256"], name
+    for meta in manifest["curated"].values():
+        assert hashlib.sha256((REPO_ROOT / meta["path"]).read_bytes()).hexdigest() == meta["sha256"], meta["path"]
+    total = sum(meta["bytes"] for meta in manifest["files"].values())
+    assert total < 3_000_000  # committed to git: keep it compact
+
+
+@pytest.mark.slow
+@needs_sources
+def test_rebuild_is_byte_identical_to_shipped(tmp_path):
+    subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "build_coder.py"), "--source", str(SHARED),
+                    "--out", str(tmp_path)], check=True, capture_output=True)
+    shipped = sorted(p.name for p in CODER_DIR.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == shipped
+    for name in shipped:
+        assert (tmp_path / name).read_bytes() == (CODER_DIR / name).read_bytes(), name
+
+
+def test_missing_or_corrupt_coder_is_a_data_error(tmp_path):
+    shutil.copytree(CODER_DIR, tmp_path / "coder")
+    (tmp_path / "coder" / "title_coder.npz").write_bytes(b"not a zip")
+    with pytest.raises(DataError) as err:
+        load_coder(tmp_path / "coder")
+    assert err.value.field == "coder" and "build_coder.py" in err.value.message
+    with pytest.raises(DataError):
+        load_coder(tmp_path / "nothing")
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_occupations_code_table_and_json(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["occupations", "code", "welder", "iron worker"])
+    assert result.exit_code == 0, result.output
+    welder = next(line for line in result.output.splitlines() if line.startswith("welder"))
+    assert "matched" in welder and "51-4121.00" in welder
+    titles = tmp_path / "titles.txt"
+    titles.write_text("Sr. welder\n\nsoldador\n", encoding="utf-8")
+    data = json.loads(runner.invoke(main, ["occupations", "code", "--file", str(titles), "--json"]).output)
+    assert [d["title"] for d in data] == ["Sr. welder", "soldador"]
+    assert data[0]["code"] == "51-4121.00" and data[0]["candidates"][0]["soc2018"] == "51-4121"
+
+
+def test_cli_occupations_code_without_titles_exits_2():
+    result = CliRunner().invoke(main, ["occupations", "code", "--json"])
+    assert result.exit_code == 2 and json.loads(result.output)["field"] == "titles"
