@@ -244,13 +244,30 @@ def read_catalog(
     """
     p = Path(path)
     text = read_text(p, max_bytes=max_bytes)
-    fmt = detect_format(p, text, format)
+    return read_catalog_text(text, format=detect_format(p, text, format), name=p.name, source=str(p),
+                             skip_invalid=skip_invalid, max_rows=max_rows, progress=progress, check_ids=check_ids)
+
+
+def read_catalog_text(
+    text: str,
+    *,
+    format: str,  # noqa: A002 - the natural name
+    name: str = "catalog",
+    source: str = "",
+    skip_invalid: bool = False,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    progress: ProgressCallback | None = None,
+    check_ids: bool = True,
+) -> ImportResult:
+    """:func:`read_catalog` on text already read (an upload): ``format`` is csv, json or jsonl,
+    ``name`` is what messages call it. The same checks and the same all-or-nothing rule apply."""
+    fmt = detect_format(name, text, format)
     if fmt == "csv":
-        records = _csv_records(text, name=p.name, max_rows=max_rows)
+        records = _csv_records(text, name=name, max_rows=max_rows)
     elif fmt == "jsonl":
-        records = _jsonl_records(text, name=p.name, max_rows=max_rows)
+        records = _jsonl_records(text, name=name, max_rows=max_rows)
     else:
-        records = _json_records(text, name=p.name, max_rows=max_rows)
+        records = _json_records(text, name=name, max_rows=max_rows)
 
     programs: list[Program] = []
     problems: list[FieldProblem] = []
@@ -281,15 +298,15 @@ def read_catalog(
 
     if rows_read == 0:
         what = "a header but no program rows" if fmt == "csv" else "no programs"
-        raise InputFileError(f"{p.name} has {what}", field="file")
+        raise InputFileError(f"{name} has {what}", field="file")
     if problems and not skip_invalid:
         bad = len({pr.row for pr in problems})
         raise ImportRowsError(
-            f"{bad} of {rows_read} records in {p.name} are invalid: fix them to use this catalog",
+            f"{bad} of {rows_read} records in {name} are invalid: fix them to use this catalog",
             field=problems[0].field,
             problems=problems,
         )
-    return ImportResult(Catalog(tuple(programs), source=str(p)), tuple(problems), rows_read, tuple(warnings))
+    return ImportResult(Catalog(tuple(programs), source=source or name), tuple(problems), rows_read, tuple(warnings))
 
 
 _Record = tuple[int, Any, list[FieldProblem]]

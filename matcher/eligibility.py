@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .columns import Columns, width
 from .rules import RULES, RuleContext, RuleOutcome
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -51,14 +52,15 @@ class Eligibility:
         (only rules that alone exclude ``at_least`` programs)."""
         assert self.rule_bits is not None, "evaluate(count=True) keeps the rule bits"
         bits = self.rule_bits[row]
-        alone = np.flatnonzero((bits & (bits - np.uint32(1))) == 0)  # at most one bit set ...
-        alone = alone[bits[alone] != 0]  # ... and one is
-        rules = np.bitwise_count(bits[alone] - np.uint32(1))  # the index of that bit
+        others = bits - np.uint32(1)
+        others &= bits  # zero where at most one bit is set
+        alone = np.flatnonzero((others == 0) & (bits != 0))
+        rules = np.bitwise_count(bits[alone] - np.uint32(1))  # the index of that one bit
         counts = np.bincount(rules, minlength=MAX_RULES)
         return {i: alone[rules == i] for i in np.flatnonzero(counts >= at_least).tolist()}
 
 
-def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext, *,
+def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, ctx: RuleContext, *,
              keep_outcomes: bool = True, count: bool = False) -> Eligibility:
     """Run every rule over seekers x the programs ``cols`` (``ctx.miles`` holds their distances).
 
@@ -67,7 +69,7 @@ def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: Rule
     its memory (and the page faults of fresh allocations) down. ``count`` records which
     rules exclude each program (one bit each), read once at the end for the counts.
     """
-    shape = (pb.size, len(cols))
+    shape = (pb.size, width(cols, cat))
     outcomes: dict[str, RuleOutcome] = {}
     excluded = np.zeros(shape, dtype=bool)
     bits = np.zeros(shape, dtype=np.uint32) if count else None
@@ -78,8 +80,10 @@ def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: Rule
         if keep_outcomes:
             outcomes[rule.name] = outcome
         if bits is not None:
-            # bits |= excluded << index: branch-free, several times faster than a where= mask.
-            bits |= np.left_shift(outcome.excluded.view(np.uint8), np.uint32(index), dtype=np.uint32)
+            # bits |= excluded << index, in place and branch-free (a where= mask is several times slower).
+            shifted = outcome.excluded.view(np.uint8).astype(np.uint32)
+            shifted <<= np.uint32(index)
+            bits |= shifted
         else:
             excluded |= outcome.excluded
     if bits is None:
@@ -87,9 +91,16 @@ def evaluate(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, ctx: Rule
     np.not_equal(bits, 0, out=excluded)
     # The first rule of each cell is its lowest set bit; its index is the popcount of (bit - 1)
     # (32 where no rule excludes). One bincount over row x index gives every rule's count.
-    lowest = bits & (~bits + np.uint32(1))
-    first = np.bitwise_count(lowest - np.uint32(1)).astype(np.int64)
-    first += (np.arange(pb.size, dtype=np.int64) * (MAX_RULES + 1))[:, None]
-    table = np.bincount(first.reshape(-1), minlength=pb.size * (MAX_RULES + 1)).reshape(pb.size, MAX_RULES + 1)
+    lowest = np.negative(bits)  # two's complement: bits & -bits keeps the lowest set bit
+    lowest &= bits
+    lowest -= np.uint32(1)
+    first = np.bitwise_count(lowest)
+    span = MAX_RULES + 1
+    if pb.size == 1:
+        table = np.bincount(first.reshape(-1), minlength=span).reshape(1, span)
+    else:
+        keys = first.astype(np.int64)
+        keys += (np.arange(pb.size, dtype=np.int64) * span)[:, None]
+        table = np.bincount(keys.reshape(-1), minlength=pb.size * span).reshape(pb.size, span)
     counts = {rule.name: table[:, i] for i, rule in enumerate(RULES) if table[:, i].any()}
     return Eligibility(excluded, outcomes, counts, bits)

@@ -29,6 +29,7 @@ import scipy.sparse as sp
 
 from . import geo, normalize, selfsufficiency, wages
 from .catalog import Catalog, ImportResult
+from .columns import ALL_COLUMNS, Columns, column_index
 from .eligibility import Eligibility, evaluate
 from .errors import ValidationError
 from .explain import Explainer, Placement, openings_for
@@ -37,7 +38,7 @@ from .policy import board_barriers, support_mask
 from .profile_resolve import ProfileResolver, ResolvedProfile, UnmatchedInput
 from .records import Program, SeekerProfile
 from .results import Blocker, Recommendation, RecommendationList, ScoreParts, SkillGap, SupportToArrange
-from .rules import RuleContext
+from .rules import RuleContext, RuleOutcome
 from .scoring import Components, EngineConfig, SuccessModel, score, static_part
 from .taxonomy import load_taxonomy
 
@@ -161,7 +162,9 @@ class Recommender:
         self._check_fitted()
         _check_top(top)
         resolved = self.resolver_.resolve(profile)
-        return self._explain_chunk(self._score_and_select([resolved], top, count_rules=True))[0]
+        # One seeker: the ranking pass keeps every rule outcome and component (a few hundred KB at most),
+        # so the explanation slices them instead of running the rules and the score again.
+        return self._explain_chunk(self._score_and_select([resolved], top, count_rules=True, detail=True))[0]
 
     def recommend_batch(self, profiles: Iterable[SeekerProfile | Mapping[str, Any]], *, top: int | None = 10,
                         chunk_size: int | None = None) -> Iterator[RecommendationList]:
@@ -197,7 +200,7 @@ class Recommender:
         return compile_profiles(resolved, self.catalog_, taxonomy=self.taxonomy_,
                                 default_target_wage=self.config.default_target_wage, mode_miles=self.config.mode_miles)
 
-    def score_details(self, pb: ProfileBatch, cols: np.ndarray) -> tuple[Eligibility, Components]:
+    def score_details(self, pb: ProfileBatch, cols: Columns) -> tuple[Eligibility, Components]:
         """Every rule outcome and score component for seekers ``pb`` x program columns ``cols``:
         the same arrays the ranking and the explanations use. ``Components.parts`` holds the
         named components (skills, interest, practical, supports, earn, wage, outcomes) and
@@ -247,17 +250,17 @@ class Recommender:
                 for future in pending:  # the caller stopped early: do not score what nobody will read
                     future.cancel()
 
-    def _score_chunk(self, resolved: list[ResolvedProfile], *, count_rules: bool = False
-                     ) -> tuple[ProfileBatch, np.ndarray, Eligibility]:
-        """Scores of every (seeker, program), -inf where a hard requirement excludes the program."""
-        cat = self.catalog_
+    def _score_chunk(self, resolved: list[ResolvedProfile], *, count_rules: bool = False, detail: bool = False
+                     ) -> tuple[ProfileBatch, np.ndarray, Eligibility, Components]:
+        """Scores of every (seeker, program), -inf where a hard requirement excludes the program
+        (``detail``: every rule outcome and component is kept too)."""
         pb = self._compile(resolved)
-        elig, comps = self._rules_and_scores(pb, cat.all_columns, detail=False, count_rules=count_rules)
-        masked = comps.total
+        elig, comps = self._rules_and_scores(pb, ALL_COLUMNS, detail=detail, count_rules=count_rules)
+        masked = comps.total.copy() if detail else comps.total  # detail keeps the real totals for explanations
         _exclude(masked, elig.excluded)
-        return pb, masked, elig
+        return pb, masked, elig, comps
 
-    def _rules_and_scores(self, pb: ProfileBatch, cols: np.ndarray, *, detail: bool,
+    def _rules_and_scores(self, pb: ProfileBatch, cols: Columns, *, detail: bool,
                           count_rules: bool = False) -> tuple[Eligibility, Components]:
         """Run the rules and the score components for seekers x programs ``cols``: the one path
         both ranking (``detail=False``: combined mask and totals only) and explanation
@@ -267,7 +270,8 @@ class Recommender:
         c = self.context_
         ctx = RuleContext(c.board_support_mask, c.remedy_distance_miles, c.transit_line_factor, miles)
         elig = evaluate(pb, cat, cols, ctx, keep_outcomes=detail, count=count_rules)
-        success = self.success_model.predict(pb, cat, cols) if self.success_model is not None else None
+        success = self.success_model.predict(pb, cat, column_index(cols, cat)) \
+            if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
                       board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
                       urgent_priority=self.config.urgent_priority, miles=miles, static=self.static_,
@@ -275,12 +279,13 @@ class Recommender:
         return elig, comps
 
     def _score_and_select(self, resolved: list[ResolvedProfile], top: int | None, *,
-                          count_rules: bool) -> _ScoredChunk:
-        pb, masked, elig = self._score_chunk(resolved, count_rules=count_rules)
+                          count_rules: bool, detail: bool = False) -> _ScoredChunk:
+        pb, masked, elig, comps = self._score_chunk(resolved, count_rules=count_rules, detail=detail)
         candidates = self._candidates(masked, top)
         chosen = [self._diversify(cols, scores, top) for cols, scores in candidates]
         n_excluded = np.count_nonzero(elig.excluded, axis=1) if count_rules else None
-        return _ScoredChunk(resolved, pb, chosen, n_excluded, elig if count_rules else None)
+        return _ScoredChunk(resolved, pb, chosen, n_excluded, elig if count_rules else None,
+                            comps if detail else None)
 
     def _candidates(self, masked: np.ndarray, top: int | None) -> list[tuple[list[int], list[float]]]:
         """Per seeker, the eligible columns worth considering and their scores, best first
@@ -378,22 +383,27 @@ class Recommender:
         out: list[RecommendationList] = []
         for b, r in enumerate(scored.resolved):
             chosen = scored.chosen[b]
-            items = self._explain_row(scored.pb, b, chosen)
+            items = self._explain_row(scored, b, chosen)
             by_reason = {name: int(c[b]) for name, c in elig.counts.items() if c[b]}
             out.append(self.explainer_.recommendation_list(
                 r, items, catalog_size=cat.size, excluded=int(scored.n_excluded[b]), excluded_by_reason=by_reason,
                 openings=openings_for(r, elig, b, cat), model_version=self.model_version))
         return out
 
-    def _explain_row(self, pb: ProfileBatch, b: int, chosen: _Chosen) -> list[Recommendation]:
-        """Re-run the rules and components on the chosen programs only, keeping the detail."""
+    def _explain_row(self, scored: _ScoredChunk, b: int, chosen: _Chosen) -> list[Recommendation]:
+        """The chosen programs' records, from the detail kept by the ranking pass (one seeker) or by
+        running the rules and components again on the chosen programs only (a batch)."""
         if not chosen.cols:
             return []
-        one = _take_row(pb, b)
         cols = np.array(chosen.cols, dtype=np.int64)
-        elig, comps = self._rules_and_scores(one, cols, detail=True)
-        return self.explainer_.recommendations(one.resolved[0], comps, elig, chosen.cols, chosen.scores,
-                                               chosen.placements)
+        if scored.comps is not None and scored.elig is not None and scored.pb.size == 1:
+            elig, comps = _only_columns(scored.elig, scored.comps, cols)
+            resolved = scored.resolved[0]
+        else:
+            one = _take_row(scored.pb, b)
+            elig, comps = self._rules_and_scores(one, cols, detail=True)
+            resolved = one.resolved[0]
+        return self.explainer_.recommendations(resolved, comps, elig, chosen.cols, chosen.scores, chosen.placements)
 
     @property
     def model_version(self) -> str | None:
@@ -419,6 +429,7 @@ class _ScoredChunk:
     chosen: list[_Chosen]  # per seeker: the programs shown, in order
     n_excluded: np.ndarray | None  # per seeker: programs excluded (when rules were counted)
     elig: Eligibility | None  # the counted rule outcomes (when counted)
+    comps: Components | None = None  # every component over the catalog (one seeker, with detail)
 
 
 _FLOAT32_MAX = np.float32(np.finfo(np.float32).max)
@@ -478,6 +489,21 @@ def _chunked(items: Iterator[ResolvedProfile], size: int) -> Iterator[list[Resol
             chunk = []
     if chunk:
         yield chunk
+
+
+def _only_columns(elig: Eligibility, comps: Components, cols: Columns) -> tuple[Eligibility, Components]:
+    """One seeker's rule outcomes and components over the whole catalog, cut down to the programs ``cols``
+    (what a second pass of the rules and the score over those programs would give)."""
+    def cut(a: np.ndarray) -> np.ndarray:
+        return a[:, cols] if a.ndim == 2 and a.shape[1] > 1 else a  # (1, 1) board facts stay as they are
+
+    outcomes = {name: RuleOutcome(cut(o.blocked), None if o.by_program is None else cut(o.by_program),
+                                  None if o.by_board is None else cut(o.by_board))
+                for name, o in elig.outcomes.items()}
+    parts = {name: a[:, cols] for name, a in comps.parts.items()}
+    return (Eligibility(elig.excluded[:, cols], outcomes),
+            Components(parts, cut(comps.schedule), cut(comps.distance), cut(comps.language), cut(comps.miles),
+                       comps.total[:, cols]))
 
 
 def _take_row(pb: ProfileBatch, b: int) -> ProfileBatch:

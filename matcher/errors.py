@@ -119,9 +119,11 @@ def from_pydantic(exc: Any, *, row: int | None = None, prefix: str = "") -> list
 
 
 def shown_value(value: Any) -> str:
-    """A bad value as an error repeats it: cut to 80 characters so one huge cell cannot flood a report."""
+    """A bad value as an error repeats it: cut to 80 characters so one huge cell cannot flood a report,
+    and a lone UTF-16 surrogate (a JSON ``\ud800`` escape) replaced, since it cannot be printed or sent."""
     text = str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    text = text if len(text) <= 80 else text[:77] + "..."
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _plain(err: dict[str, Any]) -> str:

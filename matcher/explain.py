@@ -30,7 +30,7 @@ from . import features as F  # noqa: N812 - the formulas' constants, read where 
 from . import scoring as S  # noqa: N812
 from .policy import BARRIER_SUPPORTS, URGENT_SUPPORTS, support_applies
 from .profile_resolve import ResolvedProfile
-from .records import Barrier, Delivery, PaidKind, Program, Support, TimeOfDay
+from .records import Barrier, Delivery, FieldStatus, PaidKind, Program, Support, TimeOfDay
 from .results import (
     Blocker,
     ListCheck,
@@ -59,6 +59,8 @@ MAX_TAUGHT_GAPS = 8
 SHARED_CHECK_MIN = 2
 #: Transfer (share of an occupation's key skills the seeker's past work covers) worth a reason.
 TRANSFER_REASON_MIN = 0.5
+#: A place is a reason a program fits only when its distance fit is at least this (about half the range).
+NEAR_DISTANCE_FIT = 0.5
 #: Openings worth telling: meeting one requirement opens at least this many programs.
 OPENING_MIN = 3
 MAX_OPENINGS = 3
@@ -95,9 +97,6 @@ class Explainer:
         self.weights = dict(weights)
         self._board = config.board_supports
         self._names: dict[str, str] = {}
-        # Supports to arrange found while explaining the programs of the list being built (by program id),
-        # collected for the list by recommendation_list; explanations run on one thread.
-        self._arrange: dict[str, list[SupportToArrange]] = {}
         self._concerning: dict[int, tuple[Any, ...]] = {}  # column -> the rules whose checks can apply to it
         self._gap_cache: dict[int, tuple[list[SkillGap], list[SkillGap]]] = {}
         self._reach: dict[str, dict[int, float]] = {}  # occupation code -> {occupation index: interest level}
@@ -155,8 +154,7 @@ class Explainer:
         reasons = self._reasons(program, col, r, p, comps, j, miles, said=remedies)
         said = remedies | {x.topic for x in reasons if x.topic}
         barrier_supports = self.barrier_supports(program, r) if r.barriers else []
-        self._arrange[program.id] = [s for s in barrier_supports if s.provided_by == "arrange"]
-        return Recommendation(
+        rec = Recommendation(
             rank=rank,
             program_id=program.id,
             name=program.name,
@@ -174,6 +172,10 @@ class Explainer:
             else round(miles, 1),
             notes=tuple(self._notes(program, r, p, placement)),
         )
+        # The supports nobody in this program gives, kept on the record (not a field: not in to_dict) for
+        # recommendation_list to say once for the whole list. Per record, so explaining is thread-safe.
+        object.__setattr__(rec, "_arrange", [s for s in barrier_supports if s.provided_by == "arrange"])
+        return rec
 
     # ------------------------------------------------------------------ blockers (remedied requirements)
 
@@ -351,7 +353,7 @@ class Explainer:
         base = w * 0.5 * (schedule + language) * S.DISTANCE_PENALTY * distance
         if program.location.delivery is Delivery.ONLINE:
             out.append(_Reason(base, "Online: no travel needed"))
-        elif not np.isnan(miles):
+        elif not np.isnan(miles) and distance >= NEAR_DISTANCE_FIT:  # far is never a reason it fits
             near = "About" if miles >= 1 else "Less than"
             out.append(_Reason(base, f"{near} {plural(round(max(miles, 1)), 'mile')} from you"
                                + (" and on a transit line" if program.location.transit_access else "")))
@@ -367,20 +369,31 @@ class Explainer:
         median = float(self.catalog.median_wage[col])
         after = "Jobs after it start at about" if program.paid.kind is not PaidKind.NONE or \
             program.type.is_paid_by_design else "Jobs it leads to start at about"
+        start_text = "" if np.isnan(start) else wage(start) + self._wage_caveat(program, col)
         if target:
             # A minimum-wage floor is never called self-sufficiency (the list's notes say why it is used).
             goal = f"the {wage(target)} minimum wage used as your wage target" if r.target_is_floor \
                 else f"your self-sufficiency target of {wage(target)}"
             if not np.isnan(start) and start >= target:
-                return [_Reason(importance, f"{after} {wage(start)}, which meets {goal}")]
+                return [_Reason(importance, f"{after} {start_text}, which meets {goal}")]
             if not np.isnan(median) and median >= target:
-                lead = f"{after} {wage(start)}; the" if not np.isnan(start) else "The"
+                lead = f"{after} {start_text}; the" if not np.isnan(start) else "The"
                 return [_Reason(importance, f"{lead} typical wage in this job, {wage(median)}, reaches {goal} "
                                             f"with experience")]
             return []
         if not np.isnan(start):
-            return [_Reason(importance, f"{after} {wage(start)}")]
+            return [_Reason(importance, f"{after} {start_text}")]
         return []
+
+    @staticmethod
+    def _wage_caveat(program: Program, col: int) -> str:
+        """What a starting wage is, when it is not a reported figure: an estimate, or national figures."""
+        if program.outcomes.median_starting_wage is not None and program.provenance \
+                and program.field_status("outcomes.median_starting_wage") is FieldStatus.ESTIMATE:
+            return " (an estimate)"
+        if program.outcomes.median_starting_wage is None and F.wage_area(program) == "national":
+            return " (national figures)"
+        return ""
 
     # ------------------------------------------------------------------ gaps
 
@@ -475,6 +488,9 @@ class Explainer:
         for rule in rules:
             if rule.name not in blocked:
                 out += rule.checks(program, r, ctx)
+        outcome_words = _outcome_unknown(program)
+        if outcome_words:
+            out.append(outcome_words)
         target = r.target_wage
         median = float(self.catalog.median_wage[col])
         if target and not np.isnan(median) and median < target:
@@ -553,11 +569,25 @@ class Explainer:
         """Supports the seeker needs that some shown programs do not give: once for the list, with ranks."""
         by_message: dict[str, tuple[SupportToArrange, list[int]]] = {}
         for item in items:
-            for s in self._arrange.get(item.program_id, ()):
+            for s in getattr(item, "_arrange", ()):
                 entry = by_message.setdefault(s.message, (s, []))
                 entry[1].append(item.rank)
-        self._arrange.clear()
         return [replace(s, ranks=tuple(ranks)) for s, ranks in by_message.values()]
+
+
+_OUTCOME_FIELDS = ("outcomes.completion_rate", "outcomes.placement_rate")
+
+
+def _outcome_unknown(program: Program) -> str | None:
+    """Say so when a source withheld or did not report the program's outcome rates (never a number)."""
+    if not program.provenance:
+        return None
+    statuses = [program.field_status(f) for f in _OUTCOME_FIELDS]
+    if any(s is FieldStatus.SUPPRESSED for s in statuses):
+        return "Its completion and job rates are withheld (too few students to publish)"
+    if all(s is FieldStatus.NOT_REPORTED for s in statuses):
+        return "Its completion and job rates are not reported"
+    return None
 
 
 def _lift_shared_checks(items: list[Recommendation]) -> tuple[list[Recommendation], list[ListCheck]]:

@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import geo
+from .columns import Columns, width
 from .errors import DataError
 from .policy import (
     BARRIER_BIT,
@@ -35,6 +36,8 @@ from .policy import (
 from .profile_resolve import ResolvedProfile
 from .records import Barrier, Delivery, PaidKind, Program, Sector, Support, TravelMode
 from .rules import RULES
+from .sources.duplicates import provider_key
+from .wages import wage_area_for
 
 SECTORS = list(Sector)
 SECTOR_INDEX = {s: i for i, s in enumerate(SECTORS)}
@@ -52,9 +55,10 @@ EARN_PAID_BY_DESIGN = 0.8  # OJT, apprenticeship... with no figure given: still 
 
 
 def wage_area(program: Program) -> str:
-    """OEWS area for a program's place: Lane County -> Eugene, the rest of the service area -> Portland."""
-    county = (program.location.county or "").lower()
-    return "eugene" if county.startswith("lane") else "portland"
+    """OEWS area for a program's place (:func:`matcher.wages.wage_area_for`): its metro when shipped (Portland,
+    Eugene), else its state, else national figures (a Texas program is not given Portland's wages)."""
+    loc = program.location
+    return wage_area_for(loc.state, loc.county, loc.zip)
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,12 +159,16 @@ def earn_fit(program: Program) -> float:
 
 
 def outcome_fit(program: Program) -> float:
-    """Completion and placement rates, shrunk toward a prior by cohort size; the prior when unknown."""
+    """Completion and placement rates, shrunk toward a prior by cohort size; the prior when unknown.
+
+    The cohort is ``cohort_size``, else the people who exited, else those served (ETA-9171 counts);
+    with none known it weighs as much as the prior."""
     o = program.outcomes
     rates = [r for r in (o.completion_rate, o.placement_rate) if r is not None]
     if not rates:
         return OUTCOME_PRIOR_RATE
-    n = float(o.cohort_size) if o.cohort_size is not None else OUTCOME_PRIOR_WEIGHT
+    cohort = next((c for c in (o.cohort_size, o.total_exited, o.total_served) if c is not None), None)
+    n = float(cohort) if cohort is not None else OUTCOME_PRIOR_WEIGHT
     mean = sum(rates) / len(rates)
     return (mean * n + OUTCOME_PRIOR_RATE * OUTCOME_PRIOR_WEIGHT) / (n + OUTCOME_PRIOR_WEIGHT)
 
@@ -374,8 +382,7 @@ def _groups(programs: tuple[Program, ...], target_set: np.ndarray, place: Mappin
     prac_pairs, practical_key = _group(times.astype(np.int64) | (paced.astype(np.int64) << 3), lang.astype(np.int64))
     start, median = money["start_wage"], money["median_wage"]
     wage_pairs, wage_key = _group(np.nan_to_num(start, nan=-1.0), np.nan_to_num(median, nan=-1.0))
-    providers: dict[str, int] = {}
-    provider_code = [providers.setdefault(p.provider.strip().lower(), len(providers)) for p in programs]
+    provider_code = provider_codes([p.provider for p in programs])
     types = list(type(programs[0].type)) if programs else []
     return {
         "occ_key": occ_key, "occ_key_set": occ_pairs[:, 0].astype(np.int64),
@@ -416,6 +423,29 @@ def _progress(programs: tuple[Program, ...], skill_index: Mapping[str, int],
     }
 
 
+#: Provider names this alike (rapidfuzz ratio, 0-100) after normalising are one provider for the re-rank:
+#: published lists spell one provider several ways ("Apprenticeship" / "Appretniceship").
+PROVIDER_SAME_RATIO = 92.0
+
+
+def provider_codes(names: Sequence[str]) -> list[int]:
+    """One code per provider for the diversity re-rank: names equal after normalising (case, punctuation,
+    "Inc.", "CC" for "Community College"), or nearly equal within names sharing a first word, share a code."""
+    from rapidfuzz import fuzz
+
+    keys = [provider_key(n) or n.strip().casefold() for n in names]
+    distinct = list(dict.fromkeys(keys))
+    code: dict[str, int] = {}
+    # Blocked by first word and by the digits in the name: "Campus 2" and "Campus 3" stay apart.
+    by_block: dict[tuple[str, str], list[str]] = {}
+    for key in distinct:
+        block = (key.split(" ", 1)[0], "".join(ch for ch in key if ch.isdigit()))
+        match = next((k for k in by_block.get(block, ()) if fuzz.ratio(key, k) >= PROVIDER_SAME_RATIO), None)
+        code[key] = code[match] if match is not None else len(code)
+        by_block.setdefault(block, []).append(key)
+    return [code[k] for k in keys]
+
+
 def _group(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (a, b) pairs and, for each row, the index of its pair."""
     if len(a) == 0:
@@ -424,12 +454,12 @@ def _group(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pairs, inverse.reshape(-1).astype(np.int64)
 
 
-def program_miles(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> np.ndarray:
+def program_miles(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns) -> np.ndarray:
     """(B, n) miles from each seeker to each program; NaN when either place is unknown, 0 online."""
     online = cat.is_online[cols]
     if np.isnan(pb.unit).all() or not cat.has_place.any():
         # No seeker or no program has a known place: skip the product, every distance is unknown.
-        miles = np.full((pb.size, len(cols)), np.nan, dtype=np.float32)
+        miles = np.full((pb.size, width(cols, cat)), np.nan, dtype=np.float32)
     else:
         miles = geo.chord_miles(pb.unit, cat.unit[cols])
     if online.any():

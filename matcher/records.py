@@ -995,14 +995,22 @@ def _parse(model: type[_Record], data: Any, *, row: int | None, what: str) -> An
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        problems = [
-            FieldProblem(field=p.field, message=plain_message(p.message), row=p.row,
-                         value=None if p.field.split(".")[0] in SENSITIVE_FIELDS else p.value)
-            for p in from_pydantic(exc, row=row)
-        ]
+        problems = field_problems(exc, row=row)
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ValidationError(f"invalid {what}: {first}{more}", field=first.field, problems=problems) from None
+
+
+def field_problems(exc: Any, *, row: int | None = None, prefix: str = "") -> list[FieldProblem]:
+    """A ``pydantic.ValidationError`` on a record as our field problems: plain pattern messages, and
+    no value echoed for a personal field (wherever it is nested, e.g. ``profiles.2.barriers.0``)."""
+    out = []
+    for p in from_pydantic(exc, row=row, prefix=prefix):
+        parts = p.field.split(".")
+        sensitive = any(part in SENSITIVE_FIELDS for part in parts)
+        out.append(FieldProblem(field=p.field, message=plain_message(p.message), row=p.row,
+                                value=None if sensitive else p.value))
+    return out
 
 
 def normalize_code(text: str) -> str:

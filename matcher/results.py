@@ -23,14 +23,30 @@ class _Plain:
         return _plain(self)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        own = getattr(type(value), "to_dict", None)
-        if own is not None and own is not _Plain.to_dict:  # a record with its own shape (UnmatchedInput...)
-            return own(value)
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """JSON-ready values: records as dicts of their fields, tuples as lists, numpy scalars as Python ones.
+
+    On the API's hot path (a list of ten programs is a few hundred records), so the common
+    cases come first and a record's fields are read from its ``__dict__`` (every result
+    record is a plain, unslotted dataclass; underscore attributes are not fields).
+    """
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, _Plain):
+        own = type(value).to_dict
+        if own is not _Plain.to_dict:
+            return own(value)
+        return {k: _plain(v) for k, v in value.__dict__.items() if not k.startswith("_")}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        own = getattr(type(value), "to_dict", None)
+        if own is not None:  # a record with its own shape (UnmatchedInput...)
+            return own(value)
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (np.floating, np.integer)):
@@ -142,7 +158,7 @@ class Recommendation(_Plain):
         return any(b.provided_by == "funding" for b in self.blockers)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        out = {k: _plain(v) for k, v in self.__dict__.items() if not k.startswith("_")}
         out["flagged"] = self.flagged
         out["needs_funding"] = self.needs_funding
         return out
@@ -185,7 +201,7 @@ class RecommendationList(_Plain):
         return [r.program_id for r in self.items]
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        out = {k: _plain(v) for k, v in self.__dict__.items() if not k.startswith("_")}
         out["items"] = [r.to_dict() for r in self.items]
         out["unmatched"] = [u.to_dict() for u in self.unmatched]
         return out

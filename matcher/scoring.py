@@ -42,6 +42,7 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 
+from .columns import Columns, column_index, width
 from .errors import ValidationError
 from .features import CompiledCatalog, ProfileBatch
 from .policy import DEFAULT_MODE_MILES, URGENT_MASK
@@ -188,7 +189,7 @@ class _Tables:
     progress: np.ndarray | None  # per progress key; None when it is 1 everywhere
 
 
-def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Mapping[str, float], *,
+def score(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, weights: Mapping[str, float], *,
           income_priority: float, board_support_mask: int, miles: np.ndarray,
           static: np.ndarray | None = None, success: np.ndarray | None = None,
           keep_parts: bool = True, urgent_priority: float = 0.0, board_urgent_mask: int = 0) -> Components:
@@ -217,7 +218,7 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, weights: Map
     return Components(parts, schedule, distance, language, miles, total)
 
 
-def _reach(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, miles: np.ndarray, *,
+def _reach(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, miles: np.ndarray, *,
            keep_parts: bool) -> tuple[np.ndarray, np.ndarray]:
     """(distance fit, reach): reach = 0.2 + 0.8 x distance fit, x FUNDING_TO_ARRANGE_FACTOR where the
     tuition is above what the seeker can pay. Ranking alone keeps no distance fit (reach reuses it)."""
@@ -240,11 +241,11 @@ def _reach(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, miles: np.n
     return distance, reach
 
 
-def _total(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, w: Mapping[str, float], t: _Tables,
+def _total(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, w: Mapping[str, float], t: _Tables,
            reach: np.ndarray, static: np.ndarray, success: np.ndarray | None, *, income_priority: float,
            urgent_priority: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The documented weighted sum over the fixed divisor, and the starting-skill coverage it used."""
-    b, n = pb.size, len(cols)
+    b, n = pb.size, width(cols, cat)
     f32 = np.float32
     # Gathers use np.take(axis=1), not table[:, keys]: numpy returns the latter in Fortran
     # order, and mixing it with the C-ordered total makes every later pass several times slower.
@@ -288,11 +289,11 @@ def _total(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, w: Mapping[
     return total, pos, coverage
 
 
-def _parts(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, t: _Tables, reach: np.ndarray,
+def _parts(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, t: _Tables, reach: np.ndarray,
            pos: np.ndarray, coverage: np.ndarray, success: np.ndarray | None
            ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Every component per (seeker, program), for explanations: (parts, schedule fit, language fit)."""
-    b, n = pb.size, len(cols)
+    b, n = pb.size, width(cols, cat)
     f32 = np.float32
     occ_k, prac_k, mix_k = cat.occ_key[cols], cat.practical_key[cols], cat.barrier_met_group[cols]
     skills = t.skills[:, occ_k]
@@ -312,11 +313,10 @@ def _parts(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, t: _Tables,
     return parts, schedule, language
 
 
-def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns) -> tuple[np.ndarray, np.ndarray]:
     """Columns (positions in ``cols``) of programs asking for starting skills, and the share the seeker has."""
-    n = len(cols)
     required: sp.spmatrix | sp.sparray
-    if n == cat.size and (n == 0 or (cols[0] == 0 and (np.diff(cols) == 1).all())):  # the whole catalog, in order
+    if isinstance(cols, slice):  # the whole catalog, in order
         pos, required = cat.required_cols, cat.required_sub
     else:
         pos = np.flatnonzero(cat.n_required[cols] > 0)
@@ -324,7 +324,7 @@ def _coverage(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray) -> tuple
     if not len(pos):
         return pos, np.zeros((pb.size, 0), np.float32)
     have = (pb.skills @ required).toarray().astype(np.float32)
-    return pos, have / cat.n_required[cols[pos]][None, :]
+    return pos, have / cat.n_required[column_index(cols, cat)[pos]][None, :]
 
 
 def _occupation_tables(pb: ProfileBatch, cat: CompiledCatalog) -> tuple[np.ndarray, np.ndarray]:
@@ -399,7 +399,7 @@ def _practical_tables(pb: ProfileBatch, cat: CompiledCatalog) -> tuple[np.ndarra
     return schedule, language
 
 
-def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray, miles: np.ndarray) -> np.ndarray:
+def _distance_fit(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, miles: np.ndarray) -> np.ndarray:
     f32 = np.float32
     inv_scale = (f32(1) / pb.distance_scale.astype(f32))[:, None]
     # Per-column and per-row factors are applied as a whole row of factors, 1 where nothing

@@ -15,8 +15,15 @@ Where the database is (first that applies):
 ``postgresql://`` URLs use the psycopg 3 driver.
 
 Nothing touches the database until a method is called: constructing a
-:class:`CatalogStore` only prepares the engine, and tables are created on
-first use.
+:class:`CatalogStore` only prepares the engine. On first use a fresh database
+gets the schema from the Alembic migrations in :mod:`matcher.migrations`; one
+at an older revision is refused until ``matcher db upgrade`` is run.
+
+SQLite runs in WAL mode with a busy timeout, so several server workers (and a
+CLI import) can read while one writes. A ``stamps`` table holds version
+numbers that change, in the same transaction, with what they stamp
+(:data:`CATALOG_STAMP` on every import or delete), so a server worker can
+check cheaply whether its loaded catalog is still current.
 """
 
 from __future__ import annotations
@@ -24,11 +31,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import DateTime, Integer, String, Text, create_engine, delete, func, select
+from sqlalchemy import DateTime, Integer, String, Text, create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -38,6 +45,8 @@ from .errors import DataError, MatcherError, NotFoundError, ValidationError
 from .records import Program, parse_program
 
 DEFAULT_DB_FILE = "matcher.db"
+CATALOG_STAMP = "catalog"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 class Base(DeclarativeBase):
@@ -71,6 +80,14 @@ class ImportRow(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class StampRow(Base):
+    __tablename__ = "stamps"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     """What an import changed."""
@@ -80,6 +97,7 @@ class ImportSummary:
     removed: int
     total: int
     source: str
+    catalog_version: int = 0
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -109,10 +127,13 @@ class CatalogStore:
             raise ValidationError(f"not a database URL: {self.url!r}", field="db") from None
         self.display_url = parsed.render_as_string(hide_password=True)
         options = {"schema_translate_map": {None: schema}} if schema else {}
+        self.schema = schema
         try:
             self._engine: Engine = create_engine(self.url, execution_options=options)
         except Exception as exc:  # noqa: BLE001 - e.g. unknown dialect or missing driver
             raise DataError(f"cannot use database {self.display_url}: {exc}", field="db") from None
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(self._engine, "connect", _sqlite_pragmas)
         self._ready = False
 
     @property
@@ -130,10 +151,21 @@ class CatalogStore:
 
     # ------------------------------------------------------------------ plumbing
 
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for the migrations and the other tables of the matcher's database)."""
+        return self._engine
+
+    def session(self) -> Session:
+        """A session on a database whose schema is current: the token store and audit log use it too."""
+        return self._session()
+
     def _session(self) -> Session:
         if not self._ready:
+            from .migrations import ensure_schema
+
             try:
-                Base.metadata.create_all(self._engine)
+                ensure_schema(self._engine, schema=self.schema, display_url=self.display_url)
             except SQLAlchemyError as exc:
                 raise DataError(f"cannot open database {self.display_url}: {_short(exc)}", field="db") from None
             self._ready = True
@@ -151,12 +183,15 @@ class CatalogStore:
     # ------------------------------------------------------------------ writing
 
     def import_programs(
-        self, programs: Iterable[Program], *, source: str = "", replace: bool = False
+        self, programs: Iterable[Program], *, source: str = "", replace: bool = False,
+        in_transaction: Callable[[Session, ImportSummary], None] | None = None,
     ) -> ImportSummary:
         """Upsert programs by id in one transaction; with ``replace`` the catalog becomes exactly these.
 
         If anything fails, from a bad record to a database error half-way,
         the transaction is rolled back and the store is left as it was.
+        ``in_transaction`` is called just before the commit (the service writes
+        its audit entry there, so the entry and the import commit together).
         """
         now = dt.datetime.now(dt.UTC)
         seen: set[str] = set()
@@ -180,11 +215,16 @@ class CatalogStore:
                 total = session.scalar(select(func.count()).select_from(ProgramRow)) or 0
                 session.add(ImportRow(source=source[:500], added=added, updated=updated, removed=removed,
                                       total_after=total, replace=int(replace), imported_at=now))
+                version = bump_stamp(session, CATALOG_STAMP, now=now)
+                summary = ImportSummary(added=added, updated=updated, removed=removed, total=total, source=source,
+                                        catalog_version=version)
+                if in_transaction is not None:
+                    in_transaction(session, summary)
         except MatcherError:
             raise
         except SQLAlchemyError as exc:
             raise DataError(f"import failed, nothing was changed: {_short(exc)}", field="db") from None
-        return ImportSummary(added=added, updated=updated, removed=removed, total=total, source=source)
+        return summary
 
     def delete(self, program_id: str) -> None:
         """Remove one program; NotFoundError if it is not there."""
@@ -192,6 +232,12 @@ class CatalogStore:
             result = session.execute(delete(ProgramRow).where(ProgramRow.id == program_id))
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 raise NotFoundError(f"no program with id {program_id!r} in the store", field="program_id")
+            bump_stamp(session, CATALOG_STAMP)
+
+    def stamp(self, name: str = CATALOG_STAMP) -> int:
+        """The version number stamped under ``name`` (0 before the first change): one primary-key read."""
+        with self._session() as session:
+            return session.scalar(select(StampRow.version).where(StampRow.name == name)) or 0
 
     # ------------------------------------------------------------------ reading
 
@@ -236,6 +282,32 @@ class CatalogStore:
 
 
 _BATCH = 500
+
+
+def bump_stamp(session: Session, name: str, *, now: dt.datetime | None = None) -> int:
+    """Add one to the stamp ``name`` inside the caller's transaction; return the new version.
+
+    The row is updated in place (PostgreSQL locks it until commit, SQLite locks the
+    file), so two concurrent writers get two different versions.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    result = session.execute(update(StampRow).where(StampRow.name == name)
+                             .values(version=StampRow.version + 1, changed_at=now))
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(StampRow(name=name, version=1, changed_at=now))
+        session.flush()
+        return 1
+    return session.scalar(select(StampRow.version).where(StampRow.name == name)) or 1
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    """WAL lets readers go on while one writer commits; the busy timeout makes a second writer wait, not fail."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
 
 
 def _upsert(session: Session, rows: list[ProgramRow]) -> None:

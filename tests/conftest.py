@@ -10,6 +10,9 @@ import pytest
 
 from matcher.records import Program, parse_program
 
+# The API tests' fixtures (app, client, tokens...), kept in their own module.
+pytest_plugins = ["api_fixtures"]
+
 # A program with every field given, including text that is awkward for CSV
 # (commas, quotes, semicolons, newlines, non-ASCII) so round trips are tested
 # on the hard cases.
@@ -154,3 +157,40 @@ def source_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any
         return target
 
     return get
+
+
+# --------------------------------------------------------------------------- databases
+
+POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_DSN, connect_timeout=2):
+            return True
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return False
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path) -> Any:
+    """(url, schema) of a fresh, empty database: a SQLite file, or a throw-away PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'matcher.db'}", None
+        return
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    import uuid
+
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield "postgresql+psycopg://postgres@127.0.0.1:5432/test", schema
+    finally:
+        with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -85,3 +85,21 @@ def test_library_does_not_open_the_shared_reference_folder_at_run_time() -> None
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert "OPENED:[]" in out.stdout, out.stdout
+
+
+WEB_ONLY = {"flask", "flask_openapi3", "flask_limiter", "werkzeug", "prometheus_client"}
+
+
+def test_web_libraries_are_used_only_by_the_api_package() -> None:
+    offenders = {
+        str(path.relative_to(LIBRARY)): sorted(_imported_modules(path) & WEB_ONLY) for path in _library_files()
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_api_package_uses_the_library_and_never_click() -> None:
+    api_dir = LIBRARY.parent / "api"
+    files = sorted(api_dir.rglob("*.py"))
+    assert files, "the api package is beside matcher/"
+    assert [str(p.relative_to(api_dir)) for p in files if "click" in _imported_modules(p)] == []
+    assert any("matcher" in _imported_modules(p) for p in files)

@@ -300,3 +300,73 @@ def test_a_flagged_background_check_names_the_remedy_not_a_second_check() -> Non
     [rec] = eng.recommend({**SEEKER, "barriers": ["justice_involved"], "record_categories": ["drug_offense"]}).items
     assert [b.requirement for b in rec.blockers] == ["background"]
     assert not any("background check" in c for c in rec.checks)
+
+
+# --------------------------------------------------------------------------- boundaries (the mutation run)
+
+
+def test_a_seeker_exactly_the_minimum_age_is_eligible() -> None:
+    eng = engine([program("p", prerequisites={"min_age": 18})])
+    assert ids(eng.recommend({**SEEKER, "age": 18})) == ["p"]
+    assert ids(eng.recommend({**SEEKER, "age": 17})) == []
+
+
+def test_a_conviction_exactly_as_old_as_the_look_back_is_outside_it() -> None:
+    pre = {"background_check": True, "background_exclusions": ["felony"], "background_lookback_years": {"felony": 7}}
+    eng = engine([program("p", prerequisites=pre)])
+    record = {**SEEKER, "barriers": ["justice_involved"], "record_categories": ["felony"]}
+    assert ids(eng.recommend({**record, "years_since_conviction": 7})) == ["p"]
+    assert ids(eng.recommend({**record, "years_since_conviction": 6.5})) == []
+    [rec] = eng.recommend(record).items  # years unknown: kept, and asked
+    assert any("confirm how many years ago" in c for c in rec.checks)
+
+
+def test_a_look_back_on_a_category_the_seeker_does_not_have_screens_nothing() -> None:
+    pre = {"background_check": True, "background_exclusions": ["theft_fraud"],
+           "background_lookback_years": {"theft_fraud": 7}}
+    record = {**SEEKER, "barriers": ["justice_involved"], "record_categories": ["drug_offense"],
+              "years_since_conviction": 1}
+    assert ids(engine([program("p", prerequisites=pre)]).recommend(record)) == ["p"]
+
+
+def test_ged_help_waives_any_minimum_up_to_a_diploma_but_not_beyond() -> None:
+    some_hs = program("a", prerequisites={"min_education": "some_high_school"}, supports=["ged_prep"])
+    diploma = program("b", prerequisites={"min_education": "hs_diploma_or_ged"}, supports=["ged_prep"])
+    college = program("c", prerequisites={"min_education": "some_college"}, supports=["ged_prep"])
+    result = engine([some_hs, diploma, college]).recommend({**SEEKER, "education": "none"})
+    assert sorted(ids(result)) == ["a", "b"]
+    assert all(r.blockers[0].remedy == "ged_prep" for r in result.items)
+
+
+def test_a_program_exactly_at_the_seekers_range_is_within_it() -> None:
+    from matcher.geo import distance_miles, zip_point
+
+    home = zip_point("97214")
+    assert home is not None
+    miles = float(distance_miles(home[0], home[1], [HILLSBORO["latitude"]], [HILLSBORO["longitude"]])[0])
+    eng = engine([program("p", location=HILLSBORO)])
+    assert ids(eng.recommend({**SEEKER, "travel": {"max_miles": miles + 0.01}})) == ["p"]
+    assert ids(eng.recommend({**SEEKER, "travel": {"max_miles": miles - 0.05}})) == []
+
+
+@pytest.mark.parametrize(("mode", "reach"), [("car", 40), ("ride_from_others", 25), ("transit", 15),
+                                              ("bike", 8), ("walk", 2)])
+def test_each_travel_mode_reaches_its_documented_range(mode: str, reach: float) -> None:
+    from matcher.rules.distance import Distance  # noqa: F401 - documents where the rule lives
+    from matcher.scoring import EngineConfig as Config
+
+    assert Config().mode_miles[mode] == reach  # type: ignore[index]
+    eugene_hills = engine([program("near", location=HILLSBORO)])
+    result = eugene_hills.recommend({**SEEKER, "travel": {"modes": [mode]}})
+    assert (ids(result) == ["near"]) is (reach >= 20)  # Hillsboro is about 17 miles away
+
+
+def test_transportation_help_stretches_reach_to_forty_miles_and_no_farther() -> None:
+    salem = {"zip": "97301", "latitude": 44.9429, "longitude": -123.0351, "county": "Marion", "state": "OR"}
+    near_enough = engine([program("p", location=HILLSBORO, supports=["transportation"])])
+    assert ids(near_enough.recommend({**SEEKER, "travel": {"max_miles": 5}})) == ["p"]
+    too_far = engine([program("p", location=salem, supports=["transportation"])])  # about 46 miles
+    assert ids(too_far.recommend({**SEEKER, "travel": {"max_miles": 5}})) == []
+    stretched = engine([program("p", location=salem, supports=["transportation"])],
+                       EngineConfig(remedy_distance_miles=50))
+    assert ids(stretched.recommend({**SEEKER, "travel": {"max_miles": 5}})) == ["p"]

@@ -359,7 +359,7 @@ def _reference_pick(row: np.ndarray, id_rank: np.ndarray, provider: list[int], k
 def test_batch_candidates_and_diversity_match_a_plain_per_seeker_reference(top: int) -> None:
     eng = Recommender(workers=1).fit(_replicated_catalog())
     resolved = [eng.resolver_.resolve(p) for p in CASELOAD]
-    _, masked, _ = eng._score_chunk(resolved)
+    _, masked, _, _ = eng._score_chunk(resolved)
     cat = eng.catalog_
     skipped = 0
     for row, (cols, scores) in zip(masked, eng._candidates(masked, top)):

@@ -154,3 +154,18 @@ def test_a_zip_code_we_do_not_know_is_said_not_silently_ignored() -> None:
     result = engine([program("p")]).recommend({"zip": "00000"})
     assert "ZIP 00000 is not a ZIP code we know, so distance was not considered" in result.notes
     assert "No ZIP code given, so distance was not considered" in engine([program("p")]).recommend({}).notes
+
+
+def test_to_dict_gives_every_field_of_every_record_and_nothing_private() -> None:
+    import dataclasses
+
+    from matcher.results import Recommendation, RecommendationList
+
+    result = engine([program("p", supports=["childcare"])]).recommend({**SEEKER, "barriers": ["childcare", "no_car"]})
+    data = result.to_dict()
+    assert set(data) == {f.name for f in dataclasses.fields(RecommendationList)}
+    item = data["items"][0]
+    assert set(item) == {f.name for f in dataclasses.fields(Recommendation)} | {"flagged", "needs_funding"}
+    assert isinstance(item["parts"], dict) and isinstance(item["reasons"], list)
+    assert all(isinstance(s, dict) and "message" in s for s in data["to_arrange"])
+    assert "_arrange" not in item

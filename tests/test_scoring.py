@@ -202,3 +202,104 @@ def test_the_score_is_the_weighted_sum_over_the_fixed_divisor() -> None:
 def test_a_barrier_adds_supports_credit_but_never_changes_the_divisor() -> None:
     eng = bare([program("p")])
     assert parts(eng, {**SEEKER, "barriers": ["childcare"]}).score == parts(eng, SEEKER).score
+
+
+# --------------------------------------------------------------------------- more known answers (the mutation run)
+
+
+def test_related_occupations_count_seven_tenths() -> None:
+    from matcher.taxonomy import load_taxonomy
+
+    tax = load_taxonomy()
+    related = tax.occupations["47-2061.00"].related[0]  # an O*NET-related occupation of construction laborers
+    eng = Recommender(EngineConfig(max_per_provider=None, max_per_type=None), normalizer=False, wage_for=False,
+                      target_for_profile=False).fit([program("p", target_occupations=[related])])
+    rec = parts(eng, {**SEEKER, "interests": {"occupations": ["47-2061.00"]}})
+    assert rec.parts.interest == pytest.approx(0.7)
+
+
+def test_a_hybrid_programs_trips_count_half_the_distance() -> None:
+    home = zip_point("97214")
+    assert home is not None
+    miles = float(distance_miles(home[0], home[1], np.array([HILLSBORO["latitude"]]),
+                                 np.array([HILLSBORO["longitude"]]))[0])
+    hybrid = program("p", location={**HILLSBORO, "delivery": "hybrid"})
+    rec = parts(bare([hybrid]), {**SEEKER, "travel": {"max_miles": 40}})
+    assert rec.parts.distance == pytest.approx(1 - 0.5 * miles / (1.25 * 40), abs=1e-4)
+
+
+def test_no_range_given_means_distance_fit_falls_to_zero_at_thirty_miles() -> None:
+    home = zip_point("97214")
+    assert home is not None
+    miles = float(distance_miles(home[0], home[1], np.array([HILLSBORO["latitude"]]),
+                                 np.array([HILLSBORO["longitude"]]))[0])
+    rec = parts(bare([program("p", location=HILLSBORO)]), SEEKER)
+    assert rec.parts.distance == pytest.approx(1 - miles / 30, abs=1e-4)
+
+
+def test_self_paced_fits_any_schedule_and_weekend_sessions_count() -> None:
+    paced = program("p", schedule={"times": ["day"], "hours_per_week": 10, "self_paced": True},
+                    location={"delivery": "online"})
+    weekend = program("p", schedule={"times": ["day", "weekend"], "hours_per_week": 10})
+    evenings = {**SEEKER, "availability": {"times": ["evening", "weekend"]}}
+    assert parts(bare([paced]), evenings).parts.schedule == pytest.approx(1.0)
+    assert parts(bare([weekend]), evenings).parts.schedule == pytest.approx(0.5)
+
+
+def test_a_language_kept_through_support_fits_half() -> None:
+    p = program("p", languages=["en"], supports=["language_support"])
+    assert parts(bare([p]), {**SEEKER, "languages": ["vi"]}).parts.language == pytest.approx(0.5)
+    assert parts(bare([program("p", languages=["vi", "en"])]), {**SEEKER, "languages": ["vi"]}).parts.language == 1.0
+
+
+def test_a_median_below_the_target_counts_its_share() -> None:
+    p = program("p", outcomes={"median_starting_wage": 24})
+    assert parts(bare([p], wages=(20.0, 27.0)), SEEKER).parts.wage == pytest.approx(0.6 * 24 / 30 + 0.4 * 27 / 30)
+
+
+def test_without_a_known_target_wages_are_compared_with_twenty_five_dollars() -> None:
+    p = program("p", outcomes={"median_starting_wage": 20})
+    rec = parts(bare([p], target=None, wages=(20.0, 20.0)), SEEKER)
+    assert rec.parts.wage == pytest.approx(0.6 * 20 / 25 + 0.4 * 20 / 25)
+
+
+def test_an_explicit_onet_element_counts_fully_toward_transfer() -> None:
+    eng = Recommender(EngineConfig(max_per_provider=None, max_per_type=None), normalizer=False, wage_for=False,
+                      target_for_profile=False).fit([program("p", target_occupations=["53-7062.00"])])
+    base = parts(eng, SEEKER).parts.skills
+    top = eng.catalog_.occ_element_weights[eng.catalog_.occ_index["53-7062.00"]]
+    best = int(np.argmax(top))
+    element = next(e for e, i in eng.catalog_.element_index.items() if i == best)
+    with_element = parts(eng, {**SEEKER, "skill_ids": [element]}).parts.skills
+    assert with_element - base == pytest.approx(0.3 * float(top[best]), abs=2e-4)
+
+
+def test_missing_starting_skills_cost_their_share_of_the_total() -> None:
+    asks = program("p", prerequisites={"skills": ["cred:osha-10", "cred:flagger"]})
+    eng = bare([asks])
+    full = parts(eng, {**SEEKER, "skill_ids": ["cred:osha-10", "cred:flagger"]}).score
+    half = parts(eng, {**SEEKER, "skill_ids": ["cred:osha-10"]}).score
+    divisor = sum(DEFAULT_WEIGHTS.values()) + EngineConfig().income_priority + EngineConfig().urgent_priority
+    assert full - half == pytest.approx(DEFAULT_WEIGHTS["skills"] * 0.7 * 0.5 / divisor, abs=1e-4)  # shown to 4 places
+
+
+def test_a_success_model_gets_twelve_hundredths_unless_weighted() -> None:
+    assert EngineConfig().resolved_weights(has_success_model=True)["success"] == pytest.approx(0.12)
+    weighted = EngineConfig(weights={"success": 0.3})
+    assert weighted.resolved_weights(has_success_model=True)["success"] == pytest.approx(0.3)
+    assert weighted.resolved_weights(has_success_model=False)["success"] == 0.0
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"weights": {"wage": 10.5}}, "weights.wage"), ({"weights": {"wage": -0.1}}, "weights.wage"),
+    ({"diversity_margin": 1.5}, "diversity_margin"), ({"diversity_margin": -0.1}, "diversity_margin"),
+    ({"income_priority": -0.1}, "income_priority"), ({"urgent_priority": -0.1}, "urgent_priority"),
+    ({"max_per_provider": 0}, "max_per_provider"),
+])
+def test_engine_settings_out_of_range_are_refused(changes: dict[str, Any], field: str) -> None:
+    from matcher.errors import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        EngineConfig(**changes)
+    assert err.value.field == field
+    EngineConfig(weights={"wage": 10}, diversity_margin=1.0, income_priority=0.0)  # the bounds themselves are fine

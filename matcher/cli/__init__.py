@@ -96,6 +96,7 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_wid
 AREA_OF_COMMAND = {
     "skills": "skills", "occupations": "skills", "programs": "programs", "recommend": "recommend",
     "target": "reference", "wages": "reference", "demo": "demo",
+    "serve": "serve", "db": "db", "tokens": "tokens",
 }
 AREA_OF_COMMAND.update(history="history", train="train", evaluate="evaluate", models="models")  # learning (issue 8)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..policy import ALL_TIMES, TIME_BIT
-from ..records import Delivery, DigitalAccess, Support, TimeOfDay
+from ..records import Delivery, DigitalAccess, FieldStatus, Support, TimeOfDay
 from ..wording import join_words, language_name
 from .base import (
     Arrays,
@@ -28,12 +28,18 @@ from .base import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..columns import Columns
     from ..features import CompiledCatalog, ProfileBatch
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
 
 TIME_WORDS = {TimeOfDay.DAY: "daytime", TimeOfDay.EVENING: "evening", TimeOfDay.WEEKEND: "weekend"}
 _TIMES = tuple(TimeOfDay)
+
+
+def _assumed(program: Program, path: str) -> bool:
+    """The source had no value and an import mapping's stated assumption filled it (docs/sources.md)."""
+    return bool(program.provenance) and program.field_status(path) is FieldStatus.ASSUMED
 
 
 class Language(Rule):
@@ -46,7 +52,7 @@ class Language(Rule):
     def concerns(self, program: Program) -> bool:
         return False  # no check: every profile lists its languages
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         # Seekers in a batch speak few distinct sets of languages: one row per set, then gathered.
         spoken, which = np.unique(pb.lang_mask, return_inverse=True)
@@ -75,7 +81,7 @@ class Schedule(Rule):
     def concerns(self, program: Program) -> bool:
         return not program.schedule.self_paced
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         if (pb.times_mask == ALL_TIMES).all():
             return None
@@ -83,6 +89,8 @@ class Schedule(Rule):
         return RuleOutcome(~overlap & ~cat.self_paced[cols][None, :])
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
+        if _assumed(program, "schedule.times"):
+            return ["Class times are not reported; ask the provider"]
         avail = seeker.profile.availability.times
         missing = [t for t in _TIMES if t in program.schedule.times and t not in avail]
         if missing and not program.schedule.self_paced:
@@ -109,16 +117,18 @@ class Hours(Rule):
     summary = "needs more hours a week than you have"
 
     def concerns(self, program: Program) -> bool:
-        return program.schedule.hours_per_week >= 30
+        return program.schedule.hours_per_week >= 30 or _assumed(program, "schedule.hours_per_week")
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
-        return {"hours": column([p.schedule.hours_per_week for p in programs], np.float32)}
+        # Hours a source did not report (a mapping's assumption) never exclude: they are a check instead.
+        return {"hours": column([0.0 if _assumed(p, "schedule.hours_per_week") else p.schedule.hours_per_week
+                                 for p in programs], np.float32)}
 
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         return {"max_hours": column([s.profile.availability.max_hours_per_week or np.inf for s in seekers],
                                     np.float32)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         max_hours = self.seeker_arrays(pb)["max_hours"]
         if not np.isfinite(max_hours).any():
@@ -128,6 +138,8 @@ class Hours(Rule):
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         hours = program.schedule.hours_per_week
+        if _assumed(program, "schedule.hours_per_week"):
+            return ["Hours a week are not reported; ask the provider"]
         if seeker.profile.availability.max_hours_per_week is None and hours >= 30:
             return [f"Takes {hours:.0f} hours a week; check this fits"]
         return []
@@ -146,7 +158,7 @@ class Online(Rule):
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         return {"online_ok": column([s.profile.travel.online_ok for s in seekers], bool)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         ok = self.seeker_arrays(pb)["online_ok"]
         if ok.all():
@@ -177,7 +189,7 @@ class DigitalAccessRule(Rule):
         return {"device": column([a is not None and a.needs_device for a in access], bool),
                 "internet": column([a is not None and a.needs_internet for a in access], bool)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         mine = self.seeker_arrays(pb)
         device, internet = mine["device"], mine["internet"]

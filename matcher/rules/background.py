@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..columns import Columns, column_index
 from ..policy import CLEARABLE_MASK, CLEARABLE_RECORDS, RECORD_BIT, covered_records, record_mask
 from ..records import RecordCategory, Support
 from .base import (
@@ -77,7 +78,7 @@ class Background(Rule):
         return {"records": column([record_mask(s.record_categories) for s in seekers], np.uint16),
                 "years": column(years, np.float32)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         mine = self.seeker_arrays(pb)
         records = mine["records"]
@@ -88,7 +89,7 @@ class Background(Rule):
         hits = data["forever"][cols][None, :] & records[:, None]
         recent_cols = np.flatnonzero(data["has_recent"][cols])
         if len(recent_cols):
-            lookback = data["recent"][cols[recent_cols]]
+            lookback = data["recent"][column_index(cols, cat)[recent_cols]]
             for k, category in enumerate(CATEGORIES):
                 has = (records & np.uint16(RECORD_BIT[category])) != 0
                 if not has.any() or not lookback[:, k].any():

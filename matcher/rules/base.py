@@ -30,6 +30,7 @@ from ..policy import SUPPORT_BIT
 from ..records import Support
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from ..columns import Columns
     from ..features import CompiledCatalog, ProfileBatch
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
@@ -106,7 +107,7 @@ class Rule:
         """Per-seeker arrays this rule reads (row b is seekers[b])."""
         return {}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         """The outcome over seekers x programs ``cols``; None when no seeker of the batch can be
         blocked by this rule (a rule about an answer nobody gave): the grid is skipped."""
@@ -169,7 +170,7 @@ def both(a: np.ndarray | bool, b: np.ndarray | bool) -> np.ndarray:
     return np.bitwise_and(u8(a), u8(b)).view(bool)
 
 
-def offers(cat: CompiledCatalog, cols: np.ndarray, mask: int | np.ndarray) -> np.ndarray:
+def offers(cat: CompiledCatalog, cols: Columns, mask: int | np.ndarray) -> np.ndarray:
     """(1, n) or (B, n): does the program offer any support in ``mask`` (an int or one per seeker)."""
     m = np.asarray(mask, dtype=np.uint32)
     if m.ndim == 1:
@@ -185,7 +186,7 @@ def board_has(ctx: RuleContext, mask: int | np.ndarray) -> np.ndarray:
     return np.full((1, 1), bool(int(m) & ctx.board_support_mask))
 
 
-def remedied_by_support(blocked: np.ndarray, cat: CompiledCatalog, cols: np.ndarray, ctx: RuleContext,
+def remedied_by_support(blocked: np.ndarray, cat: CompiledCatalog, cols: Columns, ctx: RuleContext,
                         mask: int | np.ndarray) -> RuleOutcome:
     """The outcome of a rule any support in ``mask`` remedies, from the program or the board."""
     return RuleOutcome(blocked, offers(cat, cols, mask), board_has(ctx, mask))

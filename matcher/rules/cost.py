@@ -15,6 +15,7 @@ from ..wording import FUNDING_LABELS, join_words, money
 from .base import ExplainContext, Rule, RuleContext, RuleOutcome
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..columns import Columns
     from ..features import CompiledCatalog, ProfileBatch
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
@@ -31,7 +32,7 @@ class Cost(Rule):
     def concerns(self, program: Program) -> bool:
         return not program.cost.is_free
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         if not np.isfinite(pb.max_cost).any():
             return None
@@ -43,6 +44,8 @@ class Cost(Rule):
                                   f"it can be covered by {funding_words(program)}", "funding", "funding")
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
+        if not program.cost.tuition_reported:  # never "Tuition $0": the source did not say
+            return ["Cost is not reported; ask the provider"]
         if program.cost.is_free or seeker.profile.max_cost_usd is not None:
             return []
         if program.cost.funding:

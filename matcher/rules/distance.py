@@ -31,6 +31,7 @@ from .base import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..columns import Columns
     from ..features import CompiledCatalog, ProfileBatch
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
@@ -55,7 +56,7 @@ class Distance(Rule):
                 and not set(travel.modes) & {TravelMode.CAR, TravelMode.RIDE_FROM_OTHERS}
         return {"transit_range": column([by_transit(s) for s in seekers], bool)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         limits = pb.travel_limit
         if not np.isfinite(limits).any():

@@ -24,6 +24,7 @@ from .base import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..columns import Columns
     from ..features import CompiledCatalog, ProfileBatch
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
@@ -51,7 +52,7 @@ class DriversLicense(Rule):
         return {"lacks": column([s.license in (LicenseStatus.NONE, LicenseStatus.SUSPENDED) for s in seekers], bool),
                 "remedy": column([bit(_support_for(s)) for s in seekers], np.uint32)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         mine = self.seeker_arrays(pb)
         if not mine["lacks"].any():

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..columns import Columns, column_index, width
 from .base import Arrays, ExplainContext, Rule, RuleContext, RuleOutcome, both, column, more_programs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,7 +35,7 @@ class MinAge(Rule):
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         return _ages(seekers)
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         age = self.seeker_arrays(pb)["age"]
         if not np.isfinite(age).any():
@@ -62,7 +63,7 @@ class MaxAge(Rule):
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         return _ages(seekers)
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         age = self.seeker_arrays(pb)["age"]
         if not np.isfinite(age).any():
@@ -107,21 +108,21 @@ class Employment(Rule):
                   for s in seekers]
         return {"employed": column(status, np.int8), "held_occ": held}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         needs = self.arrays(cat)["must_be_employed"][cols]
         if not needs.any():
             return None
         mine = self.seeker_arrays(pb)
         employed, held_occ = mine["employed"], mine["held_occ"]
-        blocked = np.zeros((pb.size, len(cols)), dtype=bool)
+        blocked = np.zeros((pb.size, width(cols, cat)), dtype=bool)
         # Not employed, or status unknown: blocked unless the work history matches (checked below, only
         # for the few seekers with a history and the few programs that ask).
         blocked[employed <= 0] = needs
         rows = np.flatnonzero((employed < 0) & held_occ.any(axis=1))
         if len(rows):
             sub = np.flatnonzero(needs)
-            blocked[np.ix_(rows, sub)] = ~_held_target(held_occ, cat, cols[sub], rows)
+            blocked[np.ix_(rows, sub)] = ~_held_target(held_occ, cat, column_index(cols, cat)[sub], rows)
         return RuleOutcome(blocked)
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
@@ -157,7 +158,7 @@ class WorkAuthorization(Rule):
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         return {"no": column([s.profile.work_authorized is False for s in seekers], bool)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         no = self.seeker_arrays(pb)["no"]
         if not no.any():
@@ -183,7 +184,7 @@ class DrugTest(Rule):
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         return {"no": column([s.profile.can_pass_drug_test is False for s in seekers], bool)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         no = self.seeker_arrays(pb)["no"]
         if not no.any():

@@ -25,6 +25,7 @@ from .base import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..columns import Columns
     from ..features import CompiledCatalog, ProfileBatch
     from ..profile_resolve import ResolvedProfile
     from ..records import Program
@@ -45,7 +46,7 @@ class Education(Rule):
     remedies = (Support.GED_PREP,)
 
     def concerns(self, program: Program) -> bool:
-        return program.prerequisites.min_education is not EducationLevel.NONE
+        return program.prerequisites.min_education is not EducationLevel.NONE or bool(program.provenance)
 
     def compile_programs(self, programs: Sequence[Program]) -> Arrays:
         ranks = column([p.prerequisites.min_education.rank for p in programs], np.int8)
@@ -56,7 +57,7 @@ class Education(Rule):
                                      for s in seekers], np.int8),
                 "working_on_ged": column([s.profile.working_on_ged for s in seekers], bool)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         mine = self.seeker_arrays(pb)
         education = mine["education"]
@@ -84,6 +85,8 @@ class Education(Rule):
 
     def checks(self, program: Program, seeker: ResolvedProfile, ctx: ExplainContext) -> list[str]:
         pre = program.prerequisites
+        if program.provenance and program.field_status("prerequisites.min_education").is_unknown:
+            return ["The schooling it requires is not reported; ask the provider"]
         if pre.min_education is not EducationLevel.NONE and seeker.education is None:
             return [f"Requires {pre.min_education.label}; check your schooling"]
         return []
@@ -111,7 +114,7 @@ class _GradeLevel(Rule):
         grades = [getattr(s.profile, f"{self.attr}_grade") for s in seekers]
         return {"grade": column([np.inf if g is None else g for g in grades], np.float32)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         have = self.seeker_arrays(pb)["grade"]
         if not np.isfinite(have).any():
@@ -177,7 +180,7 @@ class Physical(Rule):
         limits = [s.profile.max_physical_demand for s in seekers]
         return {"limit": column([99 if x is None else x.rank for x in limits], np.int8)}
 
-    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: np.ndarray,
+    def evaluate(self, pb: ProfileBatch, cat: CompiledCatalog, cols: Columns,
                  ctx: RuleContext) -> RuleOutcome | None:
         limit = self.seeker_arrays(pb)["limit"]
         if (limit >= 99).all():

@@ -1,0 +1,138 @@
+"""The service's settings: every one from an environment variable, documented in one table.
+
+``docs/api.md`` shows the same table; ``tests/api/test_config.py`` checks the
+two agree. ``create_app(config)`` takes overrides by setting name (tests use
+that); nothing is read from the environment at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from matcher.errors import ValidationError
+from matcher.input_files import DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+#: name -> (environment variable, default shown in the docs, what it does)
+SETTINGS: dict[str, Setting] = {
+    "database_url": Setting("DATABASE_URL", "(unset)",
+                            "The database, e.g. `postgresql://user@host/matcher`. Unset: SQLite at `MATCHER_DB`."),
+    "sqlite_path": Setting("MATCHER_DB", "`./matcher.db`",
+                           "The SQLite file used when `DATABASE_URL` is unset (the same one the CLI uses)."),
+    "db_schema": Setting("MATCHER_DB_SCHEMA", "(unset)", "PostgreSQL only: keep the tables in this schema."),
+    "redis_url": Setting("REDIS_URL", "(unset)",
+                         "Rate-limit counters shared by every worker and machine, e.g. `redis://127.0.0.1:6379/0`. "
+                         "Unset: counted in each worker's memory."),
+    "rate_limit_prefix": Setting("MATCHER_RATE_LIMIT_PREFIX", "`matcher`", "Prefix of the rate-limit keys in Redis."),
+    "public_rate_limit": Setting("MATCHER_PUBLIC_RATE_LIMIT", "`300/minute;20/second`",
+                                 "Limit per client address on each public endpoint (requests with a valid token "
+                                 "are not limited)."),
+    "anonymous_recommendations": Setting("MATCHER_ANONYMOUS_RECOMMENDATIONS", "`false`",
+                                         "`true` lets `POST /recommendations` be called without a token "
+                                         "(rate limited), for a board's own kiosk or web form."),
+    "board_settings": Setting("MATCHER_BOARD_SETTINGS", "(unset)",
+                              "A board's engine settings (TOML, as `matcher recommend --config`: weights, supports "
+                              "it arranges, travel ranges...). Unset: the documented defaults."),
+    "self_sufficiency_table": Setting("MATCHER_SELF_SUFFICIENCY", "the shipped table",
+                                      "A board's own self-sufficiency CSV (as `matcher recommend "
+                                      "--self-sufficiency`), for recommendations and `GET /target`."),
+    "catalog_path": Setting("MATCHER_CATALOG", "the sample catalog",
+                            "Catalog file (CSV, JSON, JSON Lines) served while the database holds no programs."),
+    "model_dir": Setting("MATCHER_MODEL_DIR", "`models/`",
+                         "Where trained models are kept (used once the model registry lands; none is loaded yet)."),
+    "max_body_bytes": Setting("MATCHER_MAX_BODY_BYTES", "`65536`",
+                              "Largest request body (413 above it), except catalog uploads."),
+    "max_import_bytes": Setting("MATCHER_MAX_IMPORT_BYTES", f"`{DEFAULT_MAX_BYTES}`",
+                                "Largest catalog upload (`PUT /programs`, `POST /programs/validate`)."),
+    "batch_max": Setting("MATCHER_BATCH_MAX", "`50`",
+                         "Most profiles in one `POST /recommendations/batch` (larger caseloads: the CLI)."),
+    "reload_check_seconds": Setting("MATCHER_RELOAD_CHECK_SECONDS", "`2`",
+                                    "How often a worker checks the catalog version stamp (one indexed read)."),
+    "trusted_proxies": Setting("MATCHER_TRUSTED_PROXIES", "`0`",
+                               "Reverse proxies in front of the app whose `X-Forwarded-For` is trusted."),
+    "log_level": Setting("MATCHER_LOG_LEVEL", "`INFO`", "Level of the JSON-lines log on stderr."),
+    "host": Setting("MATCHER_HOST", "`127.0.0.1`", "`matcher serve`: address to listen on."),
+    "port": Setting("MATCHER_PORT", "`8000`", "`matcher serve`: port to listen on."),
+    "workers": Setting("MATCHER_WORKERS", "cores + 1", "`matcher serve`: gunicorn worker processes."),
+    "threads": Setting("MATCHER_THREADS", "`4`", "`matcher serve`: threads per worker."),
+    "metrics_dir": Setting("PROMETHEUS_MULTIPROC_DIR", "a fresh temporary folder",
+                           "Where workers share their metrics (`matcher serve` makes and empties it)."),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    sqlite_path: str | None = None
+    db_schema: str | None = None
+    redis_url: str | None = None
+    rate_limit_prefix: str = "matcher"
+    public_rate_limit: str = "300/minute;20/second"
+    anonymous_recommendations: bool = False
+    board_settings: str | None = None
+    self_sufficiency_table: str | None = None
+    catalog_path: str | None = None
+    model_dir: str | None = None
+    max_body_bytes: int = 64 * 1024
+    max_import_bytes: int = DEFAULT_MAX_BYTES
+    batch_max: int = 50
+    reload_check_seconds: float = 2.0
+    trusted_proxies: int = 0
+    log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int | None = None
+    threads: int = 4
+    metrics_dir: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(SETTINGS[f.name].env)
+            if raw is not None and raw.strip() != "":
+                values[f.name] = _convert(f.name, f.type, raw.strip())
+        settings = cls(**values)
+        unknown = set(overrides) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValidationError(f"unknown setting(s): {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        return replace(settings, **overrides)
+
+    @property
+    def resolved_database_url(self) -> str | None:
+        """What the store should open (None: the library's default, ./matcher.db)."""
+        if self.database_url:
+            return self.database_url
+        if self.sqlite_path:
+            return f"sqlite:///{self.sqlite_path}"
+        return None
+
+
+def _convert(name: str, kind: Any, raw: str) -> Any:
+    env = SETTINGS[name].env
+    text = str(kind)
+    try:
+        if "bool" in text:
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if "int" in text:
+            return int(raw)
+        if "float" in text:
+            return float(raw)
+    except ValueError:
+        raise ValidationError(f"{env}={raw!r} is not a valid value", field=env) from None
+    return raw

@@ -1,0 +1,32 @@
+"""One blueprint per area, all under ``/api/v1``.
+
+- :mod:`.recommendations`: ranked, explained programs for a profile or a caseload.
+- :mod:`.programs`: browse and search the catalog; import and validate catalogs (admins).
+- :mod:`.reference`: skills autocomplete and normalizer, occupations, self-sufficiency targets.
+- :mod:`.ops`: liveness, readiness, metrics, and "who am I" for a token.
+- :mod:`.admin`: the audit trail.
+
+The next phase adds ``history`` (referrals, outcomes, a participant's history
+and its erasure) and ``models`` (train, list, promote, roll back) beside these,
+and the kiosk adds its own (server-rendered) blueprint at ``/``.
+"""
+
+from __future__ import annotations
+
+from flask_openapi3 import OpenAPI
+
+PREFIX = "/api/v1"
+
+
+def register(app: OpenAPI) -> None:
+    from . import admin, ops, programs, recommendations, reference
+
+    for module in (recommendations, programs, reference, ops, admin):
+        app.register_api(module.bp)
+    # No automatic OPTIONS answers: a method a route does not document gets 405 with an exact Allow
+    # header (the service does no CORS; a reverse proxy in front can).
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(PREFIX):
+            rule.provide_automatic_options = False  # type: ignore[attr-defined]
+            if rule.methods is not None:
+                rule.methods.discard("OPTIONS")

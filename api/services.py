@@ -1,0 +1,55 @@
+"""The objects a request works with, built once per app by ``create_app`` (none opens a connection).
+
+Views reach them through :func:`services`. The history and model blueprints
+(next phase) add theirs here: the outcome store and the model registry.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+
+from matcher.audit import AuditLog
+from matcher.auth import TokenStore
+from matcher.engine import Recommender
+from matcher.selfsufficiency import SelfSufficiencyTable, target_for_profile
+from matcher.settings import load_settings
+from matcher.store import CatalogStore
+
+from .config import Settings
+from .runtime import Runtime, Snapshot
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: CatalogStore
+    tokens: TokenStore
+    audit: AuditLog
+    runtime: Runtime
+    targets: SelfSufficiencyTable
+
+    @classmethod
+    def build(cls, settings: Settings, *, on_swap: Callable[[Snapshot], None] | None = None) -> Services:
+        """Files named by the settings (board settings, a board's table) are read here, so a bad one stops
+        the service at start with a message naming it, not at its first request."""
+        store = CatalogStore(settings.resolved_database_url, schema=settings.db_schema)
+        config = load_settings(settings.board_settings) if settings.board_settings else None
+        table = (SelfSufficiencyTable.from_csv(settings.self_sufficiency_table) if settings.self_sufficiency_table
+                 else SelfSufficiencyTable.default())
+        target = functools.partial(target_for_profile, table=table) if settings.self_sufficiency_table else None
+
+        def make_engine() -> Recommender:
+            return Recommender(config, target_for_profile=target)
+
+        runtime = Runtime(store, fallback_catalog=settings.catalog_path, check_seconds=settings.reload_check_seconds,
+                          on_swap=on_swap, make_engine=make_engine)
+        return cls(settings=settings, store=store, tokens=TokenStore(store), audit=AuditLog(store), runtime=runtime,
+                   targets=table)
+
+
+def services() -> Services:
+    return current_app.extensions["matcher"]

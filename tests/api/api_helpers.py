@@ -1,0 +1,74 @@
+"""Helpers for the API tests: sample profiles and catalogs, one valid call per endpoint, a dump of
+every table (to prove a request stored nothing)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, text
+
+from matcher.catalog import default_catalog
+
+EXAMPLE_PROFILE: dict[str, Any] = json.loads(Path("docs/examples/seeker_profile.json").read_text())
+SMALL_PROFILE: dict[str, Any] = {"zip": "97217", "interests": {"sectors": ["construction"]},
+                                 "barriers": ["childcare", "no_drivers_license"], "needs_income": True}
+
+
+def small_catalog_document(n: int = 12, *, rename: str | None = None) -> dict[str, Any]:
+    programs = [p.model_dump(mode="json") for p in default_catalog().programs[:n]]
+    if rename:
+        programs[0]["name"] = rename
+    return {"format": "matcher-catalog", "version": 1, "programs": programs}
+
+
+#: endpoint -> (method, url, json body or None). One valid call per endpoint of the app.
+SAMPLE_CALLS: dict[str, tuple[str, str, Any]] = {
+    "recommendations.recommend": ("POST", "/api/v1/recommendations?top=3", SMALL_PROFILE),
+    "recommendations.recommend_batch": ("POST", "/api/v1/recommendations/batch?top=2",
+                                        {"profiles": [SMALL_PROFILE, EXAMPLE_PROFILE]}),
+    "programs.list_programs": ("GET", "/api/v1/programs?sector=healthcare&per_page=5", None),
+    "programs.get_program": ("GET", "/api/v1/programs/pdx-con-020", None),
+    "programs.import_catalog": ("PUT", "/api/v1/programs", small_catalog_document()),
+    "programs.validate_catalog": ("POST", "/api/v1/programs/validate", small_catalog_document()),
+    "reference.search_skills": ("GET", "/api/v1/skills?q=fork", None),
+    "reference.normalize": ("POST", "/api/v1/skills/normalize", {"phrases": ["fork lift cert", "osha10"]}),
+    "reference.search_occupations": ("GET", "/api/v1/occupations?q=warehouse", None),
+    "reference.target": ("GET", "/api/v1/target?county=Lane&adults=1&children=2", None),
+    "ops.healthz": ("GET", "/api/v1/healthz", None),
+    "ops.readyz": ("GET", "/api/v1/readyz", None),
+    "ops.prometheus_metrics": ("GET", "/api/v1/metrics", None),
+    "ops.whoami": ("GET", "/api/v1/token", None),
+    "admin.audit_trail": ("GET", "/api/v1/audit?limit=5", None),
+    "openapi.doc_url": ("GET", "/api/v1/openapi.json", None),
+    "openapi.openapi": ("GET", "/api/v1/", None),
+    "swagger.swagger": ("GET", "/api/v1/swagger", None),
+    "swagger.oauth2-redirect": ("GET", "/api/v1/oauth2-redirect.html", None),
+    "swagger.static": ("GET", "/api/v1/swagger/js/swagger-ui-bundle.js", None),
+}
+
+
+def call(client: Any, endpoint: str, token: str | None = None, **changes: Any) -> Any:
+    """Make the sample call of ``endpoint`` (optionally with another json body / url)."""
+    method, url, body = SAMPLE_CALLS[endpoint]
+    url = changes.pop("url", url)
+    body = changes.pop("json", copy.deepcopy(body))
+    headers = dict(changes.pop("headers", {}))
+    if token is not None:
+        headers["Authorization"] = token
+    if body is None:
+        return client.open(url, method=method, headers=headers, **changes)
+    return client.open(url, method=method, json=body, headers=headers, **changes)
+
+
+def dump_database(app: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: compare before and after to prove nothing was stored."""
+    store = app.extensions["matcher"].store
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with store.engine.connect() as conn:
+        for name in sorted(inspect(conn).get_table_names(schema=store.schema)):
+            table = f'"{store.schema}"."{name}"' if store.schema else f'"{name}"'
+            out[name] = sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {table}")))  # noqa: S608
+    return out
