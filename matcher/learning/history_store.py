@@ -1,8 +1,9 @@
 """Outcome history in the SQL store: the same database as the catalog (SQLite by default, PostgreSQL via
 ``DATABASE_URL``), through SQLAlchemy 2.
 
-Tables (declared on :data:`matcher.store.Base`'s metadata, so one metadata holds the catalog and the
-history for Alembic; importing this module registers them):
+Tables (declared on this module's own :class:`HistoryBase` metadata, created on first use, until Alembic
+migrations cover them; then they can move onto :data:`matcher.store.Base`, or the migrations' target metadata
+can include ``HistoryBase.metadata``):
 
 - ``history_participants``: ``id``; ``profile`` (the SeekerProfile as canonical JSON text, personal
   answers included: this is where the issue says they are stored); ``demographics`` (reporting-only
@@ -28,15 +29,19 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from ..errors import DataError, MatcherError, NotFoundError, ValidationError
 from ..records import SeekerProfile
-from ..store import Base, CatalogStore
+from ..store import CatalogStore
 from .history import Enrollment, History, Outcome, Participant, ReportingDemographics
 
 
-class ParticipantRow(Base):
+class HistoryBase(DeclarativeBase):
+    """The history tables' own metadata (the catalog's schema is Alembic's; see the module docstring)."""
+
+
+class ParticipantRow(HistoryBase):
     __tablename__ = "history_participants"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -45,7 +50,7 @@ class ParticipantRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class EnrollmentRow(Base):
+class EnrollmentRow(HistoryBase):
     __tablename__ = "history_enrollments"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
@@ -62,7 +67,7 @@ class EnrollmentRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class OutcomeRow(Base):
+class OutcomeRow(HistoryBase):
     __tablename__ = "history_outcomes"
 
     enrollment_id: Mapped[str] = mapped_column(String(80), ForeignKey("history_enrollments.id", ondelete="CASCADE"),
@@ -71,7 +76,7 @@ class OutcomeRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class HistoryImportRow(Base):
+class HistoryImportRow(HistoryBase):
     __tablename__ = "history_imports"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -96,14 +101,18 @@ class HistoryStore(CatalogStore):
     def __enter__(self) -> HistoryStore:
         return self
 
+    _history_ready = False
+
     def _session(self) -> Session:
-        if not self._ready:
+        session = super()._session()  # the catalog's schema, through its migrations, as the store does
+        if not self._history_ready:
             try:
-                Base.metadata.create_all(self._engine)
+                HistoryBase.metadata.create_all(self._engine)
             except SQLAlchemyError as exc:
+                session.close()
                 raise DataError(f"cannot open database {self.display_url}: {exc}", field="db") from None
-            self._ready = True
-        return Session(self._engine, expire_on_commit=False)
+            self._history_ready = True
+        return session
 
     # ------------------------------------------------------------------ bulk
 
