@@ -133,3 +133,15 @@ def _plain(err: dict[str, Any]) -> str:
         if msg.startswith(noise):
             msg = msg[len(noise):]
     return msg
+
+
+class ModelIntegrityError(DataError):
+    """A model artifact is missing, or its checksum does not match the registry: it is not loaded."""
+
+    code = "model_integrity"
+
+
+class ModelCompatibilityError(DataError):
+    """A model artifact was made by an incompatible library or format version: it is not loaded."""
+
+    code = "model_incompatible"

@@ -57,8 +57,27 @@ def generate() -> dict[str, str]:
             "What the matcher reads about a job seeker (matcher.records.SeekerProfile). "
             "Demographics are deliberately not part of it."),
         "catalog.schema.json": catalog_schema(),
+        **history_schemas(),
     }
     return {name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n" for name, schema in schemas.items()}
+
+
+def history_schemas() -> dict[str, Any]:
+    """The outcome-history records, one JSON Lines record each (docs/learning.md)."""
+    from matcher.learning.history import Enrollment, Outcome, Participant
+
+    return {
+        "history_participant.schema.json": _with_header(
+            Participant.model_json_schema(), "HistoryParticipant",
+            "One line of participants.jsonl: the profile at enrollment and reporting-only demographics "
+            "(matcher.learning.history.Participant)."),
+        "history_enrollment.schema.json": _with_header(
+            Enrollment.model_json_schema(), "HistoryEnrollment",
+            "One line of enrollments.jsonl (matcher.learning.history.Enrollment)."),
+        "history_outcome.schema.json": _with_header(
+            Outcome.model_json_schema(), "HistoryOutcome",
+            "One line of outcomes.jsonl (matcher.learning.history.Outcome)."),
+    }
 
 
 def main() -> int:

@@ -33,7 +33,7 @@ def _export_schemas_module():
 
 def test_committed_schemas_equal_freshly_generated_ones():
     generated = _export_schemas_module().generate()
-    assert set(generated) == {"program.schema.json", "seeker_profile.schema.json", "catalog.schema.json"}
+    assert set(generated) >= {"program.schema.json", "seeker_profile.schema.json", "catalog.schema.json"}
     for name, text in generated.items():
         committed = (DOCS / "schemas" / name).read_text(encoding="utf-8")
         assert committed == text, f"docs/schemas/{name} is stale: run python scripts/export_schemas.py"

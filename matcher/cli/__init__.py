@@ -98,6 +98,7 @@ AREA_OF_COMMAND = {
     "target": "reference", "wages": "reference", "demo": "demo",
     "serve": "serve", "db": "db", "tokens": "tokens",
 }
+AREA_OF_COMMAND.update(history="history", train="train", evaluate="evaluate", models="models")  # learning (issue 8)
 
 
 class _AreaGroup(click.Group):

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..catalog import default_catalog
-from ..engine import Recommender
+from ..learning.serving import promoted_or_hand_set
 from ..paths import data_dir
 from ..profiles_io import iter_profiles
 from . import echo_json, handle_errors, json_option
@@ -31,7 +31,7 @@ def register(main: click.Group) -> None:
 def demo(top: int, seekers_path: Path | None, as_json: bool) -> None:
     """Rank the sample catalog for a few example job seekers."""
     catalog = default_catalog()
-    engine = Recommender().fit(catalog)
+    engine, ranked_by = promoted_or_hand_set(catalog)
     path = seekers_path or data_dir() / "demo_seekers.jsonl"
     results = []
     for _row, profile in iter_profiles(path):
@@ -47,6 +47,7 @@ def demo(top: int, seekers_path: Path | None, as_json: bool) -> None:
     if as_json:
         echo_json(results)
     else:
+        click.echo(ranked_by)
         click.echo("This is fictional sample data: see training_data/SAMPLE_CATALOG.md.")
 
 

@@ -1,0 +1,358 @@
+"""Held-out evaluation: the labelled pairs, the two splits, the rankers compared and their metrics.
+
+**Queries.** Each labelled enrollment of a held-out participant is one query: the participant's
+profile ranks the catalog (only the programs the rules keep), and the one program they enrolled
+in has an observed outcome. Rankers are measured in the same run on the same queries:
+``random`` (eligible programs shuffled, seeded), ``most_popular`` (by enrollments in the training
+part), ``hand_set`` (the engine with no model: the product without this issue) and ``model``
+(the engine with the learned model, the promoted configuration).
+
+**Selection bias.** Outcomes exist only for the program each person enrolled in, chosen by a
+coach, not at random. The report gives three views:
+
+- *replay* (``ndcg@5``, ``ndcg@10``, ``recall@10``, ``map@10``): over queries whose enrolled program
+  succeeded and is eligible, where the ranking puts it (one relevant item per query). Biased toward
+  rankers that imitate coaches.
+- *IPS* (``ips_ndcg@10``, ``ips_recall@10``): the same, each query weighted by the inverse of the
+  estimated chance that the coach's process led to that program (a propensity model fitted on the
+  training part: which eligible programs coaches *considered*, from the recorded considered sets,
+  else which one was chosen), clipped at :data:`PROPENSITY_FLOOR` and self-normalized. It corrects
+  toward "which ranking puts programs that work first", within the support of what coaches do.
+- *true* (``true_ndcg@10``, generated histories only): graded relevance from the generator's
+  hidden truth for every eligible program (chance of success x wage reach), against the ideal order.
+
+Model-only metrics on the held-out enrollments: AUC, Brier, a calibration curve (and, as a
+baseline, the AUC of the hand-set score as a predictor of success).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import metrics as m
+from .history import History, Outcome, ReportingDemographics
+from .pair_features import FEATURE_NAMES, PairFeaturizer, target_wages
+
+PROPENSITY_FLOOR = 0.01
+SELECTION_BIAS = (
+    "Outcomes exist only for the program each person enrolled in, chosen with a coach, not at random. Three "
+    "views are reported. Replay (NDCG@5, NDCG@10, recall@10, MAP@10): over held-out queries whose enrolled "
+    "program succeeded and is still eligible, where each ranker puts it; this favours rankers that imitate "
+    "coaches. IPS: the same, each query weighted by the inverse of the estimated chance that the coaches' "
+    "process led to that program (a propensity model of which eligible programs coaches considered, from the "
+    "recorded considered sets, else the program chosen; floored at 0.01 and self-normalized); it corrects "
+    "toward 'which ranking puts programs that work first', within what coaches do. True NDCG (generated "
+    "histories only): graded relevance from the generator's hidden truth, chance of success times wage reach, "
+    "for every eligible program, against the ideal order. The model itself is trained on the enrollments as "
+    "logged, without reweighting.")
+TOP_K = 10
+RANKERS = ("random", "most_popular", "hand_set", "model")
+
+
+@dataclass
+class Dataset:
+    """One row per labelled enrollment whose program is in the catalog, in history order."""
+
+    participant_ids: list[str]
+    program_ids: list[str]
+    columns: np.ndarray
+    entry: np.ndarray  # datetime64[D]
+    label: np.ndarray  # bool: success
+    wage: np.ndarray  # hourly wage after exit (NaN unknown)
+    excluded: np.ndarray  # bool: the rules exclude this program for this person today
+    considered: list[list[str]]
+    x: np.ndarray  # (n, F) float32
+    demographics: Sequence[ReportingDemographics]
+    target: np.ndarray  # the person's self-sufficiency target wage
+    skipped_unknown_program: int = 0
+
+    def __len__(self) -> int:
+        return len(self.label)
+
+    def subset(self, idx: np.ndarray) -> Dataset:
+        idx = np.asarray(idx)
+        return Dataset([self.participant_ids[i] for i in idx], [self.program_ids[i] for i in idx],
+                       self.columns[idx], self.entry[idx], self.label[idx], self.wage[idx], self.excluded[idx],
+                       [self.considered[i] for i in idx], self.x[idx], [self.demographics[i] for i in idx],
+                       self.target[idx])
+
+
+def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 2048,
+                  progress: Callable[[int], None] | None = None) -> Dataset:
+    """Pair features of every labelled enrollment, in history order (programs not in the catalog are
+    counted and left out).
+
+    Two passes in bounded memory: the enrollments and outcomes first (ids and numbers only), then the
+    participants a chunk at a time, in program order, so each chunk's features are computed on the
+    chunk's seekers x the few programs they enrolled in rather than x the whole catalog.
+    """
+    import sys
+
+    intern = sys.intern
+    participant_ids: list[str] = []
+    program_ids: list[str] = []
+    entry: list[dt.date] = []
+    labels: list[bool] = []
+    wages: list[float] = []
+    considered: list[list[str]] = []
+    skipped = 0
+    for e, o, y in history.labelled_enrollments():
+        if e.program_id not in featurizer.column_of:
+            skipped += 1
+            continue
+        participant_ids.append(e.participant_id)
+        program_ids.append(intern(e.program_id))
+        entry.append(e.entry_date or e.referred_on or dt.date(1970, 1, 1))
+        labels.append(y)
+        wages.append(_wage(o))
+        considered.append([intern(c) for c in e.considered_program_ids])
+    n = len(labels)
+    columns = np.array([featurizer.column_of[pid] for pid in program_ids], dtype=np.int64)
+    f = len(FEATURE_NAMES)
+    x = np.zeros((n, f), dtype=np.float32)
+    excluded = np.zeros(n, dtype=bool)
+    target = np.zeros(n, dtype=np.float64)
+    demographics: list[bytes] = [b""] * n  # compact JSON: a million live records would take about a gigabyte
+    order = np.argsort(columns, kind="stable")
+    for lo in range(0, n, chunk):
+        rows = order[lo:lo + chunk]
+        people = [history.participant(participant_ids[i]) for i in rows]
+        pb = featurizer.compile([p.profile for p in people])
+        xs, exc = featurizer.pairs(pb, np.arange(len(rows)), columns[rows])
+        x[rows] = xs
+        excluded[rows] = exc
+        target[rows] = target_wages(pb)
+        for i, p in zip(rows.tolist(), people):
+            demographics[i] = p.demographics.model_dump_json().encode()
+        if progress is not None:
+            progress(len(rows))
+    from .history import Records
+
+    return Dataset(
+        participant_ids=participant_ids, program_ids=program_ids, columns=columns,
+        entry=np.array(entry, dtype="datetime64[D]"), label=np.array(labels, dtype=bool),
+        wage=np.array(wages, dtype=np.float64), excluded=excluded, considered=considered, x=x,
+        demographics=Records(ReportingDemographics, demographics, [""] * n), target=target,
+        skipped_unknown_program=skipped,
+    )
+
+
+def _wage(o: Outcome) -> float:
+    w = o.wage
+    return np.nan if w is None else w
+
+
+# --------------------------------------------------------------------------- splits
+
+
+@dataclass(frozen=True)
+class Split:
+    name: str
+    train: np.ndarray
+    test: np.ndarray
+    description: str
+
+
+def time_split(ds: Dataset, test_share: float = 0.2) -> Split:
+    """Train on earlier cohorts, test on the latest ``test_share`` of enrollments by entry date."""
+    if not len(ds):
+        raise ValueError("no labelled enrollments to split")
+    cutoff = np.sort(ds.entry)[int(len(ds) * (1 - test_share))]
+    test = np.flatnonzero(ds.entry >= cutoff)
+    train = np.flatnonzero(ds.entry < cutoff)
+    return Split("time", train, test, f"train: entered before {cutoff}; test: entered on or after {cutoff}")
+
+
+def participant_split(ds: Dataset, test_share: float = 0.2, salt: str = "matcher") -> Split:
+    """Hold out a stable ``test_share`` of participants (all their enrollments), by a hash of their id."""
+    bucket = np.array([int(hashlib.sha256(f"{salt}:{pid}".encode()).hexdigest()[:8], 16) % 1000
+                       for pid in ds.participant_ids])
+    test = np.flatnonzero(bucket < int(test_share * 1000))
+    train = np.flatnonzero(bucket >= int(test_share * 1000))
+    return Split("participant", train, test, f"test: {test_share:.0%} of participants held out (hash of id)")
+
+
+def validation_part(ds: Dataset, split: Split, share: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+    """Split the training part again the same way (latest by time, or participants): (fit, validation)."""
+    sub = ds.subset(split.train)
+    inner = time_split(sub, share) if split.name == "time" else participant_split(sub, share, salt="validation")
+    return split.train[inner.train], split.train[inner.test]
+
+
+def sample_queries(ds: Dataset, idx: np.ndarray, limit: int) -> np.ndarray:
+    """At most ``limit`` of ``idx``, chosen by a stable hash of the participant id (all of a person's queries
+    stay together), in their original order."""
+    if len(idx) <= limit:
+        return idx
+    h = np.array([int(hashlib.sha256(f"sample:{ds.participant_ids[i]}".encode()).hexdigest()[:8], 16)
+                  for i in idx], dtype=np.int64)
+    cut = np.sort(h)[limit - 1]
+    return idx[h <= cut][:limit]
+
+
+# --------------------------------------------------------------------------- rankers
+
+
+@dataclass
+class Rankings:
+    """Per query: the top-k program ids of each ranker, and per unique person the eligible set."""
+
+    lists: dict[str, list[list[str]]]
+    eligible: list[np.ndarray]  # per query: eligible columns
+
+
+def rank_queries(ds: Dataset, profiles: Sequence[Any], engines: dict[str, Any], featurizer: PairFeaturizer,
+                 popularity: np.ndarray, *, k: int = TOP_K, seed: int = 0, chunk: int = 1024) -> Rankings:
+    """Top-k lists for each query from each ranker; ``engines`` maps ranker name to a fitted Recommender."""
+    rng = np.random.default_rng(seed)
+    ids = featurizer.program_ids
+    lists: dict[str, list[list[str]]] = {name: [] for name in ("random", "most_popular", *engines)}
+    eligible: list[np.ndarray] = []
+    pop_order = np.lexsort((np.arange(len(ids)), -popularity))
+    for lo in range(0, len(profiles), chunk):
+        part = list(profiles[lo:lo + chunk])
+        pb = featurizer.compile(part)
+        elig, _ = featurizer.engine.score_details(pb, np.arange(len(ids)))
+        for row in range(len(part)):
+            keep = np.flatnonzero(~elig.excluded[row])
+            eligible.append(keep)
+            lists["random"].append([ids[c] for c in rng.permutation(keep)[:k]])
+            mask = np.zeros(len(ids), bool)
+            mask[keep] = True
+            lists["most_popular"].append([ids[c] for c in pop_order[mask[pop_order]][:k]])
+        for name, engine in engines.items():
+            lists[name].extend([pid for pid, _ in row] for row in engine.rank_ids(part, top=k))
+    return Rankings(lists, eligible)
+
+
+# --------------------------------------------------------------------------- propensities
+
+
+def fit_propensity(ds: Dataset, train: np.ndarray, featurizer: PairFeaturizer, profiles: dict[str, Any],
+                   *, max_people: int = 3000, seed: int = 0) -> Any:
+    """A model of the coaches' logging policy: P(a program is considered | person, program) over the
+    eligible programs, from the recorded considered sets (the chosen program when none was recorded)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(seed)
+    people = list(dict.fromkeys(ds.participant_ids[i] for i in train))
+    if len(people) > max_people:
+        people = [people[i] for i in sorted(rng.choice(len(people), max_people, replace=False))]
+    considered: dict[str, set[str]] = {}
+    for i in train:
+        pid = ds.participant_ids[i]
+        considered.setdefault(pid, set()).update(ds.considered[i] or [ds.program_ids[i]])
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    n = len(featurizer.program_ids)
+    for lo in range(0, len(people), 512):
+        part = people[lo:lo + 512]
+        pb = featurizer.compile([profiles[p] for p in part])
+        x, excluded = featurizer.grid(pb, np.arange(n))
+        for row, pid in enumerate(part):
+            keep = np.flatnonzero(~excluded[row])
+            xs.append(x[row, keep])
+            ys.append(np.isin(np.array(featurizer.program_ids)[keep], list(considered.get(pid, ()))))
+    x_all, y_all = np.concatenate(xs), np.concatenate(ys)
+    if y_all.all() or not y_all.any():
+        return None
+    return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, random_state=seed).fit(x_all, y_all)
+
+
+def propensities(model: Any, ds: Dataset, test: np.ndarray, featurizer: PairFeaturizer,
+                 profiles: Sequence[Any]) -> np.ndarray:
+    """Per test query: the normalized propensity of the program enrolled in, floored at PROPENSITY_FLOOR."""
+    out = np.ones(len(test))
+    if model is None:
+        return out
+    n = len(featurizer.program_ids)
+    for lo in range(0, len(test), 512):
+        part = profiles[lo:lo + 512]
+        pb = featurizer.compile(list(part))
+        x, excluded = featurizer.grid(pb, np.arange(n))
+        b = len(part)
+        s = model.predict_proba(x.reshape(b * n, -1))[:, 1].reshape(b, n)
+        s = np.where(excluded, 0.0, s)
+        total = s.sum(axis=1, keepdims=True)
+        s = np.divide(s, total, out=np.zeros_like(s), where=total > 0)
+        cols = ds.columns[test[lo:lo + 512]]
+        out[lo:lo + b] = s[np.arange(b), cols]
+    return np.maximum(out, PROPENSITY_FLOOR)
+
+
+# --------------------------------------------------------------------------- metrics per ranker
+
+
+@dataclass
+class RankingReport:
+    metrics: dict[str, dict[str, float | None]]
+    counts: dict[str, int]
+    notes: list[str] = field(default_factory=list)
+
+
+def ranking_metrics(ds: Dataset, test: np.ndarray, rankings: Rankings, weights: np.ndarray | None,
+                    true_relevance: list[np.ndarray] | None, featurizer: PairFeaturizer) -> RankingReport:
+    """Replay, IPS and (with ``true_relevance``) true NDCG for every ranker on the same queries."""
+    positive = [q for q, i in enumerate(test) if ds.label[i] and not ds.excluded[i]]
+    out: dict[str, dict[str, float | None]] = {}
+    for name, lists in rankings.lists.items():
+        nd5: list[float | None] = []
+        nd10: list[float | None] = []
+        rec: list[float | None] = []
+        ap: list[float | None] = []
+        w: list[float] = []
+        for q in positive:
+            target = ds.program_ids[test[q]]
+            ranked = lists[q]
+            gains = [1.0 if pid == target else 0.0 for pid in ranked]
+            nd5.append(m.ndcg(gains, [1.0], 5))
+            nd10.append(m.ndcg(gains, [1.0], 10))
+            rec.append(m.recall_at_k(ranked, {target}, 10))
+            ap.append(m.average_precision(ranked, {target}, 10))
+            w.append(float(weights[q]) if weights is not None else 1.0)
+        row: dict[str, float | None] = {
+            "ndcg@5": m.mean_or_none(nd5), "ndcg@10": m.mean_or_none(nd10), "recall@10": m.mean_or_none(rec),
+            "map@10": m.mean_or_none(ap),
+            "ips_ndcg@10": m.mean_or_none(nd10, w) if weights is not None else None,
+            "ips_recall@10": m.mean_or_none(rec, w) if weights is not None else None,
+        }
+        if true_relevance is not None:
+            col = featurizer.column_of
+            vals: list[float | None] = []
+            for q in range(len(test)):
+                rel = true_relevance[q]
+                gains = [float(rel[col[pid]]) for pid in lists[q]]
+                vals.append(m.ndcg(gains, list(rel[rankings.eligible[q]]), 10))
+            row["true_ndcg@10"] = m.mean_or_none(vals)
+        out[name] = row
+    counts = {"queries": len(test), "positive_eligible_queries": len(positive),
+              "positive_but_excluded_today": int(sum(1 for i in test if ds.label[i] and ds.excluded[i]))}
+    return RankingReport(out, counts)
+
+
+def top_choice_outcomes(rankings: Rankings, test: np.ndarray, ds: Dataset, p_success: list[np.ndarray],
+                        program_wage: np.ndarray, featurizer: PairFeaturizer) -> dict[str, np.ndarray]:
+    """Per ranker, per query: expected chance that the top recommendation leads to a self-sufficient wage
+    (P(success) there x 1[its wage reaches the person's target]); NaN when nothing is eligible."""
+    col = featurizer.column_of
+    out: dict[str, np.ndarray] = {}
+    for name, lists in rankings.lists.items():
+        vals = np.full(len(test), np.nan)
+        for q, i in enumerate(test):
+            if lists[q]:
+                c = col[lists[q][0]]
+                vals[q] = p_success[q][c] * float(program_wage[c] >= ds.target[i])
+        out[name] = vals
+    return out
+
+
+def probability_metrics(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
+    return {"auc": m.auc(y, p), "brier": m.brier(y, p), "ece": m.expected_calibration_error(y, p),
+            "calibration_curve": m.calibration_curve(y, p), "base_rate": float(np.mean(y)) if len(y) else None,
+            "n": int(len(y))}

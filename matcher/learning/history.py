@@ -1,0 +1,342 @@
+"""Outcome history records: who enrolled where, and what followed.
+
+Three tables, aligned with the WIOA participant record (PIRL) where they can be
+(``docs/learning.md`` gives the mapping and what is verified):
+
+- :class:`Participant`: the job-seeker profile at enrollment (the same
+  :class:`~matcher.records.SeekerProfile` the matcher reads) plus
+  :class:`ReportingDemographics`, kept apart: they are read by the fairness audit
+  only, never by the model or the engine.
+- :class:`Enrollment`: a referral or enrollment of one participant in one program
+  of the catalog in force, with dates, the PIRL 1303 type of training and, where
+  the coach recorded them, the programs considered and an override reason when
+  the person went somewhere other than the matcher's top recommendation.
+- :class:`Outcome`: completion, credential, employment in the 2nd and 4th
+  quarter after exit, wage, and whether the job is in a related occupation.
+
+**Success**, what the model predicts (:func:`success`): the participant completed
+the program *and* was employed in the 2nd quarter after exit. An outcome whose
+Q2 employment is not known yet (and who completed) has no label and is left out
+of training and evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Annotated, Any, TypeVar, overload
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from ..records import HourlyWage, Money, RecordId, SeekerProfile
+
+#: PIRL 1303 "Type of Training Service" codes the matcher's program types map to (see docs/interop.md).
+PIRL_1303_CODES = frozenset({"01", "05", "06", "08", "09", "10"})
+
+#: Hours in a quarter of full-time work: turns median quarterly earnings into an hourly figure
+#: when no hourly wage was recorded (13 weeks x 40 hours).
+HOURS_PER_QUARTER = 520.0
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+
+# --------------------------------------------------------------------------- reporting-only fields
+
+
+class Sex(str, Enum):
+    """PIRL 201 (1 male, 2 female, 9 did not self-identify)."""
+
+    FEMALE = "female"
+    MALE = "male"
+    NOT_SAID = "not_said"
+
+
+class RaceEthnicity(str, Enum):
+    """PIRL 210-216 categories (one person may report several)."""
+
+    HISPANIC_LATINO = "hispanic_latino"
+    AMERICAN_INDIAN_ALASKA_NATIVE = "american_indian_alaska_native"
+    ASIAN = "asian"
+    BLACK = "black_african_american"
+    NATIVE_HAWAIIAN_PACIFIC_ISLANDER = "native_hawaiian_pacific_islander"
+    WHITE = "white"
+    NOT_SAID = "not_said"
+
+
+class AgeBand(str, Enum):
+    UNDER_18 = "under_18"
+    AGE_18_24 = "18_24"
+    AGE_25_34 = "25_34"
+    AGE_35_44 = "35_44"
+    AGE_45_54 = "45_54"
+    AGE_55_PLUS = "55_plus"
+
+
+def age_band(age: int | None) -> AgeBand | None:
+    """The reporting band of an age (None when unknown)."""
+    if age is None:
+        return None
+    for limit, band in ((18, AgeBand.UNDER_18), (25, AgeBand.AGE_18_24), (35, AgeBand.AGE_25_34),
+                        (45, AgeBand.AGE_35_44), (55, AgeBand.AGE_45_54)):
+        if age < limit:
+            return band
+    return AgeBand.AGE_55_PLUS
+
+
+class ReportingDemographics(_Record):
+    """Kept for the fairness audit only: no model input and no engine rule ever reads these.
+
+    ``justice_involved`` here is the reporting flag (PIRL "ex-offender"); the
+    profile's barrier of the same name is what the engine's rules read.
+    """
+
+    sex: Sex | None = None
+    race_ethnicity: list[RaceEthnicity] = Field(default_factory=list)
+    age_band: AgeBand | None = None
+    disability: bool | None = None
+    justice_involved: bool | None = None
+    veteran: bool | None = None
+
+
+#: Reporting-only fields: an error about one never repeats the value given.
+REPORTING_FIELDS = frozenset(ReportingDemographics.model_fields)
+
+
+# --------------------------------------------------------------------------- the three tables
+
+
+class Participant(_Record):
+    """One person in the history: their profile at enrollment and their reporting demographics."""
+
+    id: RecordId
+    profile: SeekerProfile
+    demographics: ReportingDemographics = Field(default_factory=ReportingDemographics)
+
+
+class OverrideReason(str, Enum):
+    """Why a coach referred someone to a program other than the matcher's top recommendation."""
+
+    PARTICIPANT_CHOICE = "participant_choice"
+    SCHEDULE = "schedule"
+    LOCATION = "location"
+    COST_OR_FUNDING = "cost_or_funding"
+    NO_SEATS = "no_seats"
+    EMPLOYER_MATCH = "employer_match"
+    ELIGIBILITY_CONCERN = "eligibility_concern"
+    COACH_JUDGEMENT = "coach_judgement"
+    OTHER = "other"
+
+
+TrainingType = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{2}$")]
+
+
+class Enrollment(_Record):
+    """A referral to, or enrollment in, one program of the catalog in force."""
+
+    id: RecordId
+    participant_id: RecordId
+    program_id: RecordId
+    training_type: TrainingType | None = Field(default=None, description="PIRL 1303 code, e.g. 01 for OJT.")
+    referred_on: dt.date | None = None
+    entry_date: dt.date | None = Field(default=None, description="PIRL 1302 date entered training.")
+    exit_date: dt.date | None = None
+    considered_program_ids: list[RecordId] = Field(
+        default_factory=list, description="Programs the coach considered with the participant, chosen one included.")
+    recommended_rank: int | None = Field(default=None, ge=1, le=1000,
+                                         description="Rank of this program in the matcher's list when referred.")
+    override_reason: OverrideReason | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Enrollment:
+        if self.training_type is not None and self.training_type not in PIRL_1303_CODES:
+            raise ValueError(f"training_type must be a PIRL 1303 code ({', '.join(sorted(PIRL_1303_CODES))})")
+        if self.entry_date and self.exit_date and self.exit_date < self.entry_date:
+            raise ValueError("exit_date is before entry_date")
+        if self.referred_on and self.entry_date and self.entry_date < self.referred_on:
+            raise ValueError("entry_date is before referred_on")
+        if self.considered_program_ids and self.program_id not in self.considered_program_ids:
+            raise ValueError("considered_program_ids must include program_id (the program chosen)")
+        if self.override_reason is not None and self.recommended_rank == 1:
+            raise ValueError("override_reason is only for referrals to something other than the top recommendation")
+        return self
+
+
+class Outcome(_Record):
+    """What followed one enrollment (PIRL exit outcomes)."""
+
+    enrollment_id: RecordId
+    completed: bool
+    credential_attained: bool | None = None
+    employed_q2: bool | None = Field(default=None, description="Employed in the 2nd quarter after exit.")
+    employed_q4: bool | None = Field(default=None, description="Employed in the 4th quarter after exit.")
+    hourly_wage: HourlyWage | None = Field(default=None, description="Hourly wage of the job after exit.")
+    median_quarterly_earnings: Money | None = Field(default=None,
+                                                   description="Median earnings, 2nd quarter after exit.")
+    related_employment: bool | None = Field(default=None, description="Employed in an occupation the program targets.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Outcome:
+        employed = self.employed_q2 is True or self.employed_q4 is True
+        if (self.hourly_wage is not None or self.median_quarterly_earnings) and not employed:
+            raise ValueError("a wage or earnings is given but the person is not recorded as employed")
+        if self.related_employment and not employed:
+            raise ValueError("related_employment is true but the person is not recorded as employed")
+        return self
+
+    @property
+    def wage(self) -> float | None:
+        """Hourly wage, else median quarterly earnings over 520 hours, else None."""
+        if self.hourly_wage is not None:
+            return float(self.hourly_wage)
+        if self.median_quarterly_earnings:
+            return float(self.median_quarterly_earnings) / HOURS_PER_QUARTER
+        return None
+
+
+def success(outcome: Outcome) -> bool | None:
+    """Completed and employed in the 2nd quarter after exit; None when not known yet."""
+    if not outcome.completed:
+        return False
+    return outcome.employed_q2
+
+
+# --------------------------------------------------------------------------- a whole history
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+class Records(Sequence[R]):
+    """An immutable sequence of validated records kept as compact JSON and made into records when read.
+
+    A participant record takes about 7 KB as a live pydantic object and under 1 KB as JSON, so a history
+    of a million enrollments fits in memory this way. ``keys`` (one id per record) give look-ups by id
+    without reading the records.
+    """
+
+    __slots__ = ("model", "_blobs", "keys")
+
+    def __init__(self, model: type[R], blobs: list[bytes], keys: list[str]) -> None:
+        self.model = model
+        self._blobs = blobs
+        self.keys = keys
+
+    @classmethod
+    def of(cls, model: type[R], items: Iterable[R], key: str) -> Records[R]:
+        if isinstance(items, Records):
+            return items
+        blobs: list[bytes] = []
+        keys: list[str] = []
+        for item in items:
+            blobs.append(item.model_dump_json().encode())
+            keys.append(getattr(item, key))
+        return cls(model, blobs, keys)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Records[R]: ...
+
+    def __getitem__(self, index: int | slice) -> R | Records[R]:
+        if isinstance(index, slice):
+            return Records(self.model, self._blobs[index], self.keys[index])
+        return self.model.model_validate_json(self._blobs[index])
+
+    def __iter__(self) -> Iterator[R]:
+        validate = self.model.model_validate_json
+        for blob in self._blobs:
+            yield validate(blob)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def blobs(self) -> list[bytes]:
+        return self._blobs
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """The three tables, with look-ups by id. ``source`` says where they came from.
+
+    Given records (any iterable), they are kept compactly (:class:`Records`); iterating the tables, or
+    :meth:`labelled`, makes records one at a time, so a caller that does not keep them uses little memory.
+    """
+
+    participants: Sequence[Participant]
+    enrollments: Sequence[Enrollment]
+    outcomes: Sequence[Outcome]
+    source: str = ""
+    _participant: dict[str, int] = field(default_factory=dict, repr=False)
+    _outcome: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        people = Records.of(Participant, self.participants, "id")
+        enrollments = Records.of(Enrollment, self.enrollments, "id")
+        outcomes = Records.of(Outcome, self.outcomes, "enrollment_id")
+        object.__setattr__(self, "participants", people)
+        object.__setattr__(self, "enrollments", enrollments)
+        object.__setattr__(self, "outcomes", outcomes)
+        self._participant.update((k, i) for i, k in enumerate(people.keys))
+        self._outcome.update((k, i) for i, k in enumerate(outcomes.keys))
+
+    def participant(self, participant_id: str) -> Participant:
+        return self.participants[self._participant[participant_id]]
+
+    def outcome_of(self, enrollment_id: str) -> Outcome | None:
+        i = self._outcome.get(enrollment_id)
+        return None if i is None else self.outcomes[i]
+
+    def labelled(self) -> Iterator[tuple[Participant, Enrollment, Outcome, bool]]:
+        """Every enrollment with a known success label, in file order."""
+        for e in self.enrollments:
+            i = self._outcome.get(e.id)
+            if i is None:
+                continue
+            o = self.outcomes[i]
+            label = success(o)
+            if label is None:
+                continue
+            yield self.participant(e.participant_id), e, o, label
+
+    def labelled_enrollments(self) -> Iterator[tuple[Enrollment, Outcome, bool]]:
+        """Like :meth:`labelled` without making the participant records (cheaper for a first pass)."""
+        for e in self.enrollments:
+            i = self._outcome.get(e.id)
+            if i is None:
+                continue
+            o = self.outcomes[i]
+            label = success(o)
+            if label is not None:
+                yield e, o, label
+
+    def counts(self) -> dict[str, int]:
+        return {"participants": len(self.participants), "enrollments": len(self.enrollments),
+                "outcomes": len(self.outcomes),
+                "labelled": sum(1 for o in self.outcomes if success(o) is not None)}
+
+
+def participant_record(participant_id: str, profile: SeekerProfile | Mapping[str, Any],
+                       demographics: ReportingDemographics | Mapping[str, Any] | None = None) -> Participant:
+    """A :class:`Participant` from a profile (dict or record) and optional demographics, validated."""
+    return Participant.model_validate({
+        "id": participant_id,
+        "profile": profile if isinstance(profile, SeekerProfile) else dict(profile),
+        "demographics": demographics if demographics is not None else {},
+    })
+
+
+def ids(records: Iterable[Any], attr: str = "id") -> set[str]:
+    return {getattr(r, attr) for r in records}

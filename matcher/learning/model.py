@@ -1,0 +1,322 @@
+"""The success model: a calibrated chance that a seeker completes a program and is employed in Q2.
+
+:class:`SuccessModel` follows scikit-learn's conventions (parameters in ``__init__``,
+learned state with a trailing underscore, ``fit`` / ``predict_proba``). Inside it:
+
+- a ``HistGradientBoostingClassifier`` with **monotone constraints** (a barrier the
+  program meets, a required skill the person has or pay when income is needed can only
+  raise the chance; a need left unmet can only lower it: :data:`pair_features.MONOTONE`)
+  and **interaction constraints that keep it additive** (each tree splits on one feature):
+  a generalized additive model, as accurate as an unconstrained one on our data (see
+  docs/learning.md) and explainable feature by feature;
+- a ``CalibratedClassifierCV`` around the frozen booster, fitted on a held-out
+  calibration share (sigmoid by default, isotonic on request).
+
+Because the booster is additive, it is **compiled** into one step function per feature
+(:class:`AdditiveTables`: the thresholds the trees use and the summed leaf values between
+them). Scoring is then a ``searchsorted`` and a gather per feature, which is what keeps
+the model on within the engine's latency budget; the tables reproduce the booster's own
+``decision_function`` (tested), and they are plain numbers, so the served artifact loads
+without unpickling anything.
+
+:class:`ExpectedOutcome` is the object handed to ``Recommender(success_model=...)``: for
+every seeker x program it returns the *expected outcome*, the calibrated chance of success
+times how far the program's wage goes toward the seeker's self-sufficiency target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .pair_features import FEATURE_NAMES, INDEX, MONOTONE, PairFeaturizer
+
+FORMAT_VERSION = 1
+
+
+# --------------------------------------------------------------------------- compiled tables
+
+
+@dataclass(frozen=True)
+class AdditiveTables:
+    """An additive model as one step function per feature, plus a calibrator.
+
+    ``raw(x) = intercept + sum_j values[j][searchsorted(thresholds[j], x_j)]`` (``x <= t`` goes left,
+    as in the booster); ``probability = calibrate(raw)``.
+    """
+
+    intercept: float
+    thresholds: tuple[np.ndarray, ...]
+    values: tuple[np.ndarray, ...]
+    calibration: str  # "sigmoid" | "isotonic"
+    cal_a: float = 0.0
+    cal_b: float = 0.0
+    cal_x: np.ndarray | None = None
+    cal_y: np.ndarray | None = None
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        out = np.full(len(x), self.intercept, dtype=np.float64)
+        for j, (t, v) in enumerate(zip(self.thresholds, self.values)):
+            if len(t):
+                out += v[np.searchsorted(t, x[:, j].astype(np.float64), side="left")]
+        return out
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        if self.calibration == "isotonic":
+            assert self.cal_x is not None and self.cal_y is not None
+            return np.interp(raw, self.cal_x, self.cal_y)
+        return 1.0 / (1.0 + np.exp(self.cal_a * raw + self.cal_b))
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        return self.calibrate(self.raw(x))
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        """(n, F) each feature's term in ``raw`` (the booster's own additive decomposition)."""
+        out = np.zeros(x.shape, dtype=np.float64)
+        for j, (t, v) in enumerate(zip(self.thresholds, self.values)):
+            if len(t):
+                out[:, j] = v[np.searchsorted(t, x[:, j].astype(np.float64), side="left")]
+        return out
+
+    # -- plain-array form (for the registry's .npz: no pickles)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {
+            "intercept": np.array([self.intercept]), "calibration": np.array([self.calibration]),
+            "cal_ab": np.array([self.cal_a, self.cal_b]),
+            "cal_x": self.cal_x if self.cal_x is not None else np.zeros(0),
+            "cal_y": self.cal_y if self.cal_y is not None else np.zeros(0),
+            "n_features": np.array([len(self.thresholds)]),
+        }
+        for j, (t, v) in enumerate(zip(self.thresholds, self.values)):
+            arrays[f"t{j}"] = t
+            arrays[f"v{j}"] = v
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, a: Mapping[str, np.ndarray]) -> AdditiveTables:
+        n = int(a["n_features"][0])
+        method = str(a["calibration"][0])
+        return cls(float(a["intercept"][0]), tuple(np.asarray(a[f"t{j}"], np.float64) for j in range(n)),
+                   tuple(np.asarray(a[f"v{j}"], np.float64) for j in range(n)), method,
+                   float(a["cal_ab"][0]), float(a["cal_ab"][1]),
+                   np.asarray(a["cal_x"], np.float64) if method == "isotonic" else None,
+                   np.asarray(a["cal_y"], np.float64) if method == "isotonic" else None)
+
+
+def compile_booster(booster: Any, calibrator: Any, n_features: int) -> AdditiveTables:
+    """Turn a fitted additive ``HistGradientBoostingClassifier`` and its calibrator into tables.
+
+    Every leaf's path must use one feature only (the booster's interaction constraints
+    guarantee it); its value is added to the bins of that feature's interval.
+    """
+    leaves: list[list[tuple[float, float, float]]] = [[] for _ in range(n_features)]
+    intercept = float(np.ravel(booster._baseline_prediction)[0])
+    for per_class in booster._predictors:
+        nodes = per_class[0].nodes
+        stack: list[tuple[int, int, float, float]] = [(0, -1, -np.inf, np.inf)]
+        while stack:
+            i, feature, lo, hi = stack.pop()
+            node = nodes[i]
+            if node["is_leaf"]:
+                if feature < 0:
+                    intercept += float(node["value"])
+                else:
+                    leaves[feature].append((lo, hi, float(node["value"])))
+                continue
+            f = int(node["feature_idx"])
+            if feature >= 0 and f != feature:
+                raise ValueError("the booster is not additive: a tree path splits on two features")
+            if node["is_categorical"]:
+                raise ValueError("categorical splits are not supported by the compiled tables")
+            t = float(node["num_threshold"])
+            stack.append((int(node["left"]), f, lo, min(hi, t)))
+            stack.append((int(node["right"]), f, max(lo, t), hi))
+    thresholds: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    for j in range(n_features):
+        cuts = sorted({b for lo, hi, _ in leaves[j] for b in (lo, hi) if np.isfinite(b)})
+        cut_at = np.array(cuts, dtype=np.float64)
+        steps = np.zeros(len(cut_at) + 1, dtype=np.float64)
+        for lo, hi, value in leaves[j]:
+            # bins are (t[i-1], t[i]]; the leaf covers (lo, hi]
+            first = 0 if not np.isfinite(lo) else int(np.searchsorted(cut_at, lo, side="left")) + 1
+            last = len(cut_at) if not np.isfinite(hi) else int(np.searchsorted(cut_at, hi, side="left"))
+            steps[first:last + 1] += value
+        thresholds.append(cut_at)
+        values.append(steps)
+    cal = calibrator.calibrated_classifiers_[0].calibrators[0]
+    if hasattr(cal, "a_"):
+        return AdditiveTables(intercept, tuple(thresholds), tuple(values), "sigmoid", float(cal.a_), float(cal.b_))
+    return AdditiveTables(intercept, tuple(thresholds), tuple(values), "isotonic",
+                          cal_x=np.asarray(cal.X_thresholds_, np.float64), cal_y=np.asarray(cal.y_thresholds_,
+                                                                                               np.float64))
+
+
+# --------------------------------------------------------------------------- the estimator
+
+
+class SuccessModel:
+    """Calibrated P(success | seeker, program) from pair features (scikit-learn conventions)."""
+
+    def __init__(self, *, max_iter: int = 500, learning_rate: float = 0.1, max_leaf_nodes: int = 15,
+                 l2_regularization: float = 1.0, calibration: str = "sigmoid", calibration_share: float = 0.2,
+                 random_state: int = 0) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.l2_regularization = l2_regularization
+        self.calibration = calibration
+        self.calibration_share = calibration_share
+        self.random_state = random_state
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("max_iter", "learning_rate", "max_leaf_nodes", "l2_regularization",
+                                              "calibration", "calibration_share", "random_state")}
+
+    def fit(self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> SuccessModel:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.frozen import FrozenEstimator
+
+        if self.calibration not in ("sigmoid", "isotonic"):
+            raise ValueError("calibration must be 'sigmoid' or 'isotonic'")
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=bool)
+        if len(np.unique(y)) < 2:
+            raise ValueError("the training data has only one outcome (all successes or all failures)")
+        rng = np.random.default_rng(self.random_state)
+        calib = rng.random(len(y)) < self.calibration_share
+        if len(np.unique(y[calib])) < 2 or len(np.unique(y[~calib])) < 2:
+            raise ValueError("too few outcomes of each kind to train and calibrate")
+        booster = HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
+            l2_regularization=self.l2_regularization, monotonic_cst=list(MONOTONE[:x.shape[1]]),
+            interaction_cst=[{j} for j in range(x.shape[1])], early_stopping=True, validation_fraction=0.15,
+            n_iter_no_change=20, random_state=self.random_state)
+        w = None if sample_weight is None else np.asarray(sample_weight)[~calib]
+        booster.fit(x[~calib], y[~calib], sample_weight=w)
+        calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method=self.calibration)
+        calibrated.fit(x[calib], y[calib], sample_weight=None if sample_weight is None
+                       else np.asarray(sample_weight)[calib])
+        self.booster_ = booster
+        self.calibrated_ = calibrated
+        self.tables_ = compile_booster(booster, calibrated, x.shape[1])
+        self.n_iter_ = int(booster.n_iter_)
+        self.n_features_in_ = x.shape[1]
+        return self
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """(n,) calibrated P(success), from the compiled tables."""
+        return self.tables_.proba(np.asarray(x))
+
+
+# --------------------------------------------------------------------------- the engine hook
+
+
+@dataclass(frozen=True)
+class ProgramWages:
+    """The wage a program's successful participants earn: learned from the history where it has
+    enough of them (median of the exits' wages, shrunk toward the catalog's starting wage), else
+    the catalog's starting wage, else the median of all programs'."""
+
+    by_program: Mapping[str, float]
+    fallback: float
+    prior_weight: float = 10.0
+
+    @classmethod
+    def learn(cls, program_ids: list[str], wages: list[float], catalog_wage: Mapping[str, float],
+              prior_weight: float = 10.0) -> ProgramWages:
+        groups: dict[str, list[float]] = {}
+        for pid, w in zip(program_ids, wages):
+            if w and w > 0:
+                groups.setdefault(pid, []).append(float(w))
+        known = [w for w in catalog_wage.values() if w and np.isfinite(w)]
+        fallback = float(np.median(known)) if known else 20.0
+        out: dict[str, float] = {}
+        for pid in set(groups) | set(catalog_wage):
+            prior = catalog_wage.get(pid)
+            prior = fallback if prior is None or not np.isfinite(prior) else float(prior)
+            seen = groups.get(pid, [])
+            n = len(seen)
+            out[pid] = (float(np.median(seen)) * n + prior * prior_weight) / (n + prior_weight) if n else prior
+        return cls(out, fallback, prior_weight)
+
+    def for_columns(self, ids: list[str], catalog_wage: np.ndarray) -> np.ndarray:
+        out = np.empty(len(ids), dtype=np.float64)
+        for i, pid in enumerate(ids):
+            w = self.by_program.get(pid)
+            if w is None:
+                w = float(catalog_wage[i]) if np.isfinite(catalog_wage[i]) else self.fallback
+            out[i] = w
+        return out
+
+
+class ExpectedOutcome:
+    """The success-model hook for :class:`matcher.engine.Recommender`.
+
+    ``predict(pb, cat, cols)`` returns, per seeker x program, P(success) x min(1, program wage /
+    seeker's self-sufficiency target), 0 where the rules exclude the program (the engine never
+    shows those; the model never brings one back). It keeps no per-call state, so worker threads
+    may call it at once.
+    """
+
+    def __init__(self, tables: AdditiveTables, wages: ProgramWages, featurizer: PairFeaturizer) -> None:
+        self.tables = tables
+        self.wages = wages
+        self.featurizer = featurizer
+        from .pair_features import catalog_start_wage
+
+        self.program_wage_ = wages.for_columns(featurizer.program_ids, catalog_start_wage(featurizer.catalog))
+        static = featurizer.static_planes(np.arange(len(featurizer.program_ids)))
+        total = np.zeros(len(featurizer.program_ids), dtype=np.float64)
+        for name, plane in static.items():
+            j = INDEX[name]
+            if len(tables.thresholds[j]):
+                total += tables.values[j][np.searchsorted(tables.thresholds[j], plane[0].astype(np.float64))]
+        self.static_raw_ = total
+
+    def check_catalog(self, cat: Any) -> None:
+        if len(cat.id_list) != len(self.featurizer.program_ids) or cat.id_list != self.featurizer.program_ids:
+            raise ValueError("the success model was bound to a different catalog than the engine's")
+
+    def probability(self, pb: Any, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(P(success), excluded) for seekers x ``cols``; P is 0 where excluded.
+
+        Scored without building the feature matrix: the seeker-independent features' terms are summed
+        once per program (``static_raw_``), and each seeker-dependent feature's step function is applied
+        to its plane at the eligible cells only. Equal to ``tables.proba`` of the stacked features (tested).
+        """
+        cols = np.asarray(cols, dtype=np.int64)
+        planes, excluded = self.featurizer.details(pb, cols)
+        b, n = excluded.shape
+        keep = np.flatnonzero(~excluded.reshape(-1))
+        p = np.zeros(b * n, dtype=np.float64)
+        if len(keep):
+            rows, cc = np.divmod(keep, n)
+            raw = self.tables.intercept + self.static_raw_[cols[cc]]
+            for name, plane in planes.items():
+                j = INDEX[name]
+                t = self.tables.thresholds[j]
+                if not len(t):
+                    continue
+                full = np.broadcast_to(plane, (b, n))
+                values = full[rows, cc].astype(np.float64)
+                raw += self.tables.values[j][np.searchsorted(t, values, side="left")]
+            p[keep] = self.tables.calibrate(raw)
+        return p.reshape(b, n), excluded
+
+    def predict(self, pb: Any, cat: Any, cols: np.ndarray) -> np.ndarray:
+        from .pair_features import target_wages
+
+        cols = np.asarray(cols, dtype=np.int64)
+        p, _ = self.probability(pb, cols)
+        reach = np.minimum(1.0, self.program_wage_[cols][None, :] / target_wages(pb)[:, None])
+        return (p * reach).astype(np.float32)
+
+
+def feature_names() -> tuple[str, ...]:
+    return FEATURE_NAMES
