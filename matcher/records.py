@@ -22,6 +22,7 @@ Conventions
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -85,13 +86,24 @@ class _Record(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_bool_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) and info.field_name is not None \
-                and _is_numeric(cls.model_fields[info.field_name].annotation):
-            raise ValueError("must be a number, not true/false")
-        if isinstance(value, dict) and any(isinstance(v, bool) for v in value.values()) \
-                and _is_numeric_mapping(cls.model_fields[info.field_name or ""].annotation):
+        # Called for every field of every record read, so the common case (not a bool, not a dict)
+        # returns at once; which fields are numeric is worked out once per class.
+        kind = value.__class__
+        if kind is bool:
+            if info.field_name in _numeric_fields(cls)[0]:
+                raise ValueError("must be a number, not true/false")
+        elif isinstance(value, dict) and info.field_name in _numeric_fields(cls)[1] \
+                and any(v.__class__ is bool for v in value.values()):
             raise ValueError("values must be numbers, not true/false")
         return value
+
+
+@functools.cache
+def _numeric_fields(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
+    """(fields holding a number, fields holding a mapping to numbers) of a record class."""
+    fields = model.model_fields.items()
+    return (frozenset(name for name, f in fields if _is_numeric(f.annotation)),
+            frozenset(name for name, f in fields if _is_numeric_mapping(f.annotation)))
 
 
 def _is_numeric(annotation: Any) -> bool:
