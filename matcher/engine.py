@@ -39,7 +39,7 @@ from .profile_resolve import ProfileResolver, ResolvedProfile, UnmatchedInput
 from .records import Program, SeekerProfile
 from .results import Blocker, Recommendation, RecommendationList, ScoreParts, SkillGap, SupportToArrange
 from .rules import RuleContext, RuleOutcome
-from .scoring import Components, EngineConfig, SuccessModel, score, static_part
+from .scoring import Components, EngineConfig, LazySuccess, PairDetails, SuccessModel, score, static_part
 from .taxonomy import load_taxonomy
 
 __all__ = [
@@ -250,37 +250,90 @@ class Recommender:
                 for future in pending:  # the caller stopped early: do not score what nobody will read
                     future.cancel()
 
-    def _score_chunk(self, resolved: list[ResolvedProfile], *, count_rules: bool = False, detail: bool = False
-                     ) -> tuple[ProfileBatch, np.ndarray, Eligibility, Components]:
+    def _pool_size(self, top: int | None) -> int | None:
+        """How many of each row's best programs the re-rank considers (None: all)."""
+        return None if top is None else top * max(self.config.candidate_factor, 1)
+
+    def _score_chunk(self, resolved: list[ResolvedProfile], top: int | None, *, count_rules: bool = False,
+                     detail: bool = False) -> tuple[ProfileBatch, np.ndarray, Eligibility, Components]:
         """Scores of every (seeker, program), -inf where a hard requirement excludes the program
         (``detail``: every rule outcome and component is kept too)."""
         pb = self._compile(resolved)
-        elig, comps = self._rules_and_scores(pb, ALL_COLUMNS, detail=detail, count_rules=count_rules)
+        elig, comps = self._rules_and_scores(pb, ALL_COLUMNS, detail=detail, count_rules=count_rules,
+                                             pool=self._pool_size(top))
         masked = comps.total.copy() if detail else comps.total  # detail keeps the real totals for explanations
         _exclude(masked, elig.excluded)
         return pb, masked, elig, comps
 
-    def _rules_and_scores(self, pb: ProfileBatch, cols: Columns, *, detail: bool,
-                          count_rules: bool = False) -> tuple[Eligibility, Components]:
+    def _rules_and_scores(self, pb: ProfileBatch, cols: Columns, *, detail: bool, count_rules: bool = False,
+                          pool: int | None = None) -> tuple[Eligibility, Components]:
         """Run the rules and the score components for seekers x programs ``cols``: the one path
         both ranking (``detail=False``: combined mask and totals only) and explanation
-        (``detail=True``: every rule outcome and component kept) go through."""
+        (``detail=True``: every rule outcome and component kept) go through. ``pool``: only the
+        best ``pool`` programs of each row will be read (a success model may skip the others)."""
         cat = self.catalog_
         miles = program_miles(pb, cat, cols)
         c = self.context_
         ctx = RuleContext(c.board_support_mask, c.remedy_distance_miles, c.transit_line_factor, miles)
         elig = evaluate(pb, cat, cols, ctx, keep_outcomes=detail, count=count_rules)
-        success = self.success_model.predict(pb, cat, column_index(cols, cat)) \
-            if self.success_model is not None else None
+        success = self._success(pb, cols, elig.excluded, pool) if self.success_model is not None else None
         comps = score(pb, cat, cols, self.weights_, income_priority=self.config.income_priority,
                       board_support_mask=self.board_barriers_, board_urgent_mask=self.board_urgent_,
                       urgent_priority=self.config.urgent_priority, miles=miles, static=self.static_,
                       success=success, keep_parts=detail)
         return elig, comps
 
+    def _success(self, pb: ProfileBatch, cols: Columns, excluded: np.ndarray, pool: int | None
+                 ) -> np.ndarray | LazySuccess:
+        """The success component: a plain model's ``predict``, or, for a model that reads the engine's
+        own arrays (``predict_details``), a function :func:`~matcher.scoring.score` calls once the content
+        components exist. That model is asked only about cells that can still reach a row's best
+        ``pool``: the success component adds at most its weight (``headroom``) times the model's
+        ``upper_bound`` (1 without one) to a total, so a cell whose content score is more than that
+        below a lower bound of the row's pool-th best content score stays below the pool-th best total
+        whatever the model says (exact for any ``top``)."""
+        model = self.success_model
+        cat = self.catalog_
+        index = column_index(cols, cat)
+        detailed = getattr(model, "predict_details", None)
+        if detailed is None:
+            assert model is not None
+            return model.predict(pb, cat, index)
+
+        bound = getattr(model, "upper_bound", None)
+
+        def run(content: Components, within: np.ndarray | None) -> np.ndarray:
+            return np.asarray(detailed(pb, cat, index, PairDetails(excluded, content, within)), dtype=np.float32)
+
+        def lazy(content: Components, headroom: float) -> np.ndarray:
+            n = excluded.shape[1]
+            if pool is None or pool >= n:
+                return run(content, None)
+            # 1e-5 covers the rounding of totals to 6 decimals (and float32 sums), with room to spare.
+            eps = np.float32(1e-5)
+            masked = np.where(excluded, -np.inf, content.total).astype(np.float32, copy=False)
+            floor = _pool_floor(masked, pool)[:, None]
+            # The most the model can add to each cell: its weight, times the model's own bound when it has one.
+            most: np.floating | np.ndarray = np.float32(headroom)
+            if bound is not None:  # fmin: a bound over 1 or NaN (a model's oversight) counts as 1
+                most = most * np.fmin(np.asarray(bound(pb, cat, index), dtype=np.float32), np.float32(1))
+            reachable = ~excluded & (masked + most >= floor - eps)
+            # First the content leaders (at least ``pool`` a row): the pool-th best of their exact totals is
+            # a lower bound of the row's cut-off, far tighter than the content floor alone.
+            leaders = reachable & (masked >= floor)
+            success = run(content, leaders)
+            totals = np.where(leaders, masked + np.float32(headroom) * success, -np.inf)
+            cut = np.partition(totals, n - pool, axis=1)[:, n - pool, None]
+            rest = reachable & ~leaders & (masked + most >= cut - eps)
+            if rest.any():
+                success += run(content, rest)
+            return success
+
+        return lazy
+
     def _score_and_select(self, resolved: list[ResolvedProfile], top: int | None, *,
                           count_rules: bool, detail: bool = False) -> _ScoredChunk:
-        pb, masked, elig, comps = self._score_chunk(resolved, count_rules=count_rules, detail=detail)
+        pb, masked, elig, comps = self._score_chunk(resolved, top, count_rules=count_rules, detail=detail)
         candidates = self._candidates(masked, top)
         chosen = [self._diversify(cols, scores, top) for cols, scores in candidates]
         n_excluded = np.count_nonzero(elig.excluded, axis=1) if count_rules else None
@@ -298,7 +351,7 @@ class Recommender:
         """
         b, n = masked.shape
         cat = self.catalog_
-        pool = n if top is None else top * max(self.config.candidate_factor, 1)
+        pool = self._pool_size(top) or n
         lowest = np.finfo(np.float32).min  # excluded cells are -inf, below any real score
         if pool < n:
             floor = _pool_floor(masked, pool)
@@ -398,12 +451,23 @@ class Recommender:
         cols = np.array(chosen.cols, dtype=np.int64)
         if scored.comps is not None and scored.elig is not None and scored.pb.size == 1:
             elig, comps = _only_columns(scored.elig, scored.comps, cols)
-            resolved = scored.resolved[0]
+            one = scored.pb
         else:
             one = _take_row(scored.pb, b)
             elig, comps = self._rules_and_scores(one, cols, detail=True)
-            resolved = one.resolved[0]
-        return self.explainer_.recommendations(resolved, comps, elig, chosen.cols, chosen.scores, chosen.placements)
+        model = self.success_model
+        if model is None:
+            return self.explainer_.recommendations(one.resolved[0], comps, elig, chosen.cols, chosen.scores,
+                                                   chosen.placements)
+        # With a learned model on, what a person sees carries no number the model made about them: the
+        # success component stays inside the ranking and each score is relative to the list's best.
+        said = model.reasons(one, self.catalog_, cols, PairDetails(elig.excluded, comps)) \
+            if hasattr(model, "reasons") else None
+        best = max(chosen.scores) or 1.0
+        items = self.explainer_.recommendations(one.resolved[0], comps, elig, chosen.cols,
+                                                [s / best for s in chosen.scores], chosen.placements,
+                                                model_reasons=said)
+        return [replace(r, parts=replace(r.parts, success=None)) for r in items]
 
     @property
     def model_version(self) -> str | None:

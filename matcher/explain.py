@@ -49,7 +49,7 @@ from .wording import ELEMENT_LABELS, capital, element_label, funding_label, join
 if TYPE_CHECKING:  # pragma: no cover
     from .eligibility import Eligibility
     from .features import CompiledCatalog
-    from .scoring import Components, EngineConfig
+    from .scoring import Components, EngineConfig, SuccessReason
 
 _BARRIER_ORDER = {b: i for i, b in enumerate(Barrier)}  # enum iteration is slow on the explanation path
 _TIMES = tuple(TimeOfDay)
@@ -130,20 +130,26 @@ class Explainer:
     # ------------------------------------------------------------------ one program
 
     def recommendations(self, r: ResolvedProfile, comps: Components, elig: Eligibility, cols: Sequence[int],
-                        scores: Sequence[float], placements: Mapping[int, Placement]) -> list[Recommendation]:
-        """The records for the programs ``cols`` shown to one seeker (row 0 of ``comps``), in rank order."""
+                        scores: Sequence[float], placements: Mapping[int, Placement], *,
+                        model_reasons: Sequence[SuccessReason | None] | None = None) -> list[Recommendation]:
+        """The records for the programs ``cols`` shown to one seeker (row 0 of ``comps``), in rank order.
+        ``model_reasons``: the success model's sentence (or None) for each, placed among the reasons by
+        what the success component adds to the score when in the program's favour, else as a note."""
         # Every component of row 0 read out (and rounded for display) once for the whole list.
         values = {name: a[0].tolist() for name, a in comps.parts.items()}
         for name, a in (("schedule", comps.schedule), ("distance", comps.distance), ("language", comps.language),
                         ("miles", comps.miles)):
             values[name] = a[0].tolist()
         shown = {name: np.round(np.asarray(v, dtype=np.float64), 4).tolist() for name, v in values.items()}
-        return [self._recommendation(j + 1, int(c), r, comps, elig, j, scores[j], placements.get(j), values, shown)
+        said = model_reasons or [None] * len(cols)
+        return [self._recommendation(j + 1, int(c), r, comps, elig, j, scores[j], placements.get(j), values, shown,
+                                     said[j])
                 for j, c in enumerate(cols)]
 
     def _recommendation(self, rank: int, col: int, r: ResolvedProfile, comps: Components, elig: Eligibility,
                         j: int, total: float, placement: Placement | None, values: Mapping[str, list[float]],
-                        shown: Mapping[str, list[float]]) -> Recommendation:
+                        shown: Mapping[str, list[float]], model_reason: SuccessReason | None = None
+                        ) -> Recommendation:
         program = self.catalog.programs[col]
         p = {name: values[name][j] for name in comps.parts}
         miles = values["miles"][j]
@@ -156,7 +162,8 @@ class Explainer:
         )
         blockers, remedies = self._blockers(program, r, elig, j, miles)
         blocked = {b.requirement for b in blockers}
-        reasons = self._reasons(program, col, r, p, comps, j, miles, said=remedies)
+        reasons = self._reasons(program, col, r, p, comps, j, miles, said=remedies,
+                                model=model_reason if model_reason is not None and model_reason.favourable else None)
         said = remedies | {x.topic for x in reasons if x.topic}
         barrier_supports = self.barrier_supports(program, r) if r.barriers else []
         rec = Recommendation(
@@ -175,7 +182,9 @@ class Explainer:
             checks=tuple(self._checks(program, col, r, miles, blocked)),
             distance_miles=None if np.isnan(miles) or program.location.delivery is Delivery.ONLINE
             else round(miles, 1),
-            notes=tuple(self._notes(program, r, p, placement)),
+            notes=tuple(self._notes(program, r, p, placement,
+                                    model_reason if model_reason is not None and not model_reason.favourable
+                                    else None)),
         )
         # The supports nobody in this program gives, kept on the record (not a field: not in to_dict) for
         # recommendation_list to say once for the whole list. Per record, so explaining is thread-safe.
@@ -205,10 +214,12 @@ class Explainer:
     # ------------------------------------------------------------------ reasons
 
     def _reasons(self, program: Program, col: int, r: ResolvedProfile, p: dict[str, float], comps: Components,
-                 j: int, miles: float, *, said: set[str]) -> list[_Reason]:
+                 j: int, miles: float, *, said: set[str], model: SuccessReason | None = None) -> list[_Reason]:
         """Positive reasons, most important first (see the module doc), at most MAX_REASONS."""
         w = self.weights
         found: list[_Reason] = []
+        if model is not None:
+            found.append(_Reason(w["success"] * p.get("success", 0.0), model.text, topic="model"))
         found += self._interest_reasons(program, r, p)
         found += self._skill_reasons(program, r, p)
         found += self._paid_reasons(program, r, p)
@@ -534,8 +545,8 @@ class Explainer:
         return out
 
     def _notes(self, program: Program, r: ResolvedProfile, p: dict[str, float],
-               placement: Placement | None) -> list[str]:
-        out: list[str] = []
+               placement: Placement | None, model: SuccessReason | None = None) -> list[str]:
+        out: list[str] = [model.text] if model is not None else []
         if p.get("progress", 1.0) < 1.0:
             held = [c for c in program.credentials_awarded[:1] if c in r.skill_ids]
             if held:

@@ -20,7 +20,7 @@ computed over arrays (see ``docs/engine.md`` for the formulas):
 - earn:      earn-while-learning (wage 1, stipend 0.6, none 0).
 - wage:      starting and median wage against the self-sufficiency target.
 - outcomes:  completion and placement, shrunk toward a prior for small cohorts.
-- success:   the future learned model's probability (weight 0 until given).
+- success:   the learned model's expected outcome for the pair (weight 0 unless a model is given).
 
 - urgent:    1 - 0.5^k x 0.7^m over the seeker's most pressing barriers only
              (eligibility.URGENT_SUPPORTS: housing, childcare), weighted by
@@ -34,7 +34,7 @@ comparable across seekers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
@@ -86,13 +86,55 @@ HYBRID_DISTANCE_SHARE = 0.5  # a hybrid program's trips count half
 
 
 class SuccessModel(Protocol):
-    """Hook for the learned completion+placement model (a separate piece of work).
+    """Hook for the learned completion+placement model (``matcher.learning``).
 
-    ``predict`` returns, for each seeker row and program column, the probability
-    that the seeker completes the program and is placed in a job (0..1).
+    ``predict`` returns, for each seeker row and program column, a value from 0 to 1 (the
+    chance the seeker completes the program and is placed in a job, or an expected outcome),
+    0 where a rule excludes the program. A model may also offer the richer hooks of
+    :class:`DetailedSuccessModel`; the engine uses them when present.
     """
 
     def predict(self, batch: ProfileBatch, catalog: CompiledCatalog, columns: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class PairDetails:
+    """What the engine already computed for seekers x programs, handed to a success model so it
+    need not compute it again: the rules' exclusions, the content components (every part but
+    ``success``; ``total`` is the content score), and the cells worth scoring."""
+
+    excluded: np.ndarray  # (B, n) bool
+    components: Components
+    #: (B, n) bool: cells that can still reach the seeker's list whatever the model says (the others
+    #: may be left at 0: their content score is too low even with the largest success component).
+    #: None: every eligible cell.
+    within: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class SuccessReason:
+    """The model's view of one shown program in plain words: ``favourable`` ones are said among the
+    reasons it fits, the others as a note on why it sits lower."""
+
+    text: str
+    favourable: bool
+
+
+class DetailedSuccessModel(SuccessModel, Protocol):
+    """A success model that reads the engine's own arrays (:class:`PairDetails`) and can say why."""
+
+    def predict_details(self, batch: ProfileBatch, catalog: CompiledCatalog, columns: np.ndarray,
+                        details: PairDetails) -> np.ndarray: ...
+
+    def reasons(self, batch: ProfileBatch, catalog: CompiledCatalog, columns: np.ndarray,
+                details: PairDetails) -> list[SuccessReason | None]:
+        """One seeker (``batch`` of one row), the programs shown: a reason or None for each."""
+        ...
+
+
+#: ``score(success=...)`` may be a function of the content components and of the most the success
+#: component can add to a total (its weight over the divisor), returning the success array.
+LazySuccess = Callable[["Components", float], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -191,7 +233,7 @@ class _Tables:
 
 def score(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, weights: Mapping[str, float], *,
           income_priority: float, board_support_mask: int, miles: np.ndarray,
-          static: np.ndarray | None = None, success: np.ndarray | None = None,
+          static: np.ndarray | None = None, success: np.ndarray | LazySuccess | None = None,
           keep_parts: bool = True, urgent_priority: float = 0.0, board_urgent_mask: int = 0) -> Components:
     """All components and the total for seekers x programs ``cols``.
 
@@ -199,6 +241,9 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, weights: Mappin
     share (target occupations and sector; session times and languages; wages;
     the mix of supports), so each is computed as a small (seekers x groups) table
     and gathered per program: the same numbers, far fewer operations.
+
+    ``success`` is the success component's array, or a :data:`LazySuccess` called with the
+    content components once they exist (a learned model reads them as its features).
     """
     tables = _Tables(
         *_occupation_tables(pb, cat), *_practical_tables(pb, cat), _wage_table(pb, cat),
@@ -206,15 +251,26 @@ def score(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, weights: Mappin
         _urgent_table(pb, cat, board_urgent_mask) if urgent_priority else None,
         _progress_table(pb, cat) if weights["progress"] else None,
     )
-    distance, reach = _reach(pb, cat, cols, miles, keep_parts=keep_parts)
+    lazy = callable(success)
+    distance, reach = _reach(pb, cat, cols, miles, keep_parts=keep_parts or lazy)
     if static is None:
         static = static_part(cat, weights)
-    total, pos, coverage = _total(pb, cat, cols, weights, tables, reach, static, success,
-                                  income_priority=income_priority, urgent_priority=urgent_priority)
+    total, pos, coverage = _content_sum(pb, cat, cols, weights, tables, reach, static,
+                                        income_priority=income_priority, urgent_priority=urgent_priority)
+    scale = np.float32(1.0 / (sum(weights.values()) + income_priority + urgent_priority))
+    parts: dict[str, np.ndarray] = {}
+    schedule = language = np.zeros((0, 0), np.float32)
+    if keep_parts or lazy:
+        parts, schedule, language = _parts(pb, cat, cols, tables, reach, pos, coverage)
+    if callable(success):
+        content = Components(parts, schedule, distance, language, miles, total * scale)
+        success = success(content, float(weights["success"]) * float(scale))
+    _finish_total(total, weights, success, scale)
     if not keep_parts:
         empty = np.zeros((0, 0), np.float32)
-        return Components({}, empty, distance, empty, miles, total)
-    parts, schedule, language = _parts(pb, cat, cols, tables, reach, pos, coverage, success)
+        return Components({}, empty, empty, empty, miles, total)
+    if success is not None:
+        parts["success"] = success
     return Components(parts, schedule, distance, language, miles, total)
 
 
@@ -241,10 +297,11 @@ def _reach(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, miles: np.ndar
     return distance, reach
 
 
-def _total(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, w: Mapping[str, float], t: _Tables,
-           reach: np.ndarray, static: np.ndarray, success: np.ndarray | None, *, income_priority: float,
-           urgent_priority: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The documented weighted sum over the fixed divisor, and the starting-skill coverage it used."""
+def _content_sum(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, w: Mapping[str, float], t: _Tables,
+                 reach: np.ndarray, static: np.ndarray, *, income_priority: float, urgent_priority: float
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The documented weighted sum of every component but success (not yet over the divisor),
+    and the starting-skill coverage it used."""
     b, n = pb.size, width(cols, cat)
     f32 = np.float32
     # Gathers use np.take(axis=1), not table[:, keys]: numpy returns the latter in Fortran
@@ -281,17 +338,20 @@ def _total(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, w: Mapping[str
         # Only the rows of seekers who need income: the others would add exactly 0.
         paid = f32(income_priority) * cat.earn[cols]
         np.add(total, paid[None, :], out=total, where=pb.needs_income[:, None])
-    if success is not None and w["success"]:
-        total += f32(w["success"]) * success
-    total *= f32(1.0 / (sum(w.values()) + income_priority + urgent_priority))
-    # Round so that the same seeker scores identically alone or in a batch (float sums may differ in the last bit).
-    np.round(total, 6, out=total)
     return total, pos, coverage
 
 
+def _finish_total(total: np.ndarray, w: Mapping[str, float], success: np.ndarray | None, scale: np.float32) -> None:
+    """Add the success component and divide by the fixed divisor, in place."""
+    if success is not None and w["success"]:
+        total += np.float32(w["success"]) * success
+    total *= scale
+    # Round so that the same seeker scores identically alone or in a batch (float sums may differ in the last bit).
+    np.round(total, 6, out=total)
+
+
 def _parts(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, t: _Tables, reach: np.ndarray,
-           pos: np.ndarray, coverage: np.ndarray, success: np.ndarray | None
-           ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+           pos: np.ndarray, coverage: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Every component per (seeker, program), for explanations: (parts, schedule fit, language fit)."""
     b, n = pb.size, width(cols, cat)
     f32 = np.float32
@@ -308,8 +368,6 @@ def _parts(pb: ProfileBatch, cat: CompiledCatalog, cols: Columns, t: _Tables, re
              "progress": t.progress[:, cat.progress_key[cols]] if t.progress is not None else np.ones((b, n), f32)}
     if t.urgent is not None:  # weighted by urgent_priority, outside the component weights
         parts["urgent"] = t.urgent[:, mix_k]
-    if success is not None:
-        parts["success"] = success
     return parts, schedule, language
 
 

@@ -204,7 +204,14 @@ def test_the_success_model_hook_adds_a_component_only_when_a_model_is_given() ->
     assert ids(plain) == ["a", "b"] and plain.items[0].parts.success is None
     with_model = engine(programs, success_model=FavourOne("b")).recommend(SEEKER)
     assert ids(with_model) == ["b", "a"]
-    assert with_model.items[0].parts.success == 1.0
+    # What a person sees carries no number the model made about them: no success part, and scores
+    # relative to the list's best; the component itself is in the engine's arrays.
+    assert [r.parts.success for r in with_model.items] == [None, None]
+    assert with_model.items[0].score == 1.0 and with_model.items[1].score < 1.0
+    eng = engine(programs, success_model=FavourOne("b"))
+    _, comps = eng.score_details(eng.compile_seekers([SEEKER]), np.arange(2))
+    success_of = dict(zip(eng.catalog_.ids, comps.parts["success"][0]))
+    assert success_of["b"] == pytest.approx(1.0) and success_of["a"] == pytest.approx(0.2)
 
 
 def test_results_are_frozen_and_serialise_to_json() -> None:
@@ -359,7 +366,7 @@ def _reference_pick(row: np.ndarray, id_rank: np.ndarray, provider: list[int], k
 def test_batch_candidates_and_diversity_match_a_plain_per_seeker_reference(top: int) -> None:
     eng = Recommender(workers=1).fit(_replicated_catalog())
     resolved = [eng.resolver_.resolve(p) for p in CASELOAD]
-    _, masked, _, _ = eng._score_chunk(resolved)
+    _, masked, _, _ = eng._score_chunk(resolved, top)
     cat = eng.catalog_
     skipped = 0
     for row, (cols, scores) in zip(masked, eng._candidates(masked, top)):

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from ..scoring import SuccessReason
 from .pair_features import FEATURE_NAMES, INDEX, MONOTONE, PairFeaturizer
 
 FORMAT_VERSION = 1
@@ -278,6 +279,13 @@ class ExpectedOutcome:
             if len(tables.thresholds[j]):
                 total += tables.values[j][np.searchsorted(tables.thresholds[j], plane[0].astype(np.float64))]
         self.static_raw_ = total
+        # The most (and least) the seeker-dependent features can add: the model is additive, so a program's
+        # chance can never exceed the calibration of its static terms plus each other feature's largest step.
+        dependent = [j for j, name in enumerate(FEATURE_NAMES) if name not in static and len(tables.thresholds[j])]
+        high = tables.intercept + total + sum(float(np.max(tables.values[j])) for j in dependent)
+        low = tables.intercept + total + sum(float(np.min(tables.values[j])) for j in dependent)
+        # max of both ends: right for any monotone calibration, rising or falling
+        self.max_chance_ = np.maximum(tables.calibrate(high), tables.calibrate(low)).astype(np.float32)
 
     def check_catalog(self, cat: Any) -> None:
         if len(cat.id_list) != len(self.featurizer.program_ids) or cat.id_list != self.featurizer.program_ids:
@@ -292,11 +300,15 @@ class ExpectedOutcome:
         """
         cols = np.asarray(cols, dtype=np.int64)
         planes, excluded = self.featurizer.details(pb, cols)
-        b, n = excluded.shape
-        keep = np.flatnonzero(~excluded.reshape(-1))
+        return self._probability_at(planes, ~excluded, cols), excluded
+
+    def _probability_at(self, planes: Mapping[str, np.ndarray], keep: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """P(success) at the cells where ``keep`` (B, n) is true, 0 elsewhere."""
+        b, n = keep.shape
+        cells = np.flatnonzero(keep.reshape(-1))
         p = np.zeros(b * n, dtype=np.float64)
-        if len(keep):
-            rows, cc = np.divmod(keep, n)
+        if len(cells):
+            rows, cc = np.divmod(cells, n)
             raw = self.tables.intercept + self.static_raw_[cols[cc]]
             for name, plane in planes.items():
                 j = INDEX[name]
@@ -306,16 +318,68 @@ class ExpectedOutcome:
                 full = np.broadcast_to(plane, (b, n))
                 values = full[rows, cc].astype(np.float64)
                 raw += self.tables.values[j][np.searchsorted(t, values, side="left")]
-            p[keep] = self.tables.calibrate(raw)
-        return p.reshape(b, n), excluded
+            p[cells] = self.tables.calibrate(raw)
+        return p.reshape(b, n)
+
+    def _reach(self, pb: Any, cols: np.ndarray) -> np.ndarray:
+        from .pair_features import target_wages
+
+        return np.minimum(1.0, self.program_wage_[cols][None, :] / target_wages(pb)[:, None])
 
     def predict(self, pb: Any, cat: Any, cols: np.ndarray) -> np.ndarray:
+        cols = np.asarray(cols, dtype=np.int64)
+        p, _ = self.probability(pb, cols)
+        return (p * self._reach(pb, cols)).astype(np.float32)
+
+    def upper_bound(self, pb: Any, cat: Any, cols: np.ndarray) -> np.ndarray:
+        """An upper bound of :meth:`predict` for seekers x ``cols`` that needs no features: the program's
+        highest possible chance times how far its wage goes toward each seeker's target. The engine uses
+        it to skip programs that cannot reach a seeker's list whatever the model says."""
         from .pair_features import target_wages
 
         cols = np.asarray(cols, dtype=np.int64)
-        p, _ = self.probability(pb, cols)
-        reach = np.minimum(1.0, self.program_wage_[cols][None, :] / target_wages(pb)[:, None])
-        return (p * reach).astype(np.float32)
+        # float32 and one multiply per cell: a bound, so the last bit does not matter (the engine allows for it)
+        inverse = (1.0 / target_wages(pb)).astype(np.float32)[:, None]
+        bound = self.program_wage_[cols].astype(np.float32)[None, :] * inverse
+        np.minimum(bound, np.float32(1), out=bound)
+        bound *= self.max_chance_[cols][None, :]
+        return bound
+
+    def predict_details(self, pb: Any, cat: Any, cols: np.ndarray, details: Any) -> np.ndarray:
+        """:meth:`predict` from what the engine's ranking pass already computed
+        (:class:`matcher.scoring.PairDetails`): no second pass of the rules and components, and only
+        the cells in ``details.within`` (the others stay 0), feature by feature at those cells alone.
+        Equal to :meth:`predict` there (tested)."""
+        cols = np.asarray(cols, dtype=np.int64)
+        keep = ~details.excluded if details.within is None else details.within & ~details.excluded
+        b, n = keep.shape
+        out = np.zeros(b * n, dtype=np.float32)
+        cells = np.flatnonzero(keep.reshape(-1))
+        if not len(cells):
+            return out.reshape(b, n)
+        rows, pos = np.divmod(cells, n)
+        programs = cols[pos]
+        features = self.featurizer.cell_features(pb, rows, pos, programs, details.components)
+        raw = self.tables.intercept + self.static_raw_[programs]
+        for name, values in features.items():
+            j = INDEX[name]
+            t = self.tables.thresholds[j]
+            if len(t):
+                raw += self.tables.values[j][np.searchsorted(t, values.astype(np.float64), side="left")]
+        from .pair_features import target_wages
+
+        reach = np.minimum(1.0, self.program_wage_[programs] / target_wages(pb)[rows])
+        out[cells] = self.tables.calibrate(raw) * reach
+        return out.reshape(b, n)
+
+    def reasons(self, pb: Any, cat: Any, cols: np.ndarray, details: Any) -> list[SuccessReason | None]:
+        """For one seeker's shown programs, the model's view in plain words where it stands out
+        (:func:`matcher.learning.reasons.model_reasons`)."""
+        from .reasons import model_reasons
+
+        cols = np.asarray(cols, dtype=np.int64)
+        x = self.featurizer.matrix(pb, cols, details.components)
+        return model_reasons(self.tables.contributions(x[0]))
 
 
 def feature_names() -> tuple[str, ...]:

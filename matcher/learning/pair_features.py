@@ -215,20 +215,39 @@ class PairFeaturizer:
 
     def pair_planes(self, pb: Any, cols: np.ndarray, comps: Any) -> dict[str, np.ndarray]:
         """The features that depend on the seeker, one plane each (static ones: :meth:`static_planes`)."""
+        return self._seeker_features(
+            lambda a: a, comps, self._coverage(pb, cols), pb.barrier_mask.astype(np.uint32)[:, None],
+            self.static.met_codes[cols][None, :], pb.needs_income.astype(bool)[:, None],
+            self.static.paid[cols][None, :])
+
+    def cell_features(self, pb: Any, rows: np.ndarray, pos: np.ndarray, cols: np.ndarray,
+                      comps: Any) -> dict[str, np.ndarray]:
+        """The same features as :meth:`pair_planes`, for single cells: seeker ``rows[i]`` and the program at
+        position ``pos[i]`` of ``comps``' columns (catalog column ``cols[i]``); one 1-D array each. What a
+        scorer uses when only a few cells of a large grid are wanted."""
+        def at(a: np.ndarray) -> np.ndarray:
+            a = np.asarray(a)
+            return a[rows if a.shape[0] > 1 else 0, pos if a.shape[1] > 1 else 0]
+
+        return self._seeker_features(
+            at, comps, self._cell_coverage(pb, rows, cols), pb.barrier_mask.astype(np.uint32)[rows],
+            self.static.met_codes[cols], pb.needs_income.astype(bool)[rows], self.static.paid[cols])
+
+    @staticmethod
+    def _seeker_features(at: Any, comps: Any, coverage: np.ndarray, barriers: np.ndarray, met_codes: np.ndarray,
+                         needs_income: np.ndarray, paid: np.ndarray) -> dict[str, np.ndarray]:
         parts = comps.parts
-        miles = comps.miles
+        miles = at(comps.miles)
         known = ~np.isnan(miles)
         planes: dict[str, np.ndarray] = {
-            "skills": parts["skills"], "interest": parts["interest"], "practical": parts["practical"],
-            "schedule": comps.schedule, "distance": comps.distance,
+            "skills": at(parts["skills"]), "interest": at(parts["interest"]), "practical": at(parts["practical"]),
+            "schedule": at(comps.schedule), "distance": at(comps.distance),
             "miles": np.where(known, np.minimum(np.nan_to_num(miles), MILES_CAP), MILES_CAP).astype(np.float32),
-            "place_known": known, "language": comps.language, "supports": parts["supports"],
-            "wage_fit": parts["wage"], "required_skills_held": self._coverage(pb, cols),
+            "place_known": known, "language": at(comps.language), "supports": at(parts["supports"]),
+            "wage_fit": at(parts["wage"]), "required_skills_held": coverage,
             # engine v2: lower for a program that only repeats a credential or job the person already has
-            "progress": parts.get("progress", np.ones_like(parts["skills"])),
+            "progress": at(parts["progress"]) if "progress" in parts else np.ones_like(at(parts["skills"])),
         }
-        barriers = pb.barrier_mask.astype(np.uint32)[:, None]
-        met_codes = self.static.met_codes[cols][None, :]
         met = barriers & met_codes & np.uint32(_COUNTED)
         unmet = barriers & ~met_codes & np.uint32(_COUNTED)
         planes["needs_met"] = _popcount(met)
@@ -238,8 +257,6 @@ class PairFeaturizer:
         for kind, mask in _KIND_MASK.items():
             planes[f"{kind}_met"] = (met & np.uint32(mask)) != 0
             planes[f"{kind}_unmet"] = (unmet & np.uint32(mask)) != 0
-        needs_income = pb.needs_income.astype(bool)[:, None]
-        paid = self.static.paid[cols][None, :]
         planes["income_met"] = needs_income & paid
         planes["income_unmet"] = needs_income & ~paid
         return planes
@@ -251,12 +268,27 @@ class PairFeaturizer:
         planes["program_success_rate"] = self.program_rate[cols][None, :]
         return planes
 
+    def matrix(self, pb: Any, cols: np.ndarray, comps: Any) -> np.ndarray:
+        """The feature matrix (B, len(cols), F) from components the engine computed for ``cols``."""
+        return self._assemble(pb, np.asarray(cols, dtype=np.int64), comps)
+
     def _assemble(self, pb: Any, cols: np.ndarray, comps: Any) -> np.ndarray:
         b, n = pb.size, len(cols)
         x = np.empty((len(FEATURE_NAMES), b, n), dtype=np.float32)  # feature-major: each plane is contiguous
         for name, plane in {**self.pair_planes(pb, cols, comps), **self.static_planes(cols)}.items():
             x[INDEX[name]] = plane
         return np.moveaxis(x, 0, -1)
+
+    def _cell_coverage(self, pb: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """:meth:`_coverage` for single cells (seeker ``rows[i]``, program ``cols[i]``)."""
+        cat = self.catalog
+        out = np.ones(len(rows), dtype=np.float32)
+        asking = np.flatnonzero(cat.n_required[cols] > 0)
+        if len(asking):
+            c = cols[asking]
+            have = pb.skills[rows[asking]].multiply(cat.required_t[:, c].T).sum(axis=1)
+            out[asking] = np.asarray(have, dtype=np.float32).reshape(-1) / cat.n_required[c]
+        return out
 
     def _coverage(self, pb: Any, cols: np.ndarray) -> np.ndarray:
         """Share of each program's required starting skills the seeker has (1 when it asks for none)."""

@@ -38,7 +38,12 @@ def shipped_engine() -> Any:
 
 
 def scores(profile: dict[str, Any]) -> dict[str, float]:
-    return {r.program_id: r.score for r in shipped_engine().recommend(profile, top=None).items}
+    """The engine's internal total (content and success) of every program the profile is not excluded
+    from: what the ranking sorts by, before the list shown is made relative to its best."""
+    engine = shipped_engine()
+    cat = engine.catalog_
+    elig, comps = engine.score_details(engine.compile_seekers([profile]), np.arange(cat.size))
+    return {str(cat.ids[j]): float(comps.total[0, j]) for j in np.flatnonzero(~elig.excluded[0])}
 
 
 def _shuffled_demographics(history: History, seed: int) -> History:
