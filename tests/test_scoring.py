@@ -246,6 +246,18 @@ def test_self_paced_fits_any_schedule_and_weekend_sessions_count() -> None:
     assert parts(bare([weekend]), evenings).parts.schedule == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize(("available", "expected"), [
+    (["day", "evening", "weekend"], 1.0),  # all three of three session times: the top of the bit table
+    (["day", "evening"], 2 / 3),
+    (["weekend"], 1 / 3),
+])
+def test_schedule_fit_is_the_share_of_the_programs_session_times_the_seeker_can_attend(
+        available: list[str], expected: float) -> None:
+    every = program("p", schedule={"times": ["day", "evening", "weekend"], "hours_per_week": 10})
+    seeker = {**SEEKER, "availability": {"times": available}}
+    assert parts(bare([every]), seeker).parts.schedule == pytest.approx(expected, abs=1e-4)
+
+
 def test_a_language_kept_through_support_fits_half() -> None:
     p = program("p", languages=["en"], supports=["language_support"])
     assert parts(bare([p]), {**SEEKER, "languages": ["vi"]}).parts.language == pytest.approx(0.5)
