@@ -51,6 +51,7 @@ class ContactRequestOut(ApiModel):
     answers_saved: bool
     closed_at: str | None
     closed_by: str | None
+    participant_id: str | None = Field(description="The history participant this request was referred as, if any.")
 
 
 class ContactListOut(ApiModel):

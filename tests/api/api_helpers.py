@@ -52,12 +52,19 @@ SAMPLE_CALLS: dict[str, tuple[str, str, Any]] = {
     "kiosk_api.close_contact_request": ("POST", "/api/v1/kiosk/contact-requests/0123456789abcdef/close", None),
     "kiosk_api.delete_contact_request": ("DELETE", "/api/v1/kiosk/contact-requests/0123456789abcdef", None),
     "kiosk_api.saved_list": ("GET", "/api/v1/kiosk/lists/K7M4-QXP9", None),
+    "history.referral": ("POST", "/api/v1/referrals",
+                         {"participant_id": "p-sample", "program_id": default_catalog().programs[0].id,
+                          "profile": SMALL_PROFILE, "override_reason": "participant_choice"}),
+    "history.outcome": ("POST", "/api/v1/outcomes", {"enrollment_id": "e-none", "completed": True}),
+    "history.participant_history": ("GET", "/api/v1/participants/p-none/history", None),
+    "history.erase_participant": ("DELETE", "/api/v1/participants/p-none", None),
 }
 
 #: Sample calls naming a record a fresh database does not hold: an allowed role gets past the role check to
 #: the record's 404 (tests/kiosk has the calls on real records).
 NEEDS_RECORD = {"kiosk_api.contact_request", "kiosk_api.close_contact_request", "kiosk_api.delete_contact_request",
-                "kiosk_api.saved_list"}
+                "kiosk_api.saved_list", "history.outcome", "history.participant_history",
+                "history.erase_participant"}
 
 
 def call(client: Any, endpoint: str, token: str | None = None, **changes: Any) -> Any:
