@@ -33,6 +33,7 @@ from matcher.errors import (
     NotFoundError,
     ValidationError,
 )
+from matcher.jobs import JobConflictError
 from matcher.records import field_problems
 
 from .access import AuthError, ForbiddenError
@@ -63,6 +64,7 @@ STATUS: list[tuple[type[MatcherError], int]] = [
     (ValidationError, 422),
     (InputFileError, 400),
     (NotFoundError, 404),
+    (JobConflictError, 409),
     (DataError, 503),
 ]
 

@@ -393,3 +393,73 @@ class HistoryOut(ApiModel):
 class ErasedOut(ApiModel):
     erased: str
     counts: dict[str, int] = Field(description="Rows deleted, by table.")
+
+
+# --------------------------------------------------------------------------- models and jobs
+
+
+VersionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
+
+
+class TrainIn(StrictJson, ApiModel):
+    """A training run on the referrals and outcomes in the service's database."""
+
+    promote: bool = Field(default=True, description="Promote the new version if it ranks at least as well as the "
+                                                    "promoted one on the same held-out cohort.")
+    force: bool = Field(default=False, description="Promote even if it measures worse.")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    participant_split: bool = Field(default=False, description="Also run the second (participant split) check.")
+
+
+class JobOut(ApiModel):
+    id: str
+    kind: Literal["train"]
+    status: Literal["queued", "running", "succeeded", "failed"]
+    params: dict[str, Any]
+    result: dict[str, Any] | None = Field(description="A training run's version, decision, metrics, fairness flags.")
+    error: str | None
+    requested_by: str = Field(description="The token id that asked for it.")
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+
+
+class JobPath(ApiModel):
+    job_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+
+
+class ModelSummary(ApiModel):
+    version: str
+    promoted: bool
+    created: str | None = None
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    data_sha256: str | None = None
+
+
+class ModelsOut(ApiModel):
+    promoted: str | None = Field(description="The version the registry says is promoted.")
+    serving: str | None = Field(description="The version this worker ranks with (null: the hand-set engine).")
+    models: list[ModelSummary]
+
+
+class VersionPath(ApiModel):
+    version: VersionId
+
+
+class ModelOut(ApiModel):
+    version: str
+    promoted: bool
+    card: dict[str, Any] = Field(description="The model card (card.json), checksum verified.")
+    report: dict[str, Any] | None = Field(description="The evaluation and fairness report (report.json).")
+
+
+class ReasonIn(StrictJson, ApiModel):
+    reason: Annotated[str, StringConstraints(max_length=500)] = Field(
+        default="", description="Why: kept in the registry's event log and the audit trail.")
+
+
+class PromotedOut(ApiModel):
+    promoted: str
+    previous: str | None
+    serving: str | None = Field(description="The version this worker serves after the swap (every other worker "
+                                            "follows within MATCHER_RELOAD_CHECK_SECONDS).")

@@ -15,7 +15,9 @@ from flask import current_app
 from matcher.audit import AuditLog
 from matcher.auth import TokenStore
 from matcher.engine import Recommender
+from matcher.jobs import JobStore
 from matcher.learning.history_store import HistoryStore
+from matcher.learning.registry import ModelRegistry
 from matcher.selfsufficiency import SelfSufficiencyTable, target_for_profile
 from matcher.settings import load_settings
 
@@ -31,6 +33,8 @@ class Services:
     audit: AuditLog
     runtime: Runtime
     targets: SelfSufficiencyTable
+    registry: ModelRegistry
+    jobs: JobStore
 
     @classmethod
     def build(cls, settings: Settings, *, on_swap: Callable[[Snapshot], None] | None = None) -> Services:
@@ -45,10 +49,11 @@ class Services:
         def make_engine() -> Recommender:
             return Recommender(config, target_for_profile=target)
 
+        registry = ModelRegistry(settings.model_dir)  # None: $MATCHER_MODELS_DIR, else the shipped models/
         runtime = Runtime(store, fallback_catalog=settings.catalog_path, check_seconds=settings.reload_check_seconds,
-                          on_swap=on_swap, make_engine=make_engine)
+                          on_swap=on_swap, make_engine=make_engine, registry=registry, engine_config=config)
         return cls(settings=settings, store=store, tokens=TokenStore(store), audit=AuditLog(store), runtime=runtime,
-                   targets=table)
+                   targets=table, registry=registry, jobs=JobStore(store))
 
 
 def services() -> Services:

@@ -18,7 +18,7 @@ from matcher.store import Base, CatalogStore
 
 TABLES = {"programs", "imports", "stamps", "api_tokens", "audit_log", "alembic_version", "kiosk_saved_lists",
           "kiosk_contact_requests", "history_participants", "history_enrollments", "history_outcomes",
-          "history_imports"}
+          "history_imports", "jobs"}
 
 
 def test_head_constant_is_the_newest_migration():

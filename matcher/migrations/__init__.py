@@ -5,7 +5,8 @@ upgrade`` works from an installed package with no ini file. Every table of
 the matcher's database is in :func:`target_metadata`: :data:`matcher.store.Base`'s
 (the catalog store's ``programs``, ``imports``, ``stamps``; the token store,
 :mod:`matcher.auth`; the audit trail, :mod:`matcher.audit`; the kiosk's saved
-lists and contact requests, :mod:`matcher.kiosk_store`) and the outcome history's ``HistoryBase``
+lists and contact requests, :mod:`matcher.kiosk_store`; background jobs, :mod:`matcher.jobs`) and the
+outcome history's ``HistoryBase``
 (:mod:`matcher.learning.history_store`). A new table
 needs a new revision here, and :data:`HEAD` moved to it (a test checks both).
 
@@ -36,7 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..errors import DataError
 
 #: The newest revision of this version of the library.
-HEAD = "0004"
+HEAD = "0005"
 VERSION_TABLE = "alembic_version"
 LEGACY_TABLES = frozenset({"programs", "imports"})
 _ADVISORY_LOCK_KEY = 0x6D617463686572  # "matcher"
@@ -70,7 +71,7 @@ def target_metadata() -> MetaData:
     :data:`~matcher.store.Base` and the outcome history's own ``HistoryBase``, as one metadata."""
     global _COMBINED
     if _COMBINED is None:
-        from .. import audit, auth, kiosk_store  # noqa: F401 - imported for their tables
+        from .. import audit, auth, jobs, kiosk_store  # noqa: F401 - imported for their tables
         from ..learning.history_store import HistoryBase
         from ..store import Base
 

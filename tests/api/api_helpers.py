@@ -58,13 +58,22 @@ SAMPLE_CALLS: dict[str, tuple[str, str, Any]] = {
     "history.outcome": ("POST", "/api/v1/outcomes", {"enrollment_id": "e-none", "completed": True}),
     "history.participant_history": ("GET", "/api/v1/participants/p-none/history", None),
     "history.erase_participant": ("DELETE", "/api/v1/participants/p-none", None),
+    "models.train": ("POST", "/api/v1/models/train", {"promote": False}),
+    "models.job": ("GET", "/api/v1/jobs/0123456789abcdef", None),
+    "models.list_models": ("GET", "/api/v1/models", None),
+    "models.model": ("GET", "/api/v1/models/v-none", None),
+    "models.promote": ("POST", "/api/v1/models/v-none/promote", {"reason": "test"}),
+    "models.rollback": ("POST", "/api/v1/models/rollback", {}),
 }
 
 #: Sample calls naming a record a fresh database does not hold: an allowed role gets past the role check to
 #: the record's 404 (tests/kiosk has the calls on real records).
 NEEDS_RECORD = {"kiosk_api.contact_request", "kiosk_api.close_contact_request", "kiosk_api.delete_contact_request",
                 "kiosk_api.saved_list", "history.outcome", "history.participant_history",
-                "history.erase_participant"}
+                "history.erase_participant", "models.job", "models.model", "models.promote"}
+#: Sample calls whose answer on a fresh database is not a success (tests/api/test_models.py has the real ones):
+#: a rollback with no earlier model is refused; a second training job while one runs is a conflict.
+OTHER_ANSWERS = {"models.rollback": {422}, "models.train": {202, 409}}
 
 
 def call(client: Any, endpoint: str, token: str | None = None, **changes: Any) -> Any:

@@ -22,7 +22,7 @@ from api import create_app
 # making it touches no database. The token is made by the fixture, on first use.
 _FOLDER = Path(tempfile.mkdtemp(prefix="matcher-schemathesis-"))
 APP = create_app({"sqlite_path": str(_FOLDER / "fuzz.db"), "reload_check_seconds": 0.0,
-                  "public_rate_limit": "100000/minute"})
+                  "public_rate_limit": "100000/minute", "model_dir": str(_FOLDER / "models")})
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
 
 
