@@ -98,3 +98,20 @@ def dump_database(app: Any) -> dict[str, list[tuple[Any, ...]]]:
             table = f'"{store.schema}"."{name}"' if store.schema else f'"{name}"'
             out[name] = sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {table}")))  # noqa: S608
     return out
+
+
+def register_copy(root: Path, name: str = "v-second") -> str:
+    """Register a copy of the promoted version of the registry at ``root`` under another name (a real,
+    verified registry entry: its files are the promoted one's)."""
+    import shutil
+
+    from matcher.learning.registry import ModelRegistry
+
+    registry = ModelRegistry(root)
+    promoted = registry.promoted()
+    staging = registry.staging_dir()
+    for item in (root / str(promoted)).iterdir():
+        if item.name != "SHA256SUMS":
+            shutil.copy(item, staging / item.name)
+    entry = next(v for v in registry.versions() if v["version"] == promoted)
+    return registry.register(staging, name, {"metrics": entry["metrics"], "data_sha256": entry["data_sha256"]})

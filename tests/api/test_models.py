@@ -4,12 +4,11 @@ serving and /readyz says why."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from api_helpers import SMALL_PROFILE
+from api_helpers import SMALL_PROFILE, register_copy
 
 from matcher.learning.registry import SERVED, ModelRegistry
 
@@ -17,14 +16,7 @@ SHIPPED = ModelRegistry().promoted()
 
 
 def _second_version(root: Path, name: str = "v-second") -> str:
-    """Register a copy of the shipped version under another name (a real, verified registry entry)."""
-    registry = ModelRegistry(root)
-    staging = registry.staging_dir()
-    for item in (root / str(SHIPPED)).iterdir():
-        if item.name != "SHA256SUMS":
-            shutil.copy(item, staging / item.name)
-    entry = next(v for v in registry.versions() if v["version"] == SHIPPED)
-    return registry.register(staging, name, {"metrics": entry["metrics"], "data_sha256": entry["data_sha256"]})
+    return register_copy(root, name)
 
 
 @pytest.fixture
