@@ -52,6 +52,8 @@ SAMPLE_CALLS: dict[str, tuple[str, str, Any]] = {
     "kiosk_api.close_contact_request": ("POST", "/api/v1/kiosk/contact-requests/0123456789abcdef/close", None),
     "kiosk_api.delete_contact_request": ("DELETE", "/api/v1/kiosk/contact-requests/0123456789abcdef", None),
     "kiosk_api.saved_list": ("GET", "/api/v1/kiosk/lists/K7M4-QXP9", None),
+    "kiosk_api.refer_contact_request": ("POST", "/api/v1/kiosk/contact-requests/0123456789abcdef/refer",
+                                        {"participant_id": "p-kiosk"}),
     "history.referral": ("POST", "/api/v1/referrals",
                          {"participant_id": "p-sample", "program_id": default_catalog().programs[0].id,
                           "profile": SMALL_PROFILE, "override_reason": "participant_choice"}),
@@ -70,7 +72,8 @@ SAMPLE_CALLS: dict[str, tuple[str, str, Any]] = {
 #: the record's 404 (tests/kiosk has the calls on real records).
 NEEDS_RECORD = {"kiosk_api.contact_request", "kiosk_api.close_contact_request", "kiosk_api.delete_contact_request",
                 "kiosk_api.saved_list", "history.outcome", "history.participant_history",
-                "history.erase_participant", "models.job", "models.model", "models.promote"}
+                "history.erase_participant", "kiosk_api.refer_contact_request", "models.job", "models.model",
+                "models.promote"}
 #: Sample calls whose answer on a fresh database is not a success (tests/api/test_models.py has the real ones):
 #: a rollback with no earlier model is refused; a second training job while one runs is a conflict.
 OTHER_ANSWERS = {"models.rollback": {422}, "models.train": {202, 409}}
