@@ -23,7 +23,7 @@ from matcher.store import bump_stamp
 
 from .. import jobs
 from ..access import roles
-from ..schemas import JobOut, JobPath, ModelOut, ModelsOut, PromotedOut, ReasonIn, TrainIn, VersionPath
+from ..schemas import ErrorOut, JobOut, JobPath, ModelOut, ModelsOut, PromotedOut, ReasonIn, TrainIn, VersionPath
 from ..services import services
 from . import PREFIX
 
@@ -34,7 +34,7 @@ def _actor() -> Actor:
     return Actor(id=g.token.id, name=g.token.name)
 
 
-@bp.post("/models/train", responses={202: JobOut})
+@bp.post("/models/train", responses={202: JobOut, 409: ErrorOut})
 @roles(Role.EVALUATOR, Role.ADMIN)
 def train(body: TrainIn) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Train a model on the recorded referrals and outcomes, in the background: poll the job it returns.
