@@ -276,8 +276,13 @@ def run(job_id: str, url: str | None = None, schema: str | None = None) -> int:
     except (MatcherError, ValueError) as exc:
         jobs.finish(job_id, error=getattr(exc, "message", None) or str(exc))
         return 1
+    except OSError as exc:  # e.g. a model registry the service may not write
+        jobs.finish(job_id, error=f"the job could not write or read a file ({type(exc).__name__}: "
+                                  f"{exc.strerror or 'no detail'}); check MATCHER_MODEL_DIR")
+        return 1
     except Exception as exc:  # noqa: BLE001 - recorded as the job's failure; the message may quote data
-        jobs.finish(job_id, error=f"the job failed ({type(exc).__name__}); see the server's log")
+        jobs.finish(job_id, error=f"the job failed unexpectedly ({type(exc).__name__}); run `matcher train --db` "
+                                  "with the same database to see the error")
         raise
     finally:
         stop.set()

@@ -10,6 +10,9 @@ database (:mod:`matcher.jobs`), so ``GET /jobs/{id}`` can be answered by any wor
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from flask import g
@@ -17,7 +20,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from matcher.audit import Actor, add_entry
 from matcher.auth import Role
-from matcher.errors import ModelCompatibilityError, ModelIntegrityError, NotFoundError, ValidationError
+from matcher.errors import DataError, ModelCompatibilityError, ModelIntegrityError, NotFoundError, ValidationError
 from matcher.jobs import MODEL_STAMP
 from matcher.store import bump_stamp
 
@@ -98,7 +101,8 @@ def promote(path: VersionPath, body: ReasonIn) -> dict[str, Any]:
         svc.registry.load(version)  # refuse a version that cannot be served before it replaces one that can
     except (ModelIntegrityError, ModelCompatibilityError) as exc:
         raise ValidationError(f"model {version} cannot be promoted: {exc.message}", field="version") from None
-    previous = svc.registry.promote(version, reason=body.reason or f"promoted through the API by {g.token.id}")
+    with _writable(svc.registry.root):
+        previous = svc.registry.promote(version, reason=body.reason or f"promoted through the API by {g.token.id}")
     _stamp("model.promote", version, {"previous": previous, "reason": body.reason})
     return {"promoted": version, "previous": previous, "serving": svc.runtime.reload().model_version}
 
@@ -110,11 +114,23 @@ def rollback(body: ReasonIn) -> dict[str, Any]:
     svc = services()
     previous = svc.registry.promoted()
     try:
-        version = svc.registry.rollback(reason=body.reason or f"rolled back through the API by {g.token.id}")
+        with _writable(svc.registry.root):
+            version = svc.registry.rollback(reason=body.reason or f"rolled back through the API by {g.token.id}")
     except NotFoundError as exc:
         raise ValidationError(exc.message, field="version") from None
     _stamp("model.rollback", version, {"previous": previous, "reason": body.reason})
     return {"promoted": version, "previous": previous, "serving": svc.runtime.reload().model_version}
+
+
+@contextlib.contextmanager
+def _writable(root: Path) -> Iterator[None]:
+    """A registry the service cannot write (e.g. the one shipped inside an installed package) is a 503 that
+    says what to do, not a 500."""
+    try:
+        yield
+    except OSError as exc:
+        raise DataError(f"the model registry at {root} cannot be changed ({exc.strerror or type(exc).__name__}): "
+                        "set MATCHER_MODEL_DIR to a folder the service may write", field="MATCHER_MODEL_DIR") from None
 
 
 def _stamp(action: str, version: str, detail: dict[str, Any]) -> None:
