@@ -186,3 +186,19 @@ def test_a_failed_training_job_says_why(evaluator_app):
         assert time.monotonic() < deadline
         time.sleep(0.3)
     assert state["status"] == "failed" and "labelled enrollments" in state["error"]
+
+
+def test_with_a_model_the_list_is_the_model_recommenders_own(evaluator_app):
+    from matcher.catalog import default_catalog
+    from matcher.learning.serving import ModelRecommender
+    from matcher.records import parse_profile
+
+    app, heads, root = evaluator_app
+    body = app.test_client().post("/api/v1/recommendations?top=5", json=SMALL_PROFILE,
+                                  headers=heads["coach"]).get_json()
+    expected = ModelRecommender(default_catalog(), registry=ModelRegistry(root)).recommend(
+        parse_profile(SMALL_PROFILE), top=5).to_dict()
+    assert body["model_version"] == SHIPPED
+    assert body["recommendations"] == expected
+    assert all("success" not in item["parts"] or item["parts"]["success"] is None
+               for item in body["recommendations"]["items"])  # no per-person chance is returned
