@@ -5,15 +5,16 @@ a worker that dies meanwhile: :mod:`matcher.jobs`)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import subprocess
 import sys
 import threading
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from matcher.errors import MatcherError
-from matcher.jobs import Job, JobStore
+from matcher.jobs import EXIT_FAILED_RECORDED, Job, JobStore
 
 from .config import Settings
 
@@ -38,9 +39,11 @@ def launch(job: Job, jobs: JobStore, settings: Settings) -> None:
             log.error("job process did not start", extra={"event": "job_start_failed", "job": job.id,
                                                           "exception": type(exc).__name__})
         log.info("job process ended", extra={"event": "job_ended", "job": job.id, "exit_code": code})
-        if code != 0:
-            with contextlib.suppress(MatcherError):  # the database is away: the stale heartbeat fails it later
+        if code not in (0, EXIT_FAILED_RECORDED):
+            try:
                 jobs.finish(job.id, error=f"the job's process ended with exit code {code} without finishing")
+            except (MatcherError, SQLAlchemyError):  # the database is away: the stale heartbeat fails it later
+                log.warning("job end not recorded", extra={"event": "job_end_not_recorded", "job": job.id})
 
     thread = threading.Thread(target=wait, name=f"matcher-job-{job.id}", daemon=True)
     _threads[:] = [t for t in _threads if t.is_alive()]

@@ -303,8 +303,9 @@ class Runtime:
             info: dict[str, object] = {"ok": len(snapshot.catalog) > 0, **snapshot.catalog_info()}
             if not len(snapshot.catalog):
                 info["reason"] = "the catalog has no programs"
-            if self.last_error:
-                info["warning"] = self.last_error
+            failed = self.failed_versions
+            if self.last_error and (failed is None or failed.catalog != snapshot.catalog_version):
+                info["warning"] = self.last_error  # (a model that failed to load is the model check's warning)
             if versions is not None and versions.catalog != snapshot.catalog_version:
                 info["newer_version"] = versions.catalog
             checks["catalog"] = info

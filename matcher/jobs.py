@@ -39,6 +39,9 @@ from .store import Base, CatalogStore, bump_stamp
 #: The version stamp every model promotion or rollback bumps (server workers watch it).
 MODEL_STAMP = "model"
 HEARTBEAT_SECONDS = 10.0
+#: Exit code of ``python -m matcher.jobs`` when the job failed and its failure is recorded (any other
+#: non-zero code means the process died before it could record anything).
+EXIT_FAILED_RECORDED = 3
 STALE_SECONDS = 120.0
 KINDS = ("train",)
 ACTIVE = ("queued", "running")
@@ -253,7 +256,8 @@ def announce_model_change(url: str | None, action: str, version: str, actor: Act
 
 
 def run(job_id: str, url: str | None = None, schema: str | None = None) -> int:
-    """Run one queued job to its end (the ``python -m matcher.jobs`` entry point); 0 when it succeeded."""
+    """Run one queued job to its end (the ``python -m matcher.jobs`` entry point); 0 when it succeeded,
+    :data:`EXIT_FAILED_RECORDED` when it failed and says why."""
     store = CatalogStore(url, schema=schema)
     jobs = JobStore(store)
     job = jobs.start(job_id)
@@ -275,11 +279,11 @@ def run(job_id: str, url: str | None = None, schema: str | None = None) -> int:
         result, then = RUNNERS[job.kind](store, job, actor)
     except (MatcherError, ValueError) as exc:
         jobs.finish(job_id, error=getattr(exc, "message", None) or str(exc))
-        return 1
+        return EXIT_FAILED_RECORDED
     except OSError as exc:  # e.g. a model registry the service may not write
         jobs.finish(job_id, error=f"the job could not write or read a file ({type(exc).__name__}: "
                                   f"{exc.strerror or 'no detail'}); check MATCHER_MODEL_DIR")
-        return 1
+        return EXIT_FAILED_RECORDED
     except Exception as exc:  # noqa: BLE001 - recorded as the job's failure; the message may quote data
         jobs.finish(job_id, error=f"the job failed unexpectedly ({type(exc).__name__}); run `matcher train --db` "
                                   "with the same database to see the error")

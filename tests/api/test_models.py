@@ -22,6 +22,17 @@ def _second_version(root: Path, name: str = "v-second") -> str:
 @pytest.fixture
 def evaluator_app(make_app, models_copy):
     app = make_app(model_dir=str(models_copy))
+    return _with_tokens(app, models_copy)
+
+
+@pytest.fixture
+def evaluator_app_on_each_database(make_app, models_copy, database):
+    url, schema = database
+    app = make_app(model_dir=str(models_copy), database_url=url, db_schema=schema)
+    return _with_tokens(app, models_copy)
+
+
+def _with_tokens(app, models_copy):
     tokens = app.extensions["matcher"].tokens
     heads = {}
     for role in ("coach", "evaluator", "admin"):
@@ -36,8 +47,8 @@ def _serving(client, coach) -> str | None:
     return response.get_json()["model_version"]
 
 
-def test_list_show_promote_and_roll_back(evaluator_app):
-    app, heads, root = evaluator_app
+def test_list_show_promote_and_roll_back(evaluator_app_on_each_database):
+    app, heads, root = evaluator_app_on_each_database
     client = app.test_client()
     evaluator, coach = heads["evaluator"], heads["coach"]
     assert _serving(client, coach) == SHIPPED  # the promoted model ranks, and the answer says which
@@ -174,10 +185,13 @@ def test_training_runs_as_a_job_any_worker_can_report_and_its_model_is_served(ev
     entries = client.get("/api/v1/audit?action=model.promote", headers=heads["admin"]).get_json()["entries"]
     assert entries[0]["subject"] == version and entries[0]["detail"]["job"] == job["id"]
     assert entries[0]["actor"] == job["requested_by"]
+    from api import jobs
+
+    jobs.wait_all()
 
 
-def test_a_failed_training_job_says_why(evaluator_app):
-    app, heads, _root = evaluator_app
+def test_a_failed_training_job_says_why(evaluator_app_on_each_database):
+    app, heads, _root = evaluator_app_on_each_database
     client = app.test_client()
     job = client.post("/api/v1/models/train", json={}, headers=heads["evaluator"]).get_json()
     deadline = time.monotonic() + 120
@@ -186,6 +200,9 @@ def test_a_failed_training_job_says_why(evaluator_app):
         assert time.monotonic() < deadline
         time.sleep(0.3)
     assert state["status"] == "failed" and "labelled enrollments" in state["error"]
+    from api import jobs
+
+    jobs.wait_all()  # before the database goes (the waiting thread may still read it)
 
 
 def test_with_a_model_the_list_is_the_model_recommenders_own(evaluator_app):
@@ -202,3 +219,44 @@ def test_with_a_model_the_list_is_the_model_recommenders_own(evaluator_app):
     assert body["recommendations"] == expected
     assert all("success" not in item["parts"] or item["parts"]["success"] is None
                for item in body["recommendations"]["items"])  # no per-person chance is returned
+
+
+def test_a_job_whose_process_died_is_shown_failed(app):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from matcher.audit import Actor
+    from matcher.jobs import JobRow, JobStore
+
+    jobs = JobStore(app.extensions["matcher"].store)
+    job = jobs.create("train", {}, Actor("t1", "tester"))
+    jobs.start(job.id)
+    assert jobs.get(job.id).status == "running"
+    with app.extensions["matcher"].store.session() as session, session.begin():
+        session.execute(update(JobRow).values(heartbeat_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)))
+    found = jobs.get(job.id)
+    assert found.status == "failed" and "heartbeat" in (found.error or "")
+    assert jobs.create("train", {}, Actor("t1", "tester")).status == "queued"  # no longer in the way
+
+
+def test_the_cli_promote_and_rollback_reach_the_service(evaluator_app):
+    from click.testing import CliRunner
+
+    from matcher.cli import main
+
+    app, heads, root = evaluator_app
+    client = app.test_client()
+    assert _serving(client, heads["coach"]) == SHIPPED
+    second = _second_version(root)
+    db = app.extensions["matcher"].settings.resolved_database_url
+    done = CliRunner().invoke(main, ["models", "promote", second, "--models-dir", str(root), "--db", db])
+    assert done.exit_code == 0, done.output
+    assert "model stamp bumped" in done.output
+    assert app.extensions["matcher"].runtime.reload().model_version == second
+    done = CliRunner().invoke(main, ["models", "rollback", "--models-dir", str(root), "--db", db])
+    assert done.exit_code == 0, done.output
+    assert app.extensions["matcher"].runtime.reload().model_version == SHIPPED
+    entries = client.get("/api/v1/audit", headers=heads["admin"]).get_json()["entries"]
+    assert [(e["action"], e["subject"], e["actor"].startswith("cli:")) for e in entries[:2]] == [
+        ("model.rollback", SHIPPED, True), ("model.promote", second, True)]
