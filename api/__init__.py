@@ -59,8 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Any:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies,
             x_host=settings.trusted_proxies)
-    app.extensions["matcher"] = Services.build(settings, on_swap=lambda s: metrics.catalog_swapped(
-        s.catalog_version, len(s.catalog)))
+    app.extensions["matcher"] = Services.build(settings, on_swap=metrics.snapshot_swapped)
 
     # Order matters: before_request hooks run as registered.
     logs.install(app)

@@ -33,6 +33,7 @@ from matcher.errors import (
     NotFoundError,
     ValidationError,
 )
+from matcher.jobs import JobConflictError
 from matcher.records import field_problems
 
 from .access import AuthError, ForbiddenError
@@ -63,6 +64,7 @@ STATUS: list[tuple[type[MatcherError], int]] = [
     (ValidationError, 422),
     (InputFileError, 400),
     (NotFoundError, 404),
+    (JobConflictError, 409),
     (DataError, 503),
 ]
 
@@ -98,7 +100,9 @@ def validation_error_response(exc: Any) -> Response:
         message = _MESSAGES.get(problem.message, problem.message)
         if not err.get("loc") and err.get("input") is None:
             message = "the request needs a JSON body"
-        problems[i] = FieldProblem(problem.field, message, problem.row, problem.value)
+        # The reporting-only demographics (sex, race...) are personal wherever they are: never echoed.
+        value = None if "demographics" in problem.field.split(".") else problem.value
+        problems[i] = FieldProblem(problem.field, message, problem.row, value)
     first = problems[0] if problems else FieldProblem("(request)", "invalid request")
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     error = ValidationError(f"invalid {where}: {first.field}: {first.message}{more}", field=first.field,

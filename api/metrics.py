@@ -11,8 +11,8 @@ run``) the process's own registry is served.
 - ``matcher_catalog_version`` and ``matcher_catalog_programs``: per worker
   (``pid`` label), so a scrape shows every worker has taken a new catalog
   (-1 until a worker has loaded its first).
-- ``matcher_model_info{version}``: the model in use; ``version="none"`` until
-  the model registry lands (ranking uses the engine's hand-set weights).
+- ``matcher_model_info{version}``: 1 for the model each worker serves (per
+  ``pid``), 0 for one it served before; ``version="none"``: the hand-set engine.
 
 Metric objects are made once per process at import (prometheus_client's
 rule); importing this module touches no database.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from flask import Flask, Response, g, request
 from prometheus_client import (
@@ -50,7 +51,6 @@ MODEL_INFO = Gauge("matcher_model_info", "The model in use (1 for the version se
 
 
 def install(app: Flask) -> None:
-    MODEL_INFO.labels(version="none").set(1)
     CATALOG_VERSION.set(-1)  # until the first catalog is loaded (versions start at 0)
 
     @app.before_request
@@ -68,9 +68,23 @@ def install(app: Flask) -> None:
         return response
 
 
+_serving: list[str] = []
+
+
 def catalog_swapped(version: int, programs: int) -> None:
     CATALOG_VERSION.set(version)
     CATALOG_PROGRAMS.set(programs)
+
+
+def snapshot_swapped(snapshot: Any) -> None:
+    """on_swap of the runtime: the catalog's version and size, and which model this worker now serves."""
+    catalog_swapped(snapshot.catalog_version, len(snapshot.catalog))
+    model = snapshot.model_version or "none"
+    for old in _serving:
+        if old != model:
+            MODEL_INFO.labels(version=old).set(0)
+    MODEL_INFO.labels(version=model).set(1)
+    _serving[:] = [model]
 
 
 def exposition() -> Response:

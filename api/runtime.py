@@ -14,9 +14,18 @@ loads it right after it starts (no request waits for it) and runs a watcher
 thread that reads the stamp every ``reload_check_seconds`` even when no request
 comes, so an idle worker is current before its next request.
 
-The model (phase 2, the model registry): a :class:`Versions` already carries a
-``model`` field; the registry's stamp and the loaded model join the snapshot
-the same way, and ``model_version`` stops being None.
+The model: :class:`Versions` holds the catalog's stamp and the model's
+(:data:`matcher.jobs.MODEL_STAMP`, bumped by every promotion and rollback, from
+the API or the CLI). A new snapshot loads the registry's promoted model
+(:meth:`~matcher.learning.registry.ModelRegistry.load`, which verifies every
+checksum) and binds it to the catalog through
+:class:`~matcher.learning.serving.ModelRecommender` before it is swapped in,
+so a model that fails its checks never replaces the one serving: the previous
+snapshot (catalog and model) keeps serving, ``/readyz`` says why, and the load
+is tried again after :data:`RETRY_FAILED_SECONDS`. A worker with nothing loaded
+yet whose promoted model fails serves the hand-set engine and is not ready
+(``/readyz`` 503, the model check saying why), rather than serving nothing.
+No promoted model: the hand-set engine, and ``model_version`` is None.
 """
 
 from __future__ import annotations
@@ -30,9 +39,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from matcher.catalog import Catalog, default_catalog, load_catalog
-from matcher.engine import Recommender
+from matcher.engine import EngineConfig, RecommendationList, Recommender
 from matcher.errors import MatcherError
+from matcher.jobs import MODEL_STAMP
+from matcher.learning.registry import LoadedModel, ModelRegistry
+from matcher.learning.serving import ModelRecommender
 from matcher.query import FilteredRecommender
+from matcher.records import SeekerProfile
 from matcher.store import CATALOG_STAMP, CatalogStore
 
 log = logging.getLogger("matcher.api.runtime")
@@ -42,7 +55,7 @@ RETRY_FAILED_SECONDS = 30.0
 @dataclass(frozen=True)
 class Versions:
     catalog: int
-    model: str | None = None
+    model: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ class Snapshot:
     versions: Versions
     catalog: Catalog
     recommender: FilteredRecommender
+    model: LoadedModel | None = None
+    model_error: str | None = None  # the promoted model could not be loaded (hand-set engine serving)
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
@@ -58,10 +73,48 @@ class Snapshot:
 
     @property
     def model_version(self) -> str | None:
-        return self.versions.model
+        return self.model.version if self.model is not None else None
 
     def catalog_info(self) -> dict[str, object]:
         return {"version": self.versions.catalog, "source": self.catalog.source, "programs": len(self.catalog)}
+
+
+class _Loaded(ModelRegistry):
+    """A registry that hands back one model :meth:`ModelRegistry.load` already verified and read, so each
+    filtered slice binds it (through ModelRecommender's own constructor) without reading its files again."""
+
+    def __init__(self, loaded: LoadedModel) -> None:
+        super().__init__(None)
+        self.loaded = loaded
+
+    def load(self, version: str | None = None) -> LoadedModel:
+        return self.loaded
+
+
+class ModelEngine:
+    """What :class:`~matcher.query.FilteredRecommender` needs of an engine (``fit``, ``recommend``), ranking
+    with a learned model through :class:`~matcher.learning.serving.ModelRecommender`'s public calls. Other
+    attributes (the taxonomy the kiosk reads...) are the underlying fitted engine's."""
+
+    def __init__(self, loaded: LoadedModel, config: EngineConfig | None = None) -> None:
+        self.loaded = loaded
+        self.config = config
+        self._fitted: ModelRecommender | None = None
+
+    def fit(self, catalog: Catalog) -> ModelEngine:
+        fitted = ModelEngine(self.loaded, self.config)
+        fitted._fitted = ModelRecommender(catalog, registry=_Loaded(self.loaded), config=self.config)
+        return fitted
+
+    def recommend(self, profile: SeekerProfile, *, top: int | None = 10) -> RecommendationList:
+        assert self._fitted is not None, "fit() first"
+        return self._fitted.recommend(profile, top=top)
+
+    def __getattr__(self, name: str) -> object:
+        fitted = self.__dict__.get("_fitted")
+        if fitted is None:
+            raise AttributeError(name)
+        return getattr(fitted.engine, name)
 
 
 class Runtime:
@@ -69,9 +122,12 @@ class Runtime:
 
     def __init__(self, store: CatalogStore, *, fallback_catalog: str | None = None,
                  check_seconds: float = 2.0, on_swap: Callable[[Snapshot], None] | None = None,
-                 make_engine: Callable[[], Recommender] = Recommender) -> None:
+                 make_engine: Callable[[], Recommender] = Recommender, registry: ModelRegistry | None = None,
+                 engine_config: EngineConfig | None = None) -> None:
         self.store = store
         self.make_engine = make_engine
+        self.registry = registry
+        self.engine_config = engine_config
         self.fallback_catalog = fallback_catalog
         self.check_seconds = check_seconds
         self.on_swap = on_swap
@@ -108,7 +164,8 @@ class Runtime:
         return self._current
 
     def versions(self) -> Versions:
-        return Versions(catalog=self.store.stamp(CATALOG_STAMP))
+        return Versions(catalog=self.store.stamp(CATALOG_STAMP),
+                        model=self.store.stamp(MODEL_STAMP) if self.registry is not None else 0)
 
     # ------------------------------------------------------------------ loading
 
@@ -126,14 +183,14 @@ class Runtime:
                 if current is not None and current.versions == versions:
                     return current
                 catalog = self._load_catalog()
-                snapshot = Snapshot(versions, catalog, FilteredRecommender(catalog, self.make_engine))
+                snapshot = self._snapshot(versions, catalog, has_previous=current is not None)
             except MatcherError as exc:
                 self.last_error = exc.message
                 self.failed_versions = versions
                 self._failed_at = time.monotonic()
                 if self._current is None:
                     raise
-                log.warning("catalog reload failed; still serving the previous catalog",
+                log.warning("reload failed; still serving the previous catalog and model",
                             extra={"event": "catalog_reload_failed", "error": exc.code})
                 return self._current
             self._current = snapshot
@@ -141,10 +198,32 @@ class Runtime:
             self.last_error = None
             self.failed_versions = None
         log.info("catalog loaded", extra={"event": "catalog_loaded", "catalog_version": versions.catalog,
-                                          "programs": len(catalog)})
+                                          "programs": len(catalog), "model_version": snapshot.model_version})
         if self.on_swap is not None:
             self.on_swap(snapshot)
         return snapshot
+
+    def _snapshot(self, versions: Versions, catalog: Catalog, *, has_previous: bool) -> Snapshot:
+        """Load the promoted model (if any) and fit the engines for ``catalog``: everything before the swap."""
+        promoted = None
+        if self.registry is not None:
+            try:
+                promoted = self.registry.promoted()
+                loaded = self.registry.load(promoted) if promoted is not None else None
+                if loaded is not None:
+                    model = ModelEngine(loaded, self.engine_config)
+                    recommender = FilteredRecommender(catalog, lambda: model)  # type: ignore[arg-type,return-value]
+                    return Snapshot(versions, catalog, recommender, model=loaded)
+            except (MatcherError, ValueError) as exc:
+                message = getattr(exc, "message", None) or str(exc)
+                why = f"the promoted model {promoted} cannot be served: {message}" if promoted else \
+                    f"the model registry cannot be read: {message}"
+                if has_previous:
+                    raise MatcherError(why, field="model") from None
+                log.warning("promoted model not loaded; the hand-set engine serves until it is",
+                            extra={"event": "model_load_failed", "error": getattr(exc, "code", "value_error")})
+                return Snapshot(versions, catalog, FilteredRecommender(catalog, self.make_engine), model_error=why)
+        return Snapshot(versions, catalog, FilteredRecommender(catalog, self.make_engine))
 
     def _failed_recently(self, versions: Versions) -> bool:
         """A version that failed to load is tried again only after :data:`RETRY_FAILED_SECONDS`
@@ -224,11 +303,25 @@ class Runtime:
             info: dict[str, object] = {"ok": len(snapshot.catalog) > 0, **snapshot.catalog_info()}
             if not len(snapshot.catalog):
                 info["reason"] = "the catalog has no programs"
-            if self.last_error:
-                info["warning"] = self.last_error
+            failed = self.failed_versions
+            if self.last_error and (failed is None or failed.catalog != snapshot.catalog_version):
+                info["warning"] = self.last_error  # (a model that failed to load is the model check's warning)
             if versions is not None and versions.catalog != snapshot.catalog_version:
                 info["newer_version"] = versions.catalog
             checks["catalog"] = info
-        checks["model"] = {"ok": True, "version": None,
-                           "note": "no learned model yet: ranking uses the engine's hand-set weights"}
+        checks["model"] = self._model_check(snapshot)
         return {"ready": all(bool(c["ok"]) for c in checks.values()), "checks": checks}
+
+    def _model_check(self, snapshot: Snapshot | None) -> dict[str, object]:
+        if snapshot is None:
+            return {"ok": False, "version": None, "reason": "nothing loaded yet"}
+        if snapshot.model_error:
+            return {"ok": False, "version": None, "reason": snapshot.model_error + "; the hand-set engine is "
+                    "serving meanwhile"}
+        check: dict[str, object] = {"ok": True, "version": snapshot.model_version}
+        if snapshot.model is None:
+            check["note"] = "no model is promoted: ranking uses the engine's hand-set weights"
+        if self.last_error and self.failed_versions is not None and \
+                self.failed_versions.model != snapshot.versions.model:
+            check["warning"] = f"{self.last_error}; still serving {snapshot.model_version or 'the hand-set engine'}"
+        return check

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from matcher import records
 from matcher.engine import RecommendationList
+from matcher.learning import history
 from matcher.normalize import DEFAULT_THRESHOLD
 from matcher.query import MAX_TOP
 from matcher.records import Program, ProgramType, Sector
@@ -309,3 +310,156 @@ class AuditEntryOut(ApiModel):
 
 class AuditOut(ApiModel):
     entries: list[AuditEntryOut]
+
+
+# --------------------------------------------------------------------------- referral and outcome history
+
+
+ParticipantId = Annotated[str, StringConstraints(pattern=records.ID_RE)]
+
+
+class ReferralIn(StrictJson, ApiModel):
+    """A coach's referral: who, where to, what else was considered, and why when it was not the top one."""
+
+    participant_id: ParticipantId = Field(description="The participant's id in the board's case-management "
+                                                      "system (letters, digits, _ . : -; up to 80).")
+    program_id: ParticipantId = Field(description="The program referred to (an id in the catalog in force).")
+    profile: SeekerProfile = Field(description="The participant's profile now: kept as training data.")
+    enrollment_id: ParticipantId | None = Field(default=None, description="Your id for this referral; made "
+                                                                          "by the service when left out.")
+    considered_program_ids: list[ParticipantId] = Field(
+        default_factory=list, max_length=50,
+        description="Programs gone through with the participant, the one referred to included.")
+    recommended_rank: int | None = Field(
+        default=None, ge=1, le=1000,
+        description="The program's rank in the list the coach saw; left out, the service ranks the profile "
+                    "(no filters) and records the rank it finds (null when outside the top 50).")
+    override_reason: history.OverrideReason | None = Field(
+        default=None, description="Required when the program is not the top recommendation.")
+    referred_on: dt.date | None = Field(default=None, description="Default: today.")
+    training_type: history.TrainingType | None = Field(default=None, description="PIRL 1303 code, e.g. 01 for OJT.")
+    demographics: history.ReportingDemographics | None = Field(
+        default=None, description="Reporting-only (fairness audit): never read by the engine or the model.")
+
+
+class ReferralOut(ApiModel):
+    participant_id: str
+    enrollment: history.Enrollment
+    rank_source: Literal["coach", "matcher"] = Field(
+        description="Whether recommended_rank is the one sent (coach) or the service's own ranking (matcher).")
+    catalog: CatalogInfo
+    model_version: str | None
+
+
+class OutcomeIn(StrictJson, ApiModel):
+    """What followed a referral (PIRL exit outcomes); sending it again corrects it."""
+
+    enrollment_id: ParticipantId
+    completed: bool
+    credential_attained: bool | None = None
+    employed_q2: bool | None = Field(default=None, description="Employed in the 2nd quarter after exit.")
+    employed_q4: bool | None = Field(default=None, description="Employed in the 4th quarter after exit.")
+    hourly_wage: records.HourlyWage | None = Field(default=None, description="Hourly wage of the job after exit.")
+    median_quarterly_earnings: records.Money | None = Field(default=None,
+                                                            description="Median earnings, 2nd quarter after exit.")
+    related_employment: bool | None = None
+    entry_date: dt.date | None = Field(default=None, description="Date training started (PIRL 1302), if not "
+                                                                 "recorded yet.")
+    exit_date: dt.date | None = Field(default=None, description="Date of exit, if not recorded yet.")
+
+
+class OutcomeOut(ApiModel):
+    enrollment: history.Enrollment
+    outcome: history.Outcome
+    training_label: Literal["success", "no_success", "not_known_yet"] = Field(
+        description="What the next training run learns from it: success is completed and employed in Q2.")
+
+
+class ParticipantPath(ApiModel):
+    participant_id: ParticipantId
+
+
+class HistoryEnrollmentOut(history.Enrollment):
+    outcome: history.Outcome | None = None
+
+
+class HistoryOut(ApiModel):
+    participant_id: str
+    profile: SeekerProfile
+    demographics: history.ReportingDemographics
+    enrollments: list[HistoryEnrollmentOut]
+
+
+class ErasedOut(ApiModel):
+    erased: str
+    counts: dict[str, int] = Field(description="Rows deleted, by table.")
+
+
+# --------------------------------------------------------------------------- models and jobs
+
+
+VersionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
+
+
+class TrainIn(StrictJson, ApiModel):
+    """A training run on the referrals and outcomes in the service's database."""
+
+    promote: bool = Field(default=True, description="Promote the new version if it ranks at least as well as the "
+                                                    "promoted one on the same held-out cohort.")
+    force: bool = Field(default=False, description="Promote even if it measures worse.")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    participant_split: bool = Field(default=False, description="Also run the second (participant split) check.")
+
+
+class JobOut(ApiModel):
+    id: str
+    kind: Literal["train"]
+    status: Literal["queued", "running", "succeeded", "failed"]
+    params: dict[str, Any]
+    result: dict[str, Any] | None = Field(description="A training run's version, decision, metrics, fairness flags.")
+    error: str | None
+    requested_by: str = Field(description="The token id that asked for it.")
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+
+
+class JobPath(ApiModel):
+    job_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+
+
+class ModelSummary(ApiModel):
+    version: str
+    promoted: bool
+    created: str | None = None
+    metrics: dict[str, float | None] = Field(default_factory=dict)
+    data_sha256: str | None = None
+
+
+class ModelsOut(ApiModel):
+    promoted: str | None = Field(description="The version the registry says is promoted.")
+    serving: str | None = Field(description="The version this worker ranks with (null: the hand-set engine).")
+    models: list[ModelSummary]
+
+
+class VersionPath(ApiModel):
+    version: VersionId
+
+
+class ModelOut(ApiModel):
+    version: str
+    promoted: bool
+    card: dict[str, Any] = Field(description="The model card (card.json), checksum verified.")
+    report: dict[str, Any] | None = Field(description="The evaluation and fairness report (report.json).")
+
+
+class ReasonIn(StrictJson, ApiModel):
+    reason: Annotated[str, StringConstraints(max_length=500)] = Field(
+        default="", description="Why: kept in the registry's event log and the audit trail.")
+
+
+class PromotedOut(ApiModel):
+    promoted: str
+    previous: str | None
+    serving: str | None = Field(description="The version this worker serves after the swap (every other worker "
+                                            "follows within MATCHER_RELOAD_CHECK_SECONDS).")

@@ -7,7 +7,8 @@ Measures, in one run against one server:
   ``GET /api/v1/healthz`` of the same app (same middleware: request id, role check, rate-limit
   check, logging, metrics) at the same concurrency: the ratio is the cost of the engine;
 - a soak run (default 60 s) of recommendations at 16 clients during which an admin imports a new
-  catalog (a hot swap in every worker): every response must be a 200;
+  catalog (at a quarter), promotes another model version (at half) and rolls it back (at three
+  quarters): three hot swaps in every worker, and every response must be a 200;
 - memory (RSS and PSS) of each gunicorn worker before the runs and after;
 - the machine's load average at the start and the end (the machine may be shared).
 
@@ -60,10 +61,35 @@ def matcher_cli(*args: str, env: dict[str, str]) -> str:
     return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, check=True).stdout
 
 
-def start_server(folder: Path, port: int, workers: int | None, threads: int | None) -> tuple[Any, dict[str, str]]:
+def model_registry(folder: Path) -> tuple[Path, str, str]:
+    """A copy of the shipped registry (its promoted model serves) with a second version registered beside it
+    (the same files under another name), to promote and roll back during the soak."""
+    import shutil
+
+    from matcher.learning.registry import ModelRegistry
+    from matcher.paths import models_dir
+
+    root = folder / "models"
+    shutil.copytree(models_dir(), root, ignore=shutil.ignore_patterns(".registry.lock", ".staging-*"))
+    registry = ModelRegistry(root)
+    shipped = registry.promoted()
+    if shipped is None:
+        raise SystemExit("the shipped registry has no promoted model")
+    staging = registry.staging_dir()
+    for item in (root / shipped).iterdir():
+        if item.name != "SHA256SUMS":
+            shutil.copy(item, staging / item.name)
+    entry = next(v for v in registry.versions() if v["version"] == shipped)
+    second = registry.register(staging, "v-bench-second", {"metrics": entry["metrics"]})
+    return root, shipped, second
+
+
+def start_server(folder: Path, port: int, workers: int | None, threads: int | None,
+                 models: Path) -> tuple[Any, dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update({"MATCHER_DB": str(folder / "bench.db"), "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
-                "MATCHER_LOG_LEVEL": "INFO"})  # as in production: one JSON line per request
+                "MATCHER_LOG_LEVEL": "INFO",  # as in production: one JSON line per request
+                "MATCHER_MODEL_DIR": str(models)})
     tokens = {role: json.loads(matcher_cli("tokens", "create", "--name", f"bench {role}", "--role", role, "--json",
                                            env=env))["token"] for role in ("coach", "admin")}
     args = [str(Path(sys.executable).with_name("matcher")), "serve", "--port", str(port)]
@@ -232,7 +258,7 @@ def breakdown(repeat: int = 300) -> dict[str, float]:
     from matcher.query import RecommendationFilters
 
     folder = Path(tempfile.mkdtemp(prefix="matcher-bench-breakdown-"))
-    app = create_app({"sqlite_path": str(folder / "b.db"), "log_level": "WARNING"})
+    app = create_app({"sqlite_path": str(folder / "b.db"), "log_level": "WARNING"})  # the shipped model ranks
     client = app.test_client()
     _info, token = app.extensions["matcher"].tokens.create("bench", "coach")
     headers = {"Authorization": f"Bearer {token}"}
@@ -281,8 +307,10 @@ def main() -> None:
     load_start = os.getloadavg()
     folder = Path(tempfile.mkdtemp(prefix="matcher-bench-api-"))
     port = free_port()
-    process, tokens = start_server(folder, port, args.workers, args.threads)
-    result: dict[str, Any] = {"machine": describe(), "load_average_start": [round(x, 2) for x in load_start]}
+    models, shipped, second = model_registry(folder)
+    process, tokens = start_server(folder, port, args.workers, args.threads, models)
+    result: dict[str, Any] = {"machine": describe(), "load_average_start": [round(x, 2) for x in load_start],
+                              "model": shipped}
     try:
         pids = worker_pids(process.pid)
         result["workers"] = len(pids)
@@ -301,24 +329,34 @@ def main() -> None:
                       f"p99 {cell['p99_ms']} ms  errors {cell['errors']}", flush=True)
         result["cells"] = cells
 
-        swap_at = args.soak / 2
-
-        async def import_midway() -> None:
-            await asyncio.sleep(swap_at)
+        async def swaps() -> None:
+            """A catalog import at a quarter of the soak, a promotion at half, a rollback at three quarters."""
             document = json.loads((ROOT / "training_data" / "sample_catalog.json").read_text())
             document["programs"] = document["programs"][:200]
-            body = json.dumps(document).encode()
-            connection = Connection(port)
-            status, reply = await connection.send(build_request("PUT", "/api/v1/programs", body, tokens["admin"]))
-            await connection.close()
-            result["soak_import"] = {"status": status, "after_seconds": swap_at,
-                                     "catalog_version": json.loads(reply).get("catalog_version")}
+            steps = [("import", "PUT", "/api/v1/programs", document),
+                     ("promote", "POST", f"/api/v1/models/{second}/promote", {"reason": "bench"}),
+                     ("rollback", "POST", "/api/v1/models/rollback", {"reason": "bench"})]
+            started = time.perf_counter()
+            result["soak_swaps"] = []
+            for i, (name, method, path, payload) in enumerate(steps, start=1):
+                await asyncio.sleep(max(0.0, started + args.soak * i / 4 - time.perf_counter()))
+                connection = Connection(port)
+                sent = time.perf_counter()
+                status, reply = await connection.send(build_request(method, path, json.dumps(payload).encode(),
+                                                                    tokens["admin"]))
+                await connection.close()
+                answer = json.loads(reply)
+                result["soak_swaps"].append({
+                    "step": name, "status": status, "after_seconds": round(sent - started, 1),
+                    "answered_in_ms": round(1000 * (time.perf_counter() - sent), 1),
+                    **({"catalog_version": answer.get("catalog_version")} if name == "import" else
+                       {"serving": answer.get("serving")})})
 
-        soak = asyncio.run(run_cell(port, recommend, 16, args.soak, during=import_midway))
-        soak["endpoint"] = "recommendations (soak, catalog import midway)"
+        soak = asyncio.run(run_cell(port, recommend, 16, args.soak, during=swaps))
+        soak["endpoint"] = "recommendations (soak: catalog import, model promote, model rollback)"
         result["soak"] = soak
         print(f"soak {args.soak:.0f} s at 16 clients: {soak['requests']} requests, {soak['rps']} req/s, "
-              f"p99 {soak['p99_ms']} ms, errors {soak['errors']}, import {result.get('soak_import')}", flush=True)
+              f"p99 {soak['p99_ms']} ms, errors {soak['errors']}, swaps {result.get('soak_swaps')}", flush=True)
         result["memory_after"] = {str(pid): memory_mb(pid) for pid in worker_pids(process.pid)}
     finally:
         process.send_signal(signal.SIGTERM)

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, Integer, String, Text, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .errors import NotFoundError, ValidationError
 from .records import SeekerProfile, parse_profile
@@ -80,6 +80,9 @@ class ContactRequestRow(Base):
     answers: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     closed_by: Mapped[str | None] = mapped_column(String(100))
+    # The history participant this request became (set when a coach records it as a referral), so erasing
+    # the participant erases the request too (matcher.learning.history_store.HistoryStore.erase_participant).
+    participant_id: Mapped[str | None] = mapped_column(String(80), index=True)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class ContactRequest:
     answers: SeekerProfile | None = None
     closed_at: dt.datetime | None = None
     closed_by: str | None = None
+    participant_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "created_at": self.created_at.isoformat(), "expires_on": self.expires_on.isoformat(),
@@ -126,7 +130,8 @@ class ContactRequest:
                 "program_id": self.program_id, "program_ids": list(self.program_ids),
                 "reference_code": self.reference_code, "consent": self.consent,
                 "answers_saved": self.answers is not None,
-                "closed_at": self.closed_at.isoformat() if self.closed_at else None, "closed_by": self.closed_by}
+                "closed_at": self.closed_at.isoformat() if self.closed_at else None, "closed_by": self.closed_by,
+                "participant_id": self.participant_id}
 
 
 @dataclass(frozen=True)
@@ -291,6 +296,23 @@ class KioskStore:
             row.closed_by = by[:100]
             return _contact(row)
 
+    def mark_referred(self, session: Session, request_id: str, *, participant_id: str, by: str,
+                      now: dt.datetime | None = None) -> ContactRequest:
+        """Inside the caller's transaction: the request became a referral of ``participant_id``; it is closed
+        and linked to the participant (erasing the participant erases it)."""
+        row = session.get(ContactRequestRow, str(request_id)[:16])
+        if row is None:
+            raise NotFoundError(f"no contact request {str(request_id)[:16]!r}", field="request_id")
+        if row.participant_id is not None and row.participant_id != participant_id:
+            raise ValidationError("this contact request was already referred as another participant",
+                                  field="participant_id")
+        row.participant_id = participant_id[:80]
+        row.status = "closed"
+        row.closed_at = now or dt.datetime.now(dt.UTC)
+        row.closed_by = by[:100]
+        session.flush()
+        return _contact(row)
+
     def delete_contact_request(self, request_id: str) -> None:
         """Erase a request (the person asked, or it was made by mistake)."""
         with self.store.session() as session, session.begin():
@@ -338,4 +360,5 @@ def _contact(row: ContactRequestRow) -> ContactRequest:
                           consent=row.consent, phone=row.phone, email=row.email, best_time=row.best_time,
                           program_id=row.program_id, program_ids=tuple(json.loads(row.program_ids)),
                           reference_code=row.reference_code, answers=_profile(row.answers),
-                          closed_at=_utc(row.closed_at), closed_by=row.closed_by)
+                          closed_at=_utc(row.closed_at), closed_by=row.closed_by,
+                          participant_id=row.participant_id)

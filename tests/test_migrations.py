@@ -17,7 +17,8 @@ from matcher.errors import DataError
 from matcher.store import Base, CatalogStore
 
 TABLES = {"programs", "imports", "stamps", "api_tokens", "audit_log", "alembic_version", "kiosk_saved_lists",
-          "kiosk_contact_requests"}
+          "kiosk_contact_requests", "history_participants", "history_enrollments", "history_outcomes",
+          "history_imports", "jobs"}
 
 
 def test_head_constant_is_the_newest_migration():
@@ -123,3 +124,28 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     store.close()
+
+
+def test_history_tables_made_on_first_use_before_0004_are_taken_over(tmp_path):
+    """Issue 8's store created its tables itself on a database at 0003: 0004 keeps them and their rows."""
+    from sqlalchemy import text
+
+    from matcher.learning.history_store import HistoryBase, HistoryStore
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    old = CatalogStore(url)
+    migrations.upgrade(old.engine, revision="0003")
+    HistoryBase.metadata.create_all(old.engine)
+    with old.engine.begin() as conn:
+        conn.execute(text("INSERT INTO history_participants (id, profile, demographics, updated_at) "
+                          "VALUES ('p1', '{}', '{}', '2025-01-01 00:00:00')"))
+    assert migrations.upgrade(old.engine).state == "current"
+    old.close()
+    store = HistoryStore(url)
+    assert store.counts()["participants"] == 1
+    store.close()
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, migrations.target_metadata()) == []
+    engine.dispose()

@@ -6,10 +6,10 @@
 - :mod:`.ops`: liveness, readiness, metrics, and "who am I" for a token.
 - :mod:`.admin`: the audit trail.
 - :mod:`.kiosk_requests`: contact requests and saved lists job seekers left at the kiosk (coaches).
+- :mod:`.history`: referrals, outcomes, a participant's history and its erasure.
+- :mod:`.models`: the model registry for evaluators: train (a background job), list, promote, roll back.
 
-The next phase adds ``history`` (referrals, outcomes, a participant's history
-and its erasure) and ``models`` (train, list, promote, roll back) beside these,
-and the kiosk adds its own (server-rendered) blueprint at ``/``.
+The kiosk adds its own (server-rendered) blueprint at ``/``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ PREFIX = "/api/v1"
 
 
 def register(app: OpenAPI) -> None:
-    from . import admin, kiosk_requests, ops, programs, recommendations, reference
+    from . import admin, history, kiosk_requests, models, ops, programs, recommendations, reference
 
-    for module in (recommendations, programs, reference, ops, admin, kiosk_requests):
+    for module in (recommendations, programs, reference, history, models, ops, admin, kiosk_requests):
         app.register_api(module.bp)
     # No automatic OPTIONS answers: a method a route does not document gets 405 with an exact Allow
     # header (the service does no CORS; a reverse proxy in front can).

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import echo_json, echo_table, handle_errors, json_option
+from . import db_option, echo_json, echo_table, handle_errors, json_option
 
 models_dir_option = click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path),
                                  help="Model registry folder (default: $MATCHER_MODELS_DIR, else models/).")
@@ -70,18 +70,33 @@ def show(version: str, models_dir: Path | None, as_json: bool) -> None:
 @click.argument("version")
 @click.option("--reason", default="", help="Why (kept in the registry's event log).")
 @models_dir_option
+@db_option
 @handle_errors
-def promote(version: str, reason: str, models_dir: Path | None) -> None:
-    """Serve VERSION from now on (its files are verified first)."""
+def promote(version: str, reason: str, models_dir: Path | None, db_url: str | None) -> None:
+    """Serve VERSION from now on (its files are verified first); a running service takes it within seconds."""
     previous = _registry(models_dir).promote(version, reason=reason or "promoted by hand")
     click.echo(f"Promoted {version}" + (f" (was {previous})." if previous else "."))
+    _announce(db_url, "model.promote", version, {"previous": previous, "reason": reason})
 
 
 @models.command()
 @click.option("--reason", default="", help="Why (kept in the registry's event log).")
 @models_dir_option
+@db_option
 @handle_errors
-def rollback(reason: str, models_dir: Path | None) -> None:
+def rollback(reason: str, models_dir: Path | None, db_url: str | None) -> None:
     """Serve the previously promoted version again."""
-    version = _registry(models_dir).rollback(reason=reason or "rolled back by hand")
+    registry = _registry(models_dir)
+    previous = registry.promoted()
+    version = registry.rollback(reason=reason or "rolled back by hand")
     click.echo(f"Rolled back: {version} is promoted again.")
+    _announce(db_url, "model.rollback", version, {"previous": previous, "reason": reason})
+
+
+def _announce(db_url: str | None, action: str, version: str, detail: dict[str, object]) -> None:
+    """Tell a service on this database (its model version stamp, and the audit trail) that the model changed."""
+    from ..audit import Actor
+    from ..jobs import announce_model_change
+
+    if announce_model_change(db_url, action, version, Actor.cli(), detail):
+        click.echo("The service's workers load it within MATCHER_RELOAD_CHECK_SECONDS (model stamp bumped).")

@@ -52,6 +52,12 @@ def train(history_dir: Path | None, db_url: str | None, catalog_file: Path | Non
     out = run_training(data, catalog, registry, promote=not no_promote, force=force, seed=seed, hidden=hidden,
                        participant_split_check=not no_participant_split,
                        progress=lambda msg: click.echo(f"[train] {msg}", err=True))
+    if out["promoted"]:
+        from ..audit import Actor
+        from ..jobs import announce_model_change
+
+        # A service on this database (--db, else the default one) loads the new model within seconds.
+        announce_model_change(db_url, "model.promote", out["version"], Actor.cli(), {"decision": out["decision"]})
     if as_json:
         echo_json({k: v for k, v in out.items() if k != "report"})
         return

@@ -1,9 +1,9 @@
 """Outcome history in the SQL store: the same database as the catalog (SQLite by default, PostgreSQL via
 ``DATABASE_URL``), through SQLAlchemy 2.
 
-Tables (declared on this module's own :class:`HistoryBase` metadata, created on first use, until Alembic
-migrations cover them; then they can move onto :data:`matcher.store.Base`, or the migrations' target metadata
-can include ``HistoryBase.metadata``):
+Tables (declared on this module's own :class:`HistoryBase` metadata, which
+:func:`matcher.migrations.target_metadata` includes; revision 0004 creates them, so a fresh database gets
+them on first use and an older one after ``matcher db upgrade``, like every other table):
 
 - ``history_participants``: ``id``; ``profile`` (the SeekerProfile as canonical JSON text, personal
   answers included: this is where the issue says they are stored); ``demographics`` (reporting-only
@@ -15,7 +15,9 @@ can include ``HistoryBase.metadata``):
 - ``history_imports``: an audit line per import (file, counts, time): no personal data.
 
 The calls the API makes (issue 9) are :meth:`HistoryStore.record_referral`, :meth:`record_enrollment`,
-:meth:`record_outcome`, :meth:`participant_history` and :meth:`erase_participant`; :meth:`history`
+:meth:`record_outcome`, :meth:`participant_history` and :meth:`erase_participant` (which also erases the
+kiosk contact requests linked to the person, and the saved lists they point at); the writing ones take an
+``in_transaction`` callback, so the API's audit entry commits with the change it records; :meth:`history`
 reads everything back as a :class:`~.history.History` for ``matcher train --db``. Nothing here logs:
 personal answers are never written anywhere but these rows.
 """
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, delete, func, select
@@ -35,6 +37,9 @@ from ..errors import DataError, MatcherError, NotFoundError, ValidationError
 from ..records import SeekerProfile
 from ..store import CatalogStore
 from .history import Enrollment, History, Outcome, Participant, ReportingDemographics
+
+#: Called inside a write's transaction, just before it commits (the API adds its audit entry there).
+InTransaction = Callable[[Session], None]
 
 
 class HistoryBase(DeclarativeBase):
@@ -101,19 +106,6 @@ class HistoryStore(CatalogStore):
     def __enter__(self) -> HistoryStore:
         return self
 
-    _history_ready = False
-
-    def _session(self) -> Session:
-        session = super()._session()  # the catalog's schema, through its migrations, as the store does
-        if not self._history_ready:
-            try:
-                HistoryBase.metadata.create_all(self._engine)
-            except SQLAlchemyError as exc:
-                session.close()
-                raise DataError(f"cannot open database {self.display_url}: {exc}", field="db") from None
-            self._history_ready = True
-        return session
-
     # ------------------------------------------------------------------ bulk
 
     def import_history(self, history: History, *, source: str = "") -> dict[str, int]:
@@ -170,7 +162,8 @@ class HistoryStore(CatalogStore):
                         enrollment_id: str, considered_program_ids: Iterable[str] = (),
                         recommended_rank: int | None = None, override_reason: str | None = None,
                         referred_on: dt.date | None = None, training_type: str | None = None,
-                        demographics: ReportingDemographics | Mapping[str, Any] | None = None) -> Enrollment:
+                        demographics: ReportingDemographics | Mapping[str, Any] | None = None,
+                        in_transaction: InTransaction | None = None) -> Enrollment:
         """Record that a coach referred a participant to a program (creating or updating the participant's
         profile as given now). Validated like an import; raises ValidationError naming the field."""
         participant = _participant(participant_id, profile, demographics)
@@ -194,10 +187,14 @@ class HistoryStore(CatalogStore):
             if s.get(EnrollmentRow, enrollment.id) is not None:
                 raise ValidationError(f"enrollment {enrollment.id!r} is already recorded", field="enrollment_id")
             s.add(_enrollment_row(enrollment, now))
+            s.flush()
+            if in_transaction is not None:
+                in_transaction(s)
         return enrollment
 
     def record_enrollment(self, enrollment_id: str, *, entry_date: dt.date | None = None,
-                          exit_date: dt.date | None = None) -> Enrollment:
+                          exit_date: dt.date | None = None, in_transaction: InTransaction | None = None
+                          ) -> Enrollment:
         """Record the start (and later the exit) of a referred enrollment."""
         with self._write() as s:
             row = s.get(EnrollmentRow, enrollment_id)
@@ -207,20 +204,42 @@ class HistoryStore(CatalogStore):
                                               **({"entry_date": entry_date} if entry_date else {}),
                                               **({"exit_date": exit_date} if exit_date else {})})
             row.entry_date, row.exit_date = updated.entry_date, updated.exit_date
+            if in_transaction is not None:
+                in_transaction(s)
         return updated
 
-    def record_outcome(self, enrollment_id: str, **fields: Any) -> Outcome:
-        """Record (or correct) the outcome of an enrollment: completed, employed_q2, hourly_wage..."""
+    def record_outcome(self, enrollment_id: str, *, entry_date: dt.date | None = None,
+                       exit_date: dt.date | None = None, in_transaction: InTransaction | None = None,
+                       **fields: Any) -> Outcome:
+        """Record (or correct) the outcome of an enrollment: completed, employed_q2, hourly_wage...
+        ``entry_date`` / ``exit_date``, when given, are recorded on the enrollment in the same transaction
+        (checked as :meth:`record_enrollment` checks them)."""
         outcome = _validated(Outcome, {"enrollment_id": enrollment_id, **fields})
         with self._write() as s:
-            if s.get(EnrollmentRow, enrollment_id) is None:
+            enrollment = s.get(EnrollmentRow, enrollment_id)
+            if enrollment is None:
                 raise NotFoundError(f"no enrollment {enrollment_id!r}", field="enrollment_id")
+            if entry_date is not None or exit_date is not None:
+                updated = _validated(Enrollment, {**_enrollment(enrollment).model_dump(),
+                                                  **({"entry_date": entry_date} if entry_date else {}),
+                                                  **({"exit_date": exit_date} if exit_date else {})})
+                enrollment.entry_date, enrollment.exit_date = updated.entry_date, updated.exit_date
             row = s.get(OutcomeRow, enrollment_id)
             if row is None:
                 s.add(OutcomeRow(enrollment_id=enrollment_id, data=_json(outcome), recorded_at=_now()))
             else:
                 row.data, row.recorded_at = _json(outcome), _now()
+            if in_transaction is not None:
+                in_transaction(s)
         return outcome
+
+    def enrollment(self, enrollment_id: str) -> Enrollment:
+        """One recorded referral or enrollment (NotFoundError if there is none)."""
+        with self._session() as s:
+            row = s.get(EnrollmentRow, enrollment_id)
+            if row is None:
+                raise NotFoundError(f"no enrollment {enrollment_id!r}", field="enrollment_id")
+            return _enrollment(row)
 
     def participant_history(self, participant_id: str) -> dict[str, Any]:
         """One participant's stored profile, demographics, enrollments and outcomes (for the person or coach)."""
@@ -237,18 +256,32 @@ class HistoryStore(CatalogStore):
                     "enrollments": [{**_enrollment(e).model_dump(mode="json"), "outcome": outcomes.get(e.id)}
                                     for e in enrollments]}
 
-    def erase_participant(self, participant_id: str) -> dict[str, int]:
-        """Delete a participant and everything recorded about them (enrollments, outcomes). Returns counts."""
+    def erase_participant(self, participant_id: str, *, in_transaction: InTransaction | None = None
+                          ) -> dict[str, int]:
+        """Delete a participant and everything recorded about them: enrollments, outcomes, and the kiosk
+        contact requests they were referred from (with the saved lists those point at). Returns the counts.
+        NotFoundError when nothing at all was held about them."""
+        from ..kiosk_store import ContactRequestRow, SavedListRow
+
         with self._write() as s:
             enrollment_ids = list(s.scalars(select(EnrollmentRow.id).where(
                 EnrollmentRow.participant_id == participant_id)))
-            outcomes = s.execute(delete(OutcomeRow).where(OutcomeRow.enrollment_id.in_(enrollment_ids))).rowcount
-            enrollments = s.execute(delete(EnrollmentRow).where(
-                EnrollmentRow.participant_id == participant_id)).rowcount
-            people = s.execute(delete(ParticipantRow).where(ParticipantRow.id == participant_id)).rowcount
-            if not people:
+            outcomes = _count(s.execute(delete(OutcomeRow).where(OutcomeRow.enrollment_id.in_(enrollment_ids))))
+            enrollments = _count(s.execute(delete(EnrollmentRow).where(
+                EnrollmentRow.participant_id == participant_id)))
+            people = _count(s.execute(delete(ParticipantRow).where(ParticipantRow.id == participant_id)))
+            codes = [c for c in s.scalars(select(ContactRequestRow.reference_code).where(
+                ContactRequestRow.participant_id == participant_id)) if c]
+            requests = _count(s.execute(delete(ContactRequestRow).where(
+                ContactRequestRow.participant_id == participant_id)))
+            lists = _count(s.execute(delete(SavedListRow).where(SavedListRow.code.in_(codes)))) if codes else 0
+            counts = {"participants": people, "enrollments": enrollments, "outcomes": outcomes,
+                      "kiosk_contact_requests": requests, "kiosk_saved_lists": lists}
+            if not any(counts.values()):
                 raise NotFoundError(f"no participant {participant_id!r}", field="participant_id")
-        return {"participants": int(people), "enrollments": int(enrollments), "outcomes": int(outcomes)}
+            if in_transaction is not None:
+                in_transaction(s)
+        return counts
 
     # ------------------------------------------------------------------ plumbing
 
@@ -276,6 +309,10 @@ class HistoryStore(CatalogStore):
                     self.session.close()
 
         return _Tx()
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _participant(pid: str, profile: SeekerProfile | Mapping[str, Any],

@@ -52,6 +52,7 @@ LOCK_FILE = ".registry.lock"
 SERVED = "model.npz"
 ESTIMATOR = "estimator.joblib"
 CARD = "card.json"
+REPORT = "report.json"
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,20 @@ class ModelRegistry:
         if not isinstance(card, dict):
             raise ModelIntegrityError(f"{version}/{CARD} is not a model card", field=CARD)
         return card
+
+    def report(self, version: str | None = None) -> dict[str, Any] | None:
+        """The evaluation and fairness report (``report.json``) of a version after its checksum matched;
+        None when the version has none."""
+        version = self.resolve(version)
+        if REPORT not in self._entry(version).get("files", {}):
+            return None
+        try:
+            report = json.loads(self._verified(version, REPORT).read_text(encoding="utf-8"))
+        except ValueError:
+            raise ModelIntegrityError(f"{version}/{REPORT} is not JSON", field=REPORT) from None
+        if not isinstance(report, dict):
+            raise ModelIntegrityError(f"{version}/{REPORT} is not a report", field=REPORT)
+        return report
 
     def load(self, version: str | None = None) -> LoadedModel:
         """Verify and load a version (default: the promoted one) for serving."""

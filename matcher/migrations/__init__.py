@@ -2,10 +2,12 @@
 
 The migration scripts live in ``versions/`` beside this file, so ``matcher db
 upgrade`` works from an installed package with no ini file. Every table of
-the matcher's database is in :data:`matcher.store.Base`'s metadata: the
-catalog store (``programs``, ``imports``, ``stamps``), the token store
-(:mod:`matcher.auth`), the audit trail (:mod:`matcher.audit`) and the kiosk's saved lists
-and contact requests (:mod:`matcher.kiosk_store`). A new table
+the matcher's database is in :func:`target_metadata`: :data:`matcher.store.Base`'s
+(the catalog store's ``programs``, ``imports``, ``stamps``; the token store,
+:mod:`matcher.auth`; the audit trail, :mod:`matcher.audit`; the kiosk's saved
+lists and contact requests, :mod:`matcher.kiosk_store`; background jobs, :mod:`matcher.jobs`) and the
+outcome history's ``HistoryBase``
+(:mod:`matcher.learning.history_store`). A new table
 needs a new revision here, and :data:`HEAD` moved to it (a test checks both).
 
 States a database can be in (:func:`status`):
@@ -35,7 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..errors import DataError
 
 #: The newest revision of this version of the library.
-HEAD = "0003"
+HEAD = "0005"
 VERSION_TABLE = "alembic_version"
 LEGACY_TABLES = frozenset({"programs", "imports"})
 _ADVISORY_LOCK_KEY = 0x6D617463686572  # "matcher"
@@ -65,11 +67,23 @@ class SchemaStatus:
 
 
 def target_metadata() -> MetaData:
-    """Every table of the matcher's database (importing the modules registers their tables)."""
-    from .. import audit, auth, kiosk_store  # noqa: F401 - imported for their tables
-    from ..store import Base
+    """Every table of the matcher's database (importing the modules registers their tables): the catalog's
+    :data:`~matcher.store.Base` and the outcome history's own ``HistoryBase``, as one metadata."""
+    global _COMBINED
+    if _COMBINED is None:
+        from .. import audit, auth, jobs, kiosk_store  # noqa: F401 - imported for their tables
+        from ..learning.history_store import HistoryBase
+        from ..store import Base
 
-    return Base.metadata
+        combined = MetaData()
+        for metadata in (Base.metadata, HistoryBase.metadata):
+            for table in metadata.sorted_tables:
+                table.to_metadata(combined)
+        _COMBINED = combined
+    return _COMBINED
+
+
+_COMBINED: MetaData | None = None
 
 
 def script_location() -> str:

@@ -52,12 +52,31 @@ SAMPLE_CALLS: dict[str, tuple[str, str, Any]] = {
     "kiosk_api.close_contact_request": ("POST", "/api/v1/kiosk/contact-requests/0123456789abcdef/close", None),
     "kiosk_api.delete_contact_request": ("DELETE", "/api/v1/kiosk/contact-requests/0123456789abcdef", None),
     "kiosk_api.saved_list": ("GET", "/api/v1/kiosk/lists/K7M4-QXP9", None),
+    "kiosk_api.refer_contact_request": ("POST", "/api/v1/kiosk/contact-requests/0123456789abcdef/refer",
+                                        {"participant_id": "p-kiosk"}),
+    "history.referral": ("POST", "/api/v1/referrals",
+                         {"participant_id": "p-sample", "program_id": default_catalog().programs[0].id,
+                          "profile": SMALL_PROFILE, "override_reason": "participant_choice"}),
+    "history.outcome": ("POST", "/api/v1/outcomes", {"enrollment_id": "e-none", "completed": True}),
+    "history.participant_history": ("GET", "/api/v1/participants/p-none/history", None),
+    "history.erase_participant": ("DELETE", "/api/v1/participants/p-none", None),
+    "models.train": ("POST", "/api/v1/models/train", {"promote": False}),
+    "models.job": ("GET", "/api/v1/jobs/0123456789abcdef", None),
+    "models.list_models": ("GET", "/api/v1/models", None),
+    "models.model": ("GET", "/api/v1/models/v-none", None),
+    "models.promote": ("POST", "/api/v1/models/v-none/promote", {"reason": "test"}),
+    "models.rollback": ("POST", "/api/v1/models/rollback", {}),
 }
 
 #: Sample calls naming a record a fresh database does not hold: an allowed role gets past the role check to
 #: the record's 404 (tests/kiosk has the calls on real records).
 NEEDS_RECORD = {"kiosk_api.contact_request", "kiosk_api.close_contact_request", "kiosk_api.delete_contact_request",
-                "kiosk_api.saved_list"}
+                "kiosk_api.saved_list", "history.outcome", "history.participant_history",
+                "history.erase_participant", "kiosk_api.refer_contact_request", "models.job", "models.model",
+                "models.promote"}
+#: Sample calls whose answer on a fresh database is not a success (tests/api/test_models.py has the real ones):
+#: a rollback with no earlier model is refused; a second training job while one runs is a conflict.
+OTHER_ANSWERS = {"models.rollback": {422}, "models.train": {202, 409}}
 
 
 def call(client: Any, endpoint: str, token: str | None = None, **changes: Any) -> Any:
@@ -82,3 +101,20 @@ def dump_database(app: Any) -> dict[str, list[tuple[Any, ...]]]:
             table = f'"{store.schema}"."{name}"' if store.schema else f'"{name}"'
             out[name] = sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {table}")))  # noqa: S608
     return out
+
+
+def register_copy(root: Path, name: str = "v-second") -> str:
+    """Register a copy of the promoted version of the registry at ``root`` under another name (a real,
+    verified registry entry: its files are the promoted one's)."""
+    import shutil
+
+    from matcher.learning.registry import ModelRegistry
+
+    registry = ModelRegistry(root)
+    promoted = registry.promoted()
+    staging = registry.staging_dir()
+    for item in (root / str(promoted)).iterdir():
+        if item.name != "SHA256SUMS":
+            shutil.copy(item, staging / item.name)
+    entry = next(v for v in registry.versions() if v["version"] == promoted)
+    return registry.register(staging, name, {"metrics": entry["metrics"], "data_sha256": entry["data_sha256"]})

@@ -3,6 +3,7 @@
 - it prints where it listens and becomes ready;
 - a catalog imported through one worker is served by every worker without a restart, and no request
   in flight fails while the workers swap (clients keep calling throughout);
+- a model promoted and rolled back through one worker is served by every worker, with no failed request;
 - /metrics adds up every worker's counts, and shows each worker's catalog version;
 - no log line, from any process, carries a barrier answer.
 """
@@ -13,6 +14,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +24,10 @@ import time
 from pathlib import Path
 
 import pytest
-from api_helpers import small_catalog_document
+from api_helpers import register_copy, small_catalog_document
+
+from matcher.learning.registry import ModelRegistry
+from matcher.paths import models_dir
 
 pytestmark = pytest.mark.slow
 
@@ -68,8 +73,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("served")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    models = folder / "models"
+    shutil.copytree(models_dir(), models, ignore=shutil.ignore_patterns(".registry.lock", ".staging-*"))
+    second = register_copy(models, "v-second")
     env.update({"MATCHER_DB": str(folder / "service.db"), "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
-                "MATCHER_RELOAD_CHECK_SECONDS": "0.5", "MATCHER_LOG_LEVEL": "INFO"})
+                "MATCHER_RELOAD_CHECK_SECONDS": "0.5", "MATCHER_LOG_LEVEL": "INFO", "MATCHER_MODEL_DIR": str(models)})
     admin = json.loads(_matcher("tokens", "create", "--name", "test admin", "--role", "admin", "--json", env=env))
     coach = json.loads(_matcher("tokens", "create", "--name", "test coach", "--role", "coach", "--json", env=env))
     stdout, stderr = open(folder / "stdout.log", "w"), open(folder / "stderr.log", "w")  # noqa: SIM115
@@ -92,7 +100,8 @@ def server(tmp_path_factory: pytest.TempPathFactory):
             if time.monotonic() > deadline:
                 raise AssertionError("the service did not become ready in 90 s")
             time.sleep(0.3)
-        yield {"port": port, "admin": admin["token"], "coach": coach["token"], "folder": folder}
+        yield {"port": port, "admin": admin["token"], "coach": coach["token"], "folder": folder,
+               "shipped": ModelRegistry(models).promoted(), "second": second}
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -180,7 +189,66 @@ def test_an_import_reaches_every_worker_and_no_request_fails_meanwhile(server):
     counted = re.search(r'^matcher_http_requests_total\{method="POST",route="/api/v1/recommendations",'
                         r'status="200"\} (\S+)$', text, re.M)
     assert counted is not None and float(counted.group(1)) == len(results)
-    assert 'matcher_model_info{pid="' in text and 'version="none"' in text
+    assert 'matcher_model_info{pid="' in text and f'version="{server["shipped"]}"' in text
+
+
+def _models_served(text: str) -> dict[str, str]:
+    """pid -> the model version each worker serves (its matcher_model_info gauge at 1)."""
+    return {pid: version for pid, version, value in
+            re.findall(r'^matcher_model_info\{pid="(\d+)",version="([^"]+)"\} (\S+)$', text, re.M)
+            if float(value) == 1.0}
+
+
+def test_a_promotion_and_a_rollback_reach_every_worker_and_no_request_fails(server):
+    port, coach = server["port"], server["coach"]
+    shipped, second = server["shipped"], server["second"]
+    results: list[tuple[int, str | None]] = []
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def load() -> None:
+        client = Client(port)
+        try:
+            while not stop.is_set():
+                status, body = client.request("POST", "/api/v1/recommendations?top=3", PROFILE, coach)
+                version = json.loads(body)["model_version"] if status == 200 else None
+                with lock:
+                    results.append((status, version))
+        finally:
+            client.close()
+
+    def wait_for(version: str) -> None:
+        deadline = time.monotonic() + 30
+        while True:
+            served = _models_served(_metrics(port))
+            if len(served) == 2 and set(served.values()) == {version}:
+                return
+            assert time.monotonic() < deadline, f"workers serve {served}"
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1.0)
+        admin = Client(port)
+        status, body = admin.request("POST", f"/api/v1/models/{second}/promote", {"reason": "load test"},
+                                     server["admin"])
+        assert status == 200 and json.loads(body)["serving"] == second, body
+        wait_for(second)
+        time.sleep(0.5)
+        status, body = admin.request("POST", "/api/v1/models/rollback", {}, server["admin"])
+        assert status == 200 and json.loads(body)["promoted"] == shipped, body
+        wait_for(shipped)
+        admin.close()
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert [r for r in results if r[0] != 200] == []
+    assert {v for _s, v in results} == {shipped, second}
+    assert results[-1][1] == shipped
 
 
 def test_every_worker_logs_json_lines_and_none_carries_a_barrier_answer(server):

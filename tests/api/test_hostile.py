@@ -72,6 +72,22 @@ def test_hostile_bodies_never_get_a_5xx_and_store_nothing(app, client, tokens):
               (None, [], {}, {"programs": None}, {"programs": [None]}, {"programs": "x" * 10_000},
                {"programs": [[]]}, {"format": "evil", "programs": []}, {"version": 99, "programs": []},
                _leaves(small_catalog_document(2), lambda v: None), _deep(100), {"programs": [_deep(30)]})]
+    # History, kiosk and model routes: bases that are refused as they stand (a program not in the catalog, an
+    # enrollment, a request and a model version that do not exist), so no mutation may store anything.
+    referral = {"participant_id": "p-hostile", "program_id": "no-such-program", "profile": dict(EXAMPLE_PROFILE),
+                "considered_program_ids": ["no-such-program"], "recommended_rank": 3, "override_reason": "schedule",
+                "referred_on": "2026-01-05", "training_type": "06",
+                "demographics": {"sex": "female", "race_ethnicity": ["asian"], "veteran": False}}
+    cases += [("POST", "/api/v1/referrals", b) for b in _mutations(referral)]
+    outcome = {"enrollment_id": "e-none", "completed": True, "employed_q2": True, "employed_q4": False,
+               "hourly_wage": 21.5, "credential_attained": True, "entry_date": "2026-01-05", "exit_date": "2026-03-01"}
+    cases += [("POST", "/api/v1/outcomes", b) for b in _mutations(outcome)[::2]]
+    cases += [("POST", "/api/v1/kiosk/contact-requests/0123456789abcdef/refer", b)
+              for b in _mutations({"participant_id": "p-1", "program_id": "x", "recommended_rank": 2})[::3]]
+    cases += [("POST", "/api/v1/models/v-none/promote", b) for b in _mutations({"reason": "because"})[::3]]
+    for raw in RAW_BODIES:
+        for url in ("/api/v1/referrals", "/api/v1/outcomes", "/api/v1/models/rollback"):
+            cases.append(("POST", url, raw))
     for raw in RAW_BODIES:
         for url in ("/api/v1/recommendations", "/api/v1/skills/normalize", "/api/v1/programs/validate"):
             cases.append(("POST", url, raw))
@@ -100,7 +116,8 @@ def test_hostile_query_strings_never_get_a_5xx(client, tokens):
     for value in values:
         urls += [f"/api/v1/programs?q={value}", f"/api/v1/programs?sector={value}", f"/api/v1/programs?page={value}",
                  f"/api/v1/skills?q={value}", f"/api/v1/occupations?q={value}", f"/api/v1/target?county={value}",
-                 f"/api/v1/target?adults={value}", f"/api/v1/programs/{value}", f"/api/v1/audit?before_id={value}"]
+                 f"/api/v1/target?adults={value}", f"/api/v1/programs/{value}", f"/api/v1/audit?before_id={value}",
+                 f"/api/v1/participants/{value}/history", f"/api/v1/jobs/{value}", f"/api/v1/models/{value}"]
     for url in urls:
         response = client.get(url, headers={"Authorization": tokens["admin"]})
         assert response.status_code < 500, (url, response.get_data(as_text=True)[:300])

@@ -63,3 +63,28 @@ def test_each_request_line_has_id_route_status_duration_and_token(client, tokens
     assert isinstance(whoami["duration_ms"], float)
     health = next(line for line in lines if line["route"] == "/api/v1/healthz")
     assert len(health["request_id"]) == 32 and "fake" not in health["request_id"]  # a bad id is replaced
+
+
+def test_no_log_line_carries_what_a_referral_records(app, client, tokens, capsys, caplog):
+    from matcher.catalog import default_catalog
+
+    coach, admin = tokens["coach"], tokens["admin"]
+    program = default_catalog().programs[0].id
+    referral = {"participant_id": "ZQXMARKER-pid", "program_id": program, "profile": _profile(),
+                "enrollment_id": "ZQXMARKER-enr", "override_reason": "participant_choice",
+                "demographics": {"sex": "female", "race_ethnicity": ["native_hawaiian_pacific_islander"],
+                                 "disability": True, "veteran": True}}
+    assert client.post("/api/v1/referrals", json=referral, headers={"Authorization": coach}).status_code == 201
+    bad = {**referral, "profile": {**_profile(), "barriers": ["ZQXMARKER-barrier"]},
+           "demographics": {"sex": "ZQXMARKER-sex"}}
+    assert client.post("/api/v1/referrals", json=bad, headers={"Authorization": coach}).status_code == 422
+    outcome = {"enrollment_id": "ZQXMARKER-enr", "completed": True, "employed_q2": True, "hourly_wage": 31.75}
+    assert client.post("/api/v1/outcomes", json=outcome, headers={"Authorization": coach}).status_code == 200
+    assert client.get("/api/v1/participants/ZQXMARKER-pid/history",
+                      headers={"Authorization": coach}).status_code == 200
+    assert client.delete("/api/v1/participants/ZQXMARKER-pid", headers={"Authorization": admin}).status_code == 200
+    output = capsys.readouterr().err + caplog.text
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert sum(1 for line in lines if '"event": "request"' in line) == 5
+    for word in BARRIERS + RECORDS + MARKERS + ["ZQXMARKER", "native_hawaiian", "31.75", "female"]:
+        assert [line for line in lines if word in line] == [], word

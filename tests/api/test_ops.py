@@ -43,7 +43,7 @@ def test_readyz_says_why_not_when_the_schema_needs_an_upgrade(make_app, tmp_path
 
 def test_metrics_count_requests_by_route_and_status(client):
     client.get("/api/v1/healthz")
-    client.get("/api/v1/programs/nope")
+    client.get("/api/v1/programs/nope")  # loads the snapshot (the hand-set engine: no model promoted)
     text = client.get("/api/v1/metrics").get_data(as_text=True)
     assert 'matcher_http_requests_total{method="GET",route="/api/v1/healthz",status="200"}' in text
     assert 'matcher_http_requests_total{method="GET",route="/api/v1/programs/<program_id>",status="404"}' in text

@@ -102,7 +102,8 @@ def test_erasing_a_participant_removes_them_everywhere_they_are_stored(store: Hi
     store.record_outcome("e1", completed=False)
     store.record_referral("p2", {"zip": "97402"}, PROGRAMS[1], enrollment_id="e2")
     assert store.participant_history("p1")["enrollments"][0]["outcome"]["completed"] is False
-    assert store.erase_participant("p1") == {"participants": 1, "enrollments": 1, "outcomes": 1}
+    assert store.erase_participant("p1") == {"participants": 1, "enrollments": 1, "outcomes": 1,
+                                             "kiosk_contact_requests": 0, "kiosk_saved_lists": 0}
     with pytest.raises(NotFoundError):
         store.participant_history("p1")
     assert store.counts() == {"participants": 1, "enrollments": 1, "outcomes": 0}
