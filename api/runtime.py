@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from matcher.catalog import Catalog, default_catalog, load_catalog
 from matcher.engine import EngineConfig, RecommendationList, Recommender
@@ -96,14 +97,17 @@ class ModelEngine:
     with a learned model through :class:`~matcher.learning.serving.ModelRecommender`'s public calls. Other
     attributes (the taxonomy the kiosk reads...) are the underlying fitted engine's."""
 
-    def __init__(self, loaded: LoadedModel, config: EngineConfig | None = None) -> None:
+    def __init__(self, loaded: LoadedModel, config: EngineConfig | None = None, *,
+                 target_for_profile: Any = None) -> None:
         self.loaded = loaded
         self.config = config
+        self.target_for_profile = target_for_profile
         self._fitted: ModelRecommender | None = None
 
     def fit(self, catalog: Catalog) -> ModelEngine:
-        fitted = ModelEngine(self.loaded, self.config)
-        fitted._fitted = ModelRecommender(catalog, registry=_Loaded(self.loaded), config=self.config)
+        fitted = ModelEngine(self.loaded, self.config, target_for_profile=self.target_for_profile)
+        fitted._fitted = ModelRecommender(catalog, registry=_Loaded(self.loaded), config=self.config,
+                                          target_for_profile=self.target_for_profile)
         return fitted
 
     def recommend(self, profile: SeekerProfile, *, top: int | None = 10) -> RecommendationList:
@@ -123,8 +127,9 @@ class Runtime:
     def __init__(self, store: CatalogStore, *, fallback_catalog: str | None = None,
                  check_seconds: float = 2.0, on_swap: Callable[[Snapshot], None] | None = None,
                  make_engine: Callable[[], Recommender] = Recommender, registry: ModelRegistry | None = None,
-                 engine_config: EngineConfig | None = None) -> None:
+                 engine_config: EngineConfig | None = None, target_for_profile: Any = None) -> None:
         self.store = store
+        self.target_for_profile = target_for_profile  # a board's self-sufficiency table, for the model's engine too
         self.make_engine = make_engine
         self.registry = registry
         self.engine_config = engine_config
@@ -211,7 +216,7 @@ class Runtime:
                 promoted = self.registry.promoted()
                 loaded = self.registry.load(promoted) if promoted is not None else None
                 if loaded is not None:
-                    model = ModelEngine(loaded, self.engine_config)
+                    model = ModelEngine(loaded, self.engine_config, target_for_profile=self.target_for_profile)
                     recommender = FilteredRecommender(catalog, lambda: model)  # type: ignore[arg-type,return-value]
                     return Snapshot(versions, catalog, recommender, model=loaded)
             except (MatcherError, ValueError) as exc:

@@ -29,18 +29,21 @@ from .registry import LoadedModel, ModelRegistry
 
 
 def bind(loaded: LoadedModel, catalog: Catalog | Iterable[Program] | None = None,
-         config: EngineConfig | None = None) -> tuple[Recommender, ExpectedOutcome]:
-    """A fitted engine ranking with ``loaded`` (and the hook it uses) for ``catalog``."""
+         config: EngineConfig | None = None, *, target_for_profile: Any = None) -> tuple[Recommender, ExpectedOutcome]:
+    """A fitted engine ranking with ``loaded`` (and the hook it uses) for ``catalog``.
+    ``target_for_profile``: a board's own self-sufficiency look-up (as for :class:`Recommender`); the
+    model's features and the wage component then both read the board's targets."""
     if tuple(loaded.feature_names) != FEATURE_NAMES:
         from ..errors import ModelCompatibilityError
 
         raise ModelCompatibilityError(f"model {loaded.version} was trained on other features than this matcher "
                                       f"computes; retrain it (matcher train)", field="features")
     base = config or EngineConfig()
-    feature_engine = Recommender(base).fit(catalog)
+    feature_engine = Recommender(base, target_for_profile=target_for_profile).fit(catalog)
     hook = ExpectedOutcome(loaded.tables, loaded.wages, PairFeaturizer(feature_engine, loaded.rates))
     weights = {**dict(base.weights), "success": loaded.blend_weight}
-    engine = Recommender(dataclasses.replace(base, weights=weights), success_model=hook).fit(catalog)
+    engine = Recommender(dataclasses.replace(base, weights=weights), success_model=hook,
+                         target_for_profile=target_for_profile).fit(catalog)
     hook.check_catalog(engine.catalog_)
     return engine, hook
 
@@ -49,10 +52,11 @@ class ModelRecommender:
     """Recommendations from the promoted model (or a given version), as a person should see them."""
 
     def __init__(self, catalog: Catalog | Iterable[Program] | None = None, *, registry: ModelRegistry | None = None,
-                 version: str | None = None, config: EngineConfig | None = None) -> None:
+                 version: str | None = None, config: EngineConfig | None = None,
+                 target_for_profile: Any = None) -> None:
         self.registry = registry or ModelRegistry()
         self.model = self.registry.load(version)
-        self.engine, self.hook = bind(self.model, catalog, config)
+        self.engine, self.hook = bind(self.model, catalog, config, target_for_profile=target_for_profile)
 
     @property
     def version(self) -> str:

@@ -90,7 +90,8 @@ def test_a_bad_board_file_stops_the_app_at_start_naming_it(tmp_path):
     assert "weights.skills" in (exc.value.field or "") + exc.value.message
 
 
-def test_a_boards_own_self_sufficiency_table_answers_target(make_app, tmp_path):
+def _board_table(tmp_path):
+    """The shipped self-sufficiency table with every wage set to $99.99, as a board's own file."""
     import csv
     import io
 
@@ -104,5 +105,20 @@ def test_a_boards_own_self_sufficiency_table_answers_target(make_app, tmp_path):
     writer.writerows({**row, "hourly_wage": "99.99"} for row in rows)
     table = tmp_path / "board_sss.csv"
     table.write_text(out.getvalue(), encoding="utf-8")
-    client = make_app(self_sufficiency_table=str(table)).test_client()
+    return table
+
+
+def test_a_boards_own_self_sufficiency_table_answers_target(make_app, tmp_path):
+    client = make_app(self_sufficiency_table=str(_board_table(tmp_path))).test_client()
     assert client.get("/api/v1/target?county=Lane").get_json()["target"]["hourly_wage"] == 99.99
+
+
+def test_a_boards_own_self_sufficiency_table_is_used_when_the_learned_model_ranks(make_app, tmp_path, models_copy):
+    from matcher.auth import Role
+
+    app = make_app(self_sufficiency_table=str(_board_table(tmp_path)), model_dir=str(models_copy))
+    _, token = app.extensions["matcher"].tokens.create("coach", Role.COACH)
+    answer = app.test_client().post("/api/v1/recommendations", json={"zip": "97402"},
+                                    headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert answer["model_version"] is not None
+    assert answer["recommendations"]["target_wage"] == 99.99

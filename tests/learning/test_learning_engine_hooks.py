@@ -159,3 +159,25 @@ def test_a_favourable_model_sentence_is_a_reason_and_an_unfavourable_one_a_note(
     others = [r for r in result.items if r.program_id not in (good, bad)]
     assert not any("SENTENCE" in s for r in others for s in (*r.reasons, *r.notes))
     assert max(r.score for r in result.items) == 1.0  # relative to the list's best
+
+
+def test_a_boards_own_self_sufficiency_table_reaches_the_model_backed_engine() -> None:
+    import functools
+
+    from matcher.learning.serving import ModelRecommender
+    from matcher.selfsufficiency import target_for_profile
+
+    def board_table(profile: Any) -> Any:  # a board whose table puts every target at $99.00 an hour
+        found = target_for_profile(profile)
+        return dataclasses.replace(found, hourly_wage=99.0) if found is not None else None
+
+    profile = {"zip": "97214", "interests": {"sectors": ["construction"]}}
+    shipped_target = ModelRecommender(CATALOG).recommend(profile, top=3)
+    board = ModelRecommender(CATALOG, target_for_profile=functools.partial(board_table))
+    result = board.recommend(profile, top=3)
+    assert result.target_wage == 99.0 and shipped_target.target_wage != 99.0
+    # the model's features read the board's target too (its wage reach falls against $99)
+    pb = board.engine.compile_seekers([profile])
+    cols = np.arange(board.engine.catalog_.size)
+    assert board.hook.predict(pb, board.engine.catalog_, cols).max() < \
+        shipped()[1].predict(shipped()[0].compile_seekers([profile]), shipped()[0].catalog_, cols).max()
