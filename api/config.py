@@ -48,9 +48,10 @@ SETTINGS: dict[str, Setting] = {
                                       "--self-sufficiency`), for recommendations and `GET /target`."),
     "catalog_path": Setting("MATCHER_CATALOG", "the sample catalog",
                             "Catalog file (CSV, JSON, JSON Lines) served while the database holds no programs."),
-    "model_dir": Setting("MATCHER_MODEL_DIR", "`$MATCHER_MODELS_DIR`, else the shipped `models/`",
+    "model_dir": Setting("MATCHER_MODEL_DIR", "the shipped `models/`",
                          "The model registry the service serves from and trains into (the same folder as "
-                         "`matcher models --models-dir`)."),
+                         "`matcher models --models-dir`; `matcher train` and `matcher models` read this variable too; "
+                         "`MATCHER_MODELS_DIR`, the older spelling, is still read)."),
     "max_body_bytes": Setting("MATCHER_MAX_BODY_BYTES", "`65536`",
                               "Largest request body (413 above it), except catalog uploads."),
     "max_import_bytes": Setting("MATCHER_MAX_IMPORT_BYTES", f"`{DEFAULT_MAX_BYTES}`",

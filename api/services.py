@@ -49,7 +49,7 @@ class Services:
         def make_engine() -> Recommender:
             return Recommender(config, target_for_profile=target)
 
-        registry = ModelRegistry(settings.model_dir)  # None: $MATCHER_MODELS_DIR, else the shipped models/
+        registry = ModelRegistry(settings.model_dir)  # None: matcher.paths.models_dir() (the same variable)
         runtime = Runtime(store, fallback_catalog=settings.catalog_path, check_seconds=settings.reload_check_seconds,
                           on_swap=on_swap, make_engine=make_engine, registry=registry, engine_config=config,
                           target_for_profile=target)

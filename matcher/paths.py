@@ -3,7 +3,8 @@
 The product reads only what is in ``training_data/`` (built from the public sources by
 the scripts in ``scripts/``) and ``models/``; never ``../shared``. Where those are:
 
-1. ``MATCHER_DATA_DIR`` / ``MATCHER_MODELS_DIR`` when set (a board's own copy);
+1. ``MATCHER_DATA_DIR`` / ``MATCHER_MODEL_DIR`` when set (a board's own copy; ``MATCHER_MODELS_DIR`` is
+   the older spelling of the second, still read);
 2. in a source checkout or an editable install, the repository's ``training_data/`` and ``models/``;
 3. in a wheel or a plain ``pip install .``, the copies installed inside the package
    (``matcher/_data``, ``matcher/_models``; see ``[tool.setuptools]`` in pyproject.toml).
@@ -26,8 +27,10 @@ def data_dir() -> Path:
 
 
 def models_dir() -> Path:
-    """The models folder (``MATCHER_MODELS_DIR`` overrides)."""
-    override = os.environ.get("MATCHER_MODELS_DIR")
+    """The models folder (``MATCHER_MODEL_DIR`` overrides, as for the service; else ``MATCHER_MODELS_DIR``).
+    One setting for the CLI and the service, so ``matcher models promote`` acts on the registry the
+    service serves from."""
+    override = os.environ.get("MATCHER_MODEL_DIR") or os.environ.get("MATCHER_MODELS_DIR")
     return Path(override) if override else _shipped("models", "_models")
 
 

@@ -36,6 +36,7 @@ def test_the_runtime_data_and_models_are_packaged_under_the_library() -> None:
 def test_a_checkout_reads_its_own_data_folders(monkeypatch) -> None:
     monkeypatch.delenv("MATCHER_DATA_DIR", raising=False)
     monkeypatch.delenv("MATCHER_MODELS_DIR", raising=False)
+    monkeypatch.delenv("MATCHER_MODEL_DIR", raising=False)
     assert data_dir() == REPO_ROOT / "training_data"
     assert models_dir() == REPO_ROOT / "models"
     assert Path(matcher.__file__).resolve().parent.parent == REPO_ROOT

@@ -9,7 +9,7 @@ import click
 from . import db_option, echo_json, echo_table, handle_errors, json_option
 
 models_dir_option = click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path),
-                                 help="Model registry folder (default: $MATCHER_MODELS_DIR, else models/).")
+                                 help="Model registry folder (default: $MATCHER_MODEL_DIR, else models/).")
 
 
 def register(main: click.Group) -> None:

@@ -15,7 +15,7 @@ history_options = [
     click.option("--programs", "catalog_file", type=click.Path(dir_okay=False, path_type=Path),
                  help="The catalog in force (default: the store's catalog, else the sample)."),
     click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path),
-                 help="Model registry folder (default: $MATCHER_MODELS_DIR, else models/)."),
+                 help="Model registry folder (default: $MATCHER_MODEL_DIR, else models/)."),
     click.option("--seed", type=int, default=0, show_default=True, help="Seed for every random step."),
 ]
 

@@ -186,5 +186,9 @@ def test_loading_from_an_empty_registry_says_nothing_is_promoted(tmp_path: Path)
 
 
 def test_the_registry_defaults_to_the_models_dir_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MATCHER_MODELS_DIR", str(tmp_path))
+    monkeypatch.delenv("MATCHER_MODEL_DIR", raising=False)
+    monkeypatch.setenv("MATCHER_MODELS_DIR", str(tmp_path))  # the older spelling
     assert ModelRegistry().root == tmp_path
+    # the service's setting wins, so the CLI and the service act on the same registry
+    monkeypatch.setenv("MATCHER_MODEL_DIR", str(tmp_path / "service"))
+    assert ModelRegistry().root == tmp_path / "service"
