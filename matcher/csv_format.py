@@ -162,6 +162,8 @@ def is_comment_column(header: str) -> bool:
 
 def split_items(cell: str) -> list[str]:
     """Split a multi-valued cell on unescaped ``;``; blank items are dropped."""
+    if "\\" not in cell:  # nothing escaped (nearly every cell): str.split gives the same, far faster
+        return [item for item in (part.strip() for part in cell.split(";")) if item]
     items: list[str] = []
     current: list[str] = []
     i = 0

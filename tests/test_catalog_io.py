@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from matcher import csv_format as cf
 from matcher.catalog import (
@@ -88,6 +90,24 @@ def test_csv_writer_escapes_semicolons_in_items():
     assert cf.split_items(" x ; ;y;") == ["x", "y"]
     # A backslash before anything else is kept as typed.
     assert cf.split_items("C:\\temp") == ["C:\\temp"]
+
+
+def _split_items_by_hand(cell: str) -> list[str]:
+    """The splitting rule spelled out one character at a time (what split_items's fast path must equal)."""
+    items, current, i = [], "", 0
+    while i < len(cell):
+        if cell[i] == "\\" and i + 1 < len(cell) and cell[i + 1] in ";\\":
+            current, i = current + cell[i + 1], i + 2
+        elif cell[i] == ";":
+            items, current, i = items + [current], "", i + 1
+        else:
+            current, i = current + cell[i], i + 1
+    return [item.strip() for item in [*items, current] if item.strip()]
+
+
+@given(st.text(alphabet="ab ;\\\t\u00e9", max_size=30))
+def test_splitting_a_list_cell_follows_the_escaping_rule_for_any_text(cell: str) -> None:
+    assert cf.split_items(cell) == _split_items_by_hand(cell)
 
 
 def test_write_to_open_file_and_catalog_object(tmp_path, full_program):

@@ -201,7 +201,8 @@ def _csv_rows(text: str, table: str, name: str) -> Iterator[_Row]:
         if h in seen and h in columns:
             raise InputFileError(f"{name}: column {h!r} appears twice", field=h)
         seen.add(h)
-    keep = [(i, columns[h]) for i, h in enumerate(header) if h in columns]
+    # the column's nested path split once, not once per cell
+    keep = [(i, columns[h], tuple(columns[h].path.split("."))) for i, h in enumerate(header) if h in columns]
     line = 1
     while True:
         try:
@@ -215,7 +216,7 @@ def _csv_rows(text: str, table: str, name: str) -> Iterator[_Row]:
             continue
         record: dict[str, Any] = {}
         problems: list[FieldProblem] = []
-        for i, column in keep:
+        for i, column, path in keep:
             text = cells[i].strip() if i < len(cells) else ""
             if not text:
                 continue
@@ -229,7 +230,7 @@ def _csv_rows(text: str, table: str, name: str) -> Iterator[_Row]:
                     continue
             elif column.kind == "list":
                 value = split_items(text)
-            _put(record, column.path, value)
+            _put(record, path, value)
         if table == "participants":
             record.setdefault("profile", {})
         yield line, record, problems
@@ -250,12 +251,11 @@ def _jsonl_rows(text: str, name: str) -> Iterator[_Row]:
         yield line, value, []
 
 
-def _put(record: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
+def _put(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     target = record
-    for part in parts[:-1]:
+    for part in path[:-1]:
         target = target.setdefault(part, {})
-    target[parts[-1]] = value
+    target[path[-1]] = value
 
 
 # --------------------------------------------------------------------------- validation
