@@ -9,6 +9,7 @@ checks that it does).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,6 +183,12 @@ def test_progress_drops_for_a_held_credential_and_for_the_same_job_with_nothing_
     assert parts(bare([p]), {**SEEKER, "work_history": ["31-1131.00"]}).parts.progress == pytest.approx(1.0)
 
 
+def test_no_current_job_is_never_the_same_job_as_a_program_without_a_single_target() -> None:
+    # "-1" means "none" on both sides (no current job; no single job the program leads to): never a match
+    broad = program("p", target_occupations=["31-1131.00", "29-2061.00"], sector="healthcare")
+    assert parts(bare([broad]), SEEKER).parts.progress == pytest.approx(1.0)
+
+
 def test_the_score_is_the_weighted_sum_over_the_fixed_divisor() -> None:
     p = program("p", type="ojt", paid={"kind": "wage", "hourly_wage": 19}, supports=["childcare"],
                 outcomes={"completion_rate": 0.9, "placement_rate": 0.8, "cohort_size": 30,
@@ -315,3 +322,68 @@ def test_engine_settings_out_of_range_are_refused(changes: dict[str, Any], field
         EngineConfig(**changes)
     assert err.value.field == field
     EngineConfig(weights={"wage": 10}, diversity_margin=1.0, income_priority=0.0)  # the bounds themselves are fine
+
+
+# --------------------------------------------------------------------------- what the mutation run found
+
+
+def test_a_big_batch_scores_progress_exactly_as_one_seeker_at_a_time() -> None:
+    # Over SMALL_BATCH seekers, held credentials are found by a sparse product instead of per-row look-ups.
+    from matcher.catalog import default_catalog
+    from matcher.scoring import SMALL_BATCH
+
+    engine = Recommender().fit(default_catalog())
+    kinds = [
+        {"zip": "97214", "skill_ids": ["cred:cna"], "work_history": ["31-1131.00"],
+         "interests": {"sectors": ["healthcare"]}},  # holds the CNA and works as one: CNA courses drop
+        {"zip": "97402", "interests": {"sectors": ["healthcare"]}},  # no current job, no credential
+        {"zip": "97206", "skill_ids": ["cred:forklift", "cred:osha-10"],
+         "interests": {"sectors": ["transportation_logistics", "construction"]}},
+    ]
+    seekers = [kinds[i % len(kinds)] for i in range(SMALL_BATCH + 8)]
+    together = list(engine.rank_ids(seekers, top=None))
+    one_by_one = [next(iter(engine.rank_ids([s], top=None))) for s in kinds]
+    assert all(together[i] == one_by_one[i % len(kinds)] for i in range(len(seekers)))
+    # and the first kind really is one whose progress part is below 1 somewhere
+    first = engine.recommend(kinds[0], top=None)
+    assert any(r.parts.progress < 1 for r in first.items)
+
+
+def test_tuition_within_the_seekers_means_keeps_practical_whole() -> None:
+    p = program("p", cost={"tuition_usd": 1000})
+    free = parts(bare([p]), SEEKER).parts.practical
+    within = parts(bare([p]), {**SEEKER, "max_cost_usd": 5000}).parts.practical
+    assert within == pytest.approx(free)
+
+
+def test_scores_are_rounded_to_six_decimals() -> None:
+    from matcher.catalog import default_catalog
+
+    engine = Recommender().fit(default_catalog())
+    [row] = engine.rank_ids([{"zip": "97214", "interests": {"sectors": ["construction"]}}], top=None)
+    scores = [s for _, s in row]
+    # float32 totals: a score sits within float32 precision of its 6-decimal value
+    assert all(abs(round(s, 6) - s) < 1e-7 for s in scores)
+    assert sum(abs(round(s, 5) - s) > 1e-7 for s in scores) > len(scores) // 2  # the sixth decimal is kept
+
+
+def test_the_documented_defaults_are_the_engines() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "engine.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (`[^|]+) \| ([^|]+) \|", doc, flags=re.M))
+    c = EngineConfig()
+    assert float(rows["`default_target_wage`"]) == c.default_target_wage
+    assert int(rows["`candidate_factor`"]) == c.candidate_factor
+    assert rows["`[priorities] income`, `urgent`"].strip() == f"{c.income_priority}, {c.urgent_priority}"
+    assert rows["`[diversity] max_per_provider`, `max_per_type`, `margin`, `off`"].strip() == \
+        f"{c.max_per_provider}, {c.max_per_type}, {c.diversity_margin}, false"
+    assert float(rows["`[travel] remedy_distance_miles`"]) == c.remedy_distance_miles
+    assert float(rows["`[travel] transit_line_factor`"]) == c.transit_line_factor
+    modes = dict(item.split() for item in rows["`[travel.mode_miles]`"].split(","))
+    assert {m: float(v) for m, v in modes.items()} == {m.value: v for m, v in c.mode_miles.items()}
+
+
+def test_a_limit_of_one_per_provider_or_type_is_allowed() -> None:
+    config = EngineConfig(max_per_provider=1, max_per_type=1)
+    assert (config.max_per_provider, config.max_per_type) == (1, 1)
