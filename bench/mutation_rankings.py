@@ -65,9 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for job, module, operator, _occurrence, row, diff in survivors:
         subprocess.run(["git", "checkout", "--", module], cwd=args.checkout, check=True)
-        patch = subprocess.run(["git", "apply", "-"], cwd=args.checkout, input=diff, text=True, capture_output=True)
+        # cosmic-ray's diff starts with a "--- mutation diff ---" banner that git apply does not take
+        body = diff[diff.index("--- a/"):] if "--- a/" in diff else diff
+        body = body if body.endswith("\n") else body + "\n"  # git apply refuses a patch without its last newline
+        patch = subprocess.run(["git", "apply", "-"], cwd=args.checkout, input=body, text=True, capture_output=True)
         if patch.returncode != 0:
-            results.append({"job": job, "module": module, "line": row, "operator": operator, "ranking": "unapplied"})
+            results.append({"job": job, "module": module, "line": row, "operator": operator, "ranking": "unapplied",
+                            "error": patch.stderr.strip()})
             continue
         mutated = rankings(args.checkout, args.python)
         verdict = "error" if mutated is None else ("same" if mutated == reference else "changes")
