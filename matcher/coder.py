@@ -121,6 +121,8 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 def _singular(tok: str) -> str:
     if len(tok) > 4 and tok.endswith("ies"):
         return tok[:-3] + "y"
+    if len(tok) > 4 and tok.endswith(("sses", "ches", "shes", "xes")):
+        return tok[:-2]  # "mattresses", "benches", "dishes", "boxes"
     if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
         return tok[:-1]
     return tok
@@ -136,6 +138,23 @@ def _neutral(tok: str) -> str:
             if tok.endswith(suffix) and len(tok) - len(suffix) >= 3:
                 return tok[: -len(suffix)] + "man"
     return tok
+
+
+def _spanish_forms(tok: str) -> tuple[str, ...]:
+    """The masculine singular a Spanish title word may stand for, tried when the word is unknown.
+
+    "soldadora" → "soldador", "carpintera" → "carpintero", "soldadores" (singularised to
+    "soldadore") → "soldador". Titles are mostly listed in the masculine; a known word is never changed.
+    """
+    if len(tok) < 5:
+        return ()
+    if tok.endswith("ora"):
+        return (tok[:-1],)
+    if tok.endswith("a"):
+        return (tok[:-1] + "o",)
+    if tok.endswith("e"):  # Spanish plurals in -es: "choferes", "albaniles" once singularised
+        return (tok[:-1],)
+    return ()
 
 
 def title_tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> list[str]:
@@ -286,7 +305,12 @@ class TitleCoder:
         return idx, (w / norm).astype(np.float32)
 
     def _known_word(self, tok: str) -> str:
-        if tok in self.feature_id_ or len(tok) < TYPO_MIN_LENGTH:
+        if tok in self.feature_id_:
+            return tok
+        for form in _spanish_forms(tok):
+            if form in self.feature_id_:
+                return form
+        if len(tok) < TYPO_MIN_LENGTH:
             return tok
         fixed = self._typo_cache.get(tok)
         if fixed is None:

@@ -92,6 +92,29 @@ def test_gendered_titles_code_alike(coder):
     assert coder.code("head waitress").best.code == "35-3031.00"
 
 
+def test_plurals_in_es_are_singularised():
+    assert title_tokens("mattresses benches dishes boxes") == ["mattress", "bench", "dish", "box"]
+    assert title_tokens("Cashiers, nurses") == ["cashier", "nurse"]
+
+
+@pytest.mark.parametrize("title, code", [
+    ("soldadora", "51-4121.00"),  # feminine of the curated "soldador"
+    ("carpintera", "47-2031.00"),
+    ("operadora de montacargas", "53-7051.00"),
+    ("choferes", "53-3033.00"),  # plural in -es
+    ("albaniles", "47-2021.00"),
+])
+def test_spanish_feminine_and_plural_titles_read_as_the_listed_form(coder, title, code):
+    best = coder.code(title).best
+    assert best is not None and best.code == code and best.confidence >= coder.threshold_
+
+
+def test_a_known_word_is_never_read_as_spanish(coder):
+    assert "data" in coder.feature_id_
+    idx, _ = coder.query_vector("data analyst")
+    assert "dato" not in {coder.vocabulary_[i] for i in idx}
+
+
 def test_word_model_is_a_distribution_over_soc_codes(coder):
     idx, _ = coder.query_vector("tow truck driver")
     posterior = coder.word_model(idx)
