@@ -606,7 +606,13 @@ class Normalizer:
         if kind in ("technology", "tool"):
             return score >= STRICT_FUZZY or any(words & nw for nw in name_words)
         if kind == "credential" and not marked:
-            return not any(set(toks) < nw for nw in name_words)
+            if any(set(toks) < nw for nw in name_words):
+                return False
+            # Its acronym typed as another word is not it: "pipe soldering" is not "IPC soldering".
+            phrase = set(toks)
+            sharing = [nw for nw in name_words if nw & words]
+            return score >= STRICT_FUZZY or not sharing or any(
+                not {t for t in nw - phrase if len(t) <= 4 and t.isalpha()} for nw in sharing)
         return True
 
     def _name_words(self, cid: str) -> list[frozenset[str]]:

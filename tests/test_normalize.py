@@ -98,6 +98,13 @@ def test_parts_naming_different_things_stay_unmatched(norm, text):
     assert not norm.normalize_skill(text).matched
 
 
+def test_a_credential_acronym_typed_as_another_word_is_not_the_credential(norm):
+    # "pipe" is one slip from "ipc" in letters, but the phrase names a skill, not IPC J-STD-001.
+    m = norm.normalize("pipe soldering")
+    assert m.kind != "credential" and m.id != "cred:ipc-j-std-001"
+    assert norm.normalize("ipc soldering").id == "cred:ipc-j-std-001"
+
+
 def test_words_saying_how_well_are_noise(norm):
     assert norm.normalize("fast and accurate data entry").id == "skill:data-entry"
     assert norm.folder.tokens("efficient reliable cash handling") == norm.folder.tokens("cash handling")
