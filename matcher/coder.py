@@ -12,7 +12,9 @@ How a title is coded:
 1. **Fold** it into words (:func:`title_tokens`): accents, case and
    punctuation go; Census coder notes (``\\ ns``) and seniority words (``Sr``,
    ``II``, ``level 3``) are dropped; abbreviations are expanded (``mgr`` →
-   ``manager``); plurals are singularised. Word order is not kept, so the
+   ``manager``); plurals are singularised; level words (``apprentice``,
+   ``trainee``) are dropped and gendered forms made one (``waitress`` →
+   ``waiter``). Word order is not kept, so the
    Census's inverted "Technician, forest" and "Forest technician" are one
    title; adjacent word pairs are kept as extra features so that
    "office manager" is not "manager of the office building's cleaning crew".
@@ -22,8 +24,12 @@ How a title is coded:
 3. **Vote**: the 8 most similar labelled titles (cosine) vote for their
    6-digit SOC code with weight similarity⁸, so an exact hit outvotes loose
    neighbours but a title O*NET files under two occupations stays split.
+   A naive-Bayes word model over the SOC codes (which words go with which
+   code, across every labelled title) is mixed in: each SOC scores
+   ``NB_MIX`` × its posterior + (1 - ``NB_MIX``) × vote share × best similarity,
+   so a reworded title whose exact word pairs nobody wrote is still placed.
    The O*NET-SOC code is then chosen among the neighbours within that SOC.
-4. **Calibrate**: the winner's vote share × its best similarity goes through
+4. **Calibrate**: the winner's mixed score goes through
    an isotonic map fitted on cross-validated titles the index had not seen,
    so ``confidence`` reads as the chance that the 6-digit SOC code is right.
    Exact hits take the same road: a title O*NET lists under two occupations
