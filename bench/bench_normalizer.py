@@ -179,8 +179,35 @@ def read_labelled(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def lookup_names(taxonomy) -> set[str]:
+    """Every name a phrase can hit verbatim (ignoring case): skill names and aliases (curated, ESCO,
+    credential-word ones), O*NET occupation titles, alternate and reported titles, curated titles."""
+    names: set[str] = set()
+    for s in taxonomy.skills.values():
+        names.update(n.strip().lower() for n in (s.name, *s.aliases, *s.esco_aliases, *s.marked_aliases))
+    for o in taxonomy.occupations.values():
+        names.update(n.strip().lower() for n in (o.title, *o.alternate_titles, *o.reported_titles, *o.aliases))
+    return names
+
+
 def skill_figures(normalizer: Normalizer, rows: list[dict[str, str]], row_kind: bool) -> dict[str, object]:
-    """``row_kind``: the set's ``kind`` column is how to ask (issue 3's set); else every phrase is a skills box."""
+    """``row_kind``: the set's ``kind`` column is how to ask (issue 3's set); else every phrase is a skills box.
+
+    Also reported apart: the phrases that are not a direct look-up (not verbatim, ignoring case, any
+    name or alias in the taxonomy or any O*NET title), the better guide to text nobody here wrote.
+    """
+    names = lookup_names(normalizer.taxonomy)
+    direct = [r for r in rows if r["phrase"].strip().lower() in names]
+    other = [r for r in rows if r["phrase"].strip().lower() not in names]
+    figures = _skill_figures(normalizer, rows, row_kind)
+    for name, subset in (("direct_lookup", direct), ("not_direct_lookup", other)):
+        f = _skill_figures(normalizer, subset, row_kind)
+        figures[name] = {k: f[k] for k in ("phrases", "matched", "precision", "recall", "correct_unmatched_rate",
+                                           "made_credentials_wrongly")}
+    return figures
+
+
+def _skill_figures(normalizer: Normalizer, rows: list[dict[str, str]], row_kind: bool) -> dict[str, object]:
     matched = correct = expected = recalled = exp_unm = corr_unm = false_cred = 0
     errors = []
     title_rows = title_right = title_soc = title_major = title_answered = 0
@@ -344,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skills [{name}] {s['phrases']} phrases: precision {s['precision']:.3f} recall {s['recall']:.3f} "
               f"correct-unmatched {s['correct_unmatched_rate']:.3f} wrong credentials {s['made_credentials_wrongly']}"
               f"  job titles among them right {s['job_titles_right']}")
+        for part in ("direct_lookup", "not_direct_lookup"):
+            d = s[part]
+            print(f"    {part}: {d['phrases']} phrases, precision {d['precision']:.3f} recall {d['recall']:.3f}")
         if args.errors:
             for e in s["errors"]:
                 print(f"    {e['phrase']!r}: expected {e['expected']}, got {e['got']}")

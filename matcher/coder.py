@@ -12,7 +12,9 @@ How a title is coded:
 1. **Fold** it into words (:func:`title_tokens`): accents, case and
    punctuation go; Census coder notes (``\\ ns``) and seniority words (``Sr``,
    ``II``, ``level 3``) are dropped; abbreviations are expanded (``mgr`` →
-   ``manager``); plurals are singularised. Word order is not kept, so the
+   ``manager``); plurals are singularised; level words (``apprentice``,
+   ``trainee``) are dropped and gendered forms made one (``waitress`` →
+   ``waiter``). Word order is not kept, so the
    Census's inverted "Technician, forest" and "Forest technician" are one
    title; adjacent word pairs are kept as extra features so that
    "office manager" is not "manager of the office building's cleaning crew".
@@ -22,8 +24,12 @@ How a title is coded:
 3. **Vote**: the 8 most similar labelled titles (cosine) vote for their
    6-digit SOC code with weight similarity⁸, so an exact hit outvotes loose
    neighbours but a title O*NET files under two occupations stays split.
+   A naive-Bayes word model over the SOC codes (which words go with which
+   code, across every labelled title) is mixed in: each SOC scores
+   ``NB_MIX`` × its posterior + (1 - ``NB_MIX``) × vote share × best similarity,
+   so a reworded title whose exact word pairs nobody wrote is still placed.
    The O*NET-SOC code is then chosen among the neighbours within that SOC.
-4. **Calibrate**: the winner's vote share × its best similarity goes through
+4. **Calibrate**: the winner's mixed score goes through
    an isotonic map fitted on cross-validated titles the index had not seen,
    so ``confidence`` reads as the chance that the 6-digit SOC code is right.
    Exact hits take the same road: a title O*NET lists under two occupations
@@ -65,6 +71,10 @@ TYPO_MIN_SCORE = 88.0  # rapidfuzz ratio: one slip in a word of eight letters or
 # The project's curated titles settle what O*NET files under several occupations ("line cook", "CNA").
 SOURCE_KINDS = ("onet_title", "onet_alternate", "onet_short", "onet_reported", "curated", "census")
 CURATED_VOTE = 50.0  # a curated title seen verbatim (once folded) outvotes any O*NET tie
+# The word model beside the neighbours: multinomial naive Bayes over SOC codes (smoothing NB_ALPHA),
+# mixed with the neighbours' vote as NB_MIX × its posterior + (1 - NB_MIX) × vote share × best similarity.
+NB_ALPHA = 0.1
+NB_MIX = 0.3
 
 
 
@@ -100,6 +110,16 @@ TITLE_ABBREVIATIONS = {
     "qc": "quality control", "cnc": "cnc", "hvac": "hvac", "sw": "software", "dev": "developer",
     "pt": "part time", "ft": "full time",
 }
+# Level words: an apprentice, trainee or journeyman X is coded as X (the SOC's coding rule: workers
+# in training are classified with the occupation they train for; helpers have occupations of their own).
+LEVEL_WORDS = frozenset(_words("apprentice apprenticeship trainee journeyman journeyworker journey"))
+# Gendered forms folded to one ("waitress" is "waiter"; "saleswoman", "salesperson" are "salesman").
+GENDERED = {"waitress": "waiter", "waitperson": "waiter", "hostess": "host", "stewardess": "steward",
+            "actress": "actor", "headmistress": "headmaster", "postmistress": "postmaster",
+            "sculptress": "sculptor", "laundress": "launderer", "chairwoman": "chairman",
+            "forewoman": "foreman", "foreperson": "foreman", "forelady": "foreman"}
+_GENDER_SUFFIXES = ("woman", "women", "person", "persons", "people", "men")
+_NOT_GENDERED = frozenset(_words("specimen regimen abdomen acumen"))
 _NOTE_RE = re.compile(r"\\\s*\S+")  # Census coder notes: "Teacher\ ns"
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 
@@ -107,9 +127,40 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 def _singular(tok: str) -> str:
     if len(tok) > 4 and tok.endswith("ies"):
         return tok[:-3] + "y"
+    if len(tok) > 4 and tok.endswith(("sses", "ches", "shes", "xes")):
+        return tok[:-2]  # "mattresses", "benches", "dishes", "boxes"
     if len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
         return tok[:-1]
     return tok
+
+
+def _neutral(tok: str) -> str:
+    """One form for gendered words: "waitress" → "waiter", "repairwoman", "repairperson" → "repairman"."""
+    fixed = GENDERED.get(tok)
+    if fixed is not None:
+        return fixed
+    if tok not in _NOT_GENDERED:
+        for suffix in _GENDER_SUFFIXES:
+            if tok.endswith(suffix) and len(tok) - len(suffix) >= 3:
+                return tok[: -len(suffix)] + "man"
+    return tok
+
+
+def _spanish_forms(tok: str) -> tuple[str, ...]:
+    """The masculine singular a Spanish title word may stand for, tried when the word is unknown.
+
+    "soldadora" → "soldador", "carpintera" → "carpintero", "soldadores" (singularised to
+    "soldadore") → "soldador". Titles are mostly listed in the masculine; a known word is never changed.
+    """
+    if len(tok) < 5:
+        return ()
+    if tok.endswith("ora"):
+        return (tok[:-1],)
+    if tok.endswith("a"):
+        return (tok[:-1] + "o",)
+    if tok.endswith("e"):  # Spanish plurals in -es: "choferes", "albaniles" once singularised
+        return (tok[:-1],)
+    return ()
 
 
 def title_tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> list[str]:
@@ -124,8 +175,9 @@ def title_tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> l
         expanded = TITLE_ABBREVIATIONS.get(raw) or (abbreviations or {}).get(raw) or raw
         for tok in expanded.split():
             if tok not in STOP_WORDS and (len(tok) > 1 or tok.isdigit()):  # "n/a" is not a title
-                out.append(_singular(tok))
-    return out
+                out.append(_neutral(_singular(tok)))
+    kept = [t for t in out if t not in LEVEL_WORDS]
+    return kept or out  # "apprentice" alone stays a word
 
 
 def title_features(tokens: Sequence[str]) -> list[str]:
@@ -171,13 +223,17 @@ class TitleCoder:
     (``indptr_``, ``indices_``), each title's SOC index ``soc_`` and O*NET-SOC
     index ``onet_`` (-1 when its label is a SOC code with several O*NET-SOC
     occupations), ``calibration_x_`` / ``calibration_y_`` (the isotonic map) and
-    ``threshold_``, the confidence the coder answers from.
+    ``threshold_``, the confidence the coder answers from. The word model: for each
+    feature, the SOC codes whose titles use it (``nb_ptr_``, ``nb_soc_``) and
+    ``log((count + NB_ALPHA) / NB_ALPHA)`` (``nb_log_``, counts weighted like the
+    features), each SOC's log prior ``nb_prior_`` and per-feature normaliser ``nb_norm_``.
     """
 
     def __init__(self, *, vocabulary: Sequence[str], weights: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
                  soc: np.ndarray, onet: np.ndarray, source: np.ndarray, socs: Sequence[str], onet_codes: Sequence[str],
                  soc_default: np.ndarray, calibration_x: np.ndarray, calibration_y: np.ndarray,
-                 threshold: float, abbreviations: Mapping[str, str] | None = None,
+                 threshold: float, nb_ptr: np.ndarray, nb_soc: np.ndarray, nb_log: np.ndarray,
+                 nb_prior: np.ndarray, nb_norm: np.ndarray, abbreviations: Mapping[str, str] | None = None,
                  head_words: Iterable[str] = (), meta: Mapping[str, Any] | None = None) -> None:
         self.vocabulary_ = list(vocabulary)
         self.feature_id_ = {f: i for i, f in enumerate(self.vocabulary_)}
@@ -194,6 +250,11 @@ class TitleCoder:
         self.calibration_x_ = np.asarray(calibration_x, dtype=np.float64)
         self.calibration_y_ = np.asarray(calibration_y, dtype=np.float64)
         self.threshold_ = float(threshold)
+        self.nb_ptr_ = np.asarray(nb_ptr, dtype=np.int64)
+        self.nb_soc_ = np.asarray(nb_soc, dtype=np.int32)
+        self.nb_log_ = np.asarray(nb_log, dtype=np.float64)
+        self.nb_prior_ = np.asarray(nb_prior, dtype=np.float64)
+        self.nb_norm_ = np.asarray(nb_norm, dtype=np.float64)
         self.abbreviations = dict(abbreviations or {})
         # Words that end many job titles (operator, cook, welder, aide...): a phrase with one reads as a title.
         self.head_words_ = frozenset(head_words)
@@ -250,7 +311,12 @@ class TitleCoder:
         return idx, (w / norm).astype(np.float32)
 
     def _known_word(self, tok: str) -> str:
-        if tok in self.feature_id_ or len(tok) < TYPO_MIN_LENGTH:
+        if tok in self.feature_id_:
+            return tok
+        for form in _spanish_forms(tok):
+            if form in self.feature_id_:
+                return form
+        if len(tok) < TYPO_MIN_LENGTH:
             return tok
         fixed = self._typo_cache.get(tok)
         if fixed is None:
@@ -274,7 +340,7 @@ class TitleCoder:
         vals = np.concatenate([self._post_data[a:b].astype(np.float64) * wi for (a, b), wi in zip(spans, w.tolist())])
         uniq, inv = np.unique(rows, return_inverse=True)
         sims = np.bincount(inv, weights=vals)
-        return self._decide(text, uniq, sims, top)
+        return self._decide(text, uniq, sims, top, idx)
 
     def looks_like_title(self, text: str) -> bool:
         """True when the phrase has a word that ends many job titles ("welder", "asst", "cocinero")."""
@@ -304,10 +370,25 @@ class TitleCoder:
                 if a == b:
                     out.append(CodedTitle(text, (), 0.0))
                 else:
-                    out.append(self._decide(text, sims.indices[a:b], sims.data[a:b], top))
+                    out.append(self._decide(text, sims.indices[a:b], sims.data[a:b], top, vectors[i][0]))
         return out
 
-    def _decide(self, text: str, rows: np.ndarray, sims: np.ndarray, top: int) -> CodedTitle:
+    def word_model(self, features: np.ndarray) -> np.ndarray:
+        """Naive-Bayes posterior over SOC codes for a title's known features (each counted once)."""
+        ptr = self.nb_ptr_
+        spans = [(ptr[f], ptr[f + 1]) for f in features.tolist()]
+        socs = np.concatenate([self.nb_soc_[a:b] for a, b in spans])
+        logs = np.concatenate([self.nb_log_[a:b] for a, b in spans])
+        lp = np.asarray(np.bincount(socs, weights=logs, minlength=len(self.nb_prior_)), dtype=np.float64)
+        lp += self.nb_prior_
+        lp += len(spans) * self.nb_norm_
+        lp -= lp.max()
+        np.exp(lp, out=lp)
+        lp /= lp.sum()
+        return lp
+
+    def _decide(self, text: str, rows: np.ndarray, sims: np.ndarray, top: int,
+                features: np.ndarray) -> CodedTitle:
         # Rounded so that summing in another order (code_many's sparse product) cannot reorder ties.
         sims = np.round(sims, 7)
         k = min(N_NEIGHBOURS, len(sims))
@@ -326,12 +407,21 @@ class TitleCoder:
                 soc_votes = onet_votes.setdefault(soc, {})
                 soc_votes[o] = soc_votes.get(o, 0.0) + v
         total = sum(votes.values())
-        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], self.socs_[kv[0]]))
+        # The mixed score of every SOC the neighbours or the word model put forward.
+        mixed = self.word_model(features)
+        mixed *= NB_MIX
+        for soc, v in votes.items():
+            mixed[soc] += (1.0 - NB_MIX) * (v / total) * best_sim
+        k = min(top, len(mixed))
+        best = np.argpartition(-mixed, k - 1)[:k]
+        ranked = sorted(((int(soc), float(mixed[soc])) for soc in best.tolist()),
+                        key=lambda kv: (-kv[1], self.socs_[kv[0]]))
         candidates = []
-        for soc, v in ranked[:top]:
+        for soc, score in ranked:
+            if score <= 0.0:
+                break
             per = onet_votes.get(soc)
             onet = max(per.items(), key=lambda kv: (kv[1], -kv[0]))[0] if per else int(self.soc_default_[soc])
-            score = (v / total) * best_sim
             candidates.append(Candidate(self.onet_codes_[onet], self.socs_[soc], self.calibrate(score)))
         return CodedTitle(text, tuple(candidates), round(best_sim, 4))
 
@@ -346,9 +436,6 @@ class TitleCoder:
         x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
         return round(y0 + (y1 - y0) * (score - x0) / (x1 - x0) if x1 > x0 else y1, 4)
 
-    @staticmethod
-    def raw_score(share: float, best_similarity: float) -> float:
-        return share * best_similarity
 
     # ------------------------------------------------------------------ persistence
 
@@ -358,6 +445,8 @@ class TitleCoder:
             "soc": self.soc_.astype(np.int16), "onet": self.onet_.astype(np.int16), "source": self.source_,
             "soc_default": self.soc_default_.astype(np.int16),
             "calibration_x": self.calibration_x_, "calibration_y": self.calibration_y_,
+            "nb_ptr": self.nb_ptr_.astype(np.int32), "nb_soc": self.nb_soc_.astype(np.int16),
+            "nb_log": self.nb_log_.astype(np.float32), "nb_prior": self.nb_prior_, "nb_norm": self.nb_norm_,
         }
 
 
@@ -378,7 +467,9 @@ def _load(folder: Path) -> TitleCoder:
             socs=meta["socs"],
             onet_codes=meta["onet_codes"], soc_default=arrays["soc_default"],
             calibration_x=arrays["calibration_x"], calibration_y=arrays["calibration_y"],
-            threshold=meta["threshold"], abbreviations=meta.get("abbreviations", {}),
+            threshold=meta["threshold"], nb_ptr=arrays["nb_ptr"], nb_soc=arrays["nb_soc"],
+            nb_log=arrays["nb_log"], nb_prior=arrays["nb_prior"], nb_norm=arrays["nb_norm"],
+            abbreviations=meta.get("abbreviations", {}),
             head_words=meta.get("head_words", ()),
             meta={k: v for k, v in meta.items() if k not in ("vocabulary", "socs", "onet_codes", "head_words")},
         )

@@ -79,6 +79,9 @@ NOISE_WORDS = frozenset([
     "at", "for", "on", "an", "have", "has", "had", "i", "im", "my", "me", "some", "using", "use", "work",
     "working", "de", "del", "la", "el", "los", "las", "y", "en", "con", "para", "por", "un", "una", "tengo", "mi",
     "curso", "experiencia", "anos", "nivel",
+    # How well, not what: "fast and accurate data entry", "efficient cash handling".
+    "fast", "accurate", "accurately", "efficient", "efficiently", "reliable", "effective", "effectively",
+    "thorough", "extensive", "exceptional", "outstanding", "superior", "great",
 ])
 # Words that say a credential is held ("forklift certified", "OSHA 10 card", "licencia de montacargas"):
 # dropped from the key like noise, but remembered, since only they turn a skill into a credential.
@@ -88,6 +91,16 @@ CREDENTIAL_WORDS = frozenset([
     "licencia", "credential", "credentials", "carnet", "certificada", "licenciado", "licenciada", "completed",
     "completion", "passed",
 ])
+# Words that say how or where a skill is used, not which skill it is: "drywall repair", "hvac
+# maintenance", "janitorial services", "pos systems". Beside a named skill they do not lower the
+# partial score below GENERIC_PARTIAL; alone, or naming something else, they decide nothing.
+GENERIC_WORDS = frozenset([
+    "repair", "repairing", "installation", "installing", "install", "maintenance", "maintaining", "service",
+    "servicing", "support", "supporting", "setup", "testing", "assistance", "assisting", "system",
+    "residential", "commercial", "industrial", "general", "advanced", "performing", "providing", "job",
+    "duty", "task",
+])
+GENERIC_PARTIAL = 0.9
 # Long noise or credential words whose one-letter typos still count ("certifcation", "experiance").
 _FUZZY_NOISE = tuple(w for w in NOISE_WORDS if len(w) >= 7)
 _FUZZY_MARKERS = tuple(w for w in CREDENTIAL_WORDS if len(w) >= 7)
@@ -101,6 +114,7 @@ _DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b\.?")
 _WPM_RE = re.compile(r"\b\d+\s*wpm\b")
 _SPLIT_RE = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
+_CONJUNCTION_RE = re.compile(r"\s*(?:[,;/&+]|\band\b|\bor\b|\by\b|\bo\b)\s*", re.IGNORECASE)
 
 # Tiers: a lower tier wins when one key names several IDs.
 _SKILL_TIERS = {"credential": 0, "entry_skill": 0, "skill": 1, "knowledge": 2, "technology": 3, "tool": 3}
@@ -480,7 +494,7 @@ class Normalizer:
 
     # ------------------------------------------------------------------ skills and credentials
 
-    def _skill(self, text: str, toks: list[str], marked: bool, sector: str | None) -> Match:
+    def _skill(self, text: str, toks: list[str], marked: bool, sector: str | None, *, parts: bool = True) -> Match:
         if not toks:
             return Match(text, "unmatched", None, None, None, 0.0, "none")
         if sector is not None:
@@ -525,9 +539,43 @@ class Normalizer:
             best = partial
         if best is not None and best[1] >= self.threshold:
             return self._credential_if_marked(self._matched(text, best[0], round(best[1], 3), best[2]), marked)
+        if parts:
+            joined = self._conjuncts(text, marked, sector)
+            if joined is not None:
+                return joined
 
         suggestions = self._suggestions(toks, candidates, partial)
         return Match(text, "unmatched", None, None, None, round(best[1], 3) if best else 0.0, "none", suggestions)
+
+    def _conjuncts(self, text: str, marked: bool, sector: str | None) -> Match | None:
+        """A phrase joining ways of doing one skill: "blueprint and schematic reading", "concrete
+        pouring and finishing". The parts are read alone, and with the words they share distributed
+        ("blueprint reading", "schematic reading"); when the parts that resolve all name one ID and
+        each other part has it among its suggestions, the phrase is that ID. Parts naming different
+        things ("forklift and welding") leave the phrase unmatched (profile resolution splits lists).
+        """
+        raw = [part for part in _CONJUNCTION_RE.split(text) if part.strip()]
+        if len(raw) < 2:
+            return None
+        folded = [self.folder.tokens(part) for part in raw]
+        if any(not toks for toks in folded):
+            return None
+        readings = [folded]
+        if len(folded[-1]) >= 2 and all(len(t) == 1 for t in folded[:-1]):
+            readings.append([t + folded[-1][1:] for t in folded[:-1]] + [folded[-1]])
+        if len(folded[0]) >= 2 and all(len(t) == 1 for t in folded[1:]):
+            readings.append([folded[0]] + [folded[0][:-1] + t for t in folded[1:]])
+        for reading in readings:
+            found = [self._skill(" ".join(toks), toks, marked, sector, parts=False) for toks in reading]
+            ids = {m.id for m in found if m.matched}
+            if len(ids) != 1:
+                continue
+            cid = ids.pop()
+            if cid is None or not all(m.matched or cid in {s[0] for s in m.suggestions} for m in found):
+                continue
+            confidence = min(m.confidence for m in found if m.matched)
+            return self._credential_if_marked(self._matched(text, cid, confidence, "partial"), marked)
+        return None
 
     def _exact(self, text: str, toks: list[str], index: _Index) -> Match | None:
         hit = index.lookup(toks)
@@ -558,7 +606,13 @@ class Normalizer:
         if kind in ("technology", "tool"):
             return score >= STRICT_FUZZY or any(words & nw for nw in name_words)
         if kind == "credential" and not marked:
-            return not any(set(toks) < nw for nw in name_words)
+            if any(set(toks) < nw for nw in name_words):
+                return False
+            # Its acronym typed as another word is not it: "pipe soldering" is not "IPC soldering".
+            phrase = set(toks)
+            sharing = [nw for nw in name_words if nw & words]
+            return score >= STRICT_FUZZY or not sharing or any(
+                not {t for t in nw - phrase if len(t) <= 4 and t.isalpha()} for nw in sharing)
         return True
 
     def _name_words(self, cid: str) -> list[frozenset[str]]:
@@ -601,6 +655,9 @@ class Normalizer:
                     winners = [c for c, t in hit.items() if t == best_tier]
                     if len(winners) == 1:
                         covered[winners[0]].update(range(start, start + size))
+        generic = {i for i, t in enumerate(toks) if t in GENERIC_WORDS}
+        # A hit on generic words alone ("installation", O*NET's Installation) does not name the skill.
+        covered = {c: pos for c, pos in covered.items() if not pos <= generic}
         if not covered:
             return None
         letters = [len(t) for t in toks]
@@ -610,7 +667,10 @@ class Normalizer:
                 return None  # two different things named in one phrase: do not pick one
         share = sum(letters[i] for i in positions) / sum(letters)
         # Covering 80% of the letters scores about 0.89; all of them (two aliases of one ID) 0.95.
-        return cid, min(0.95, share ** 0.5), "partial"
+        score = min(0.95, share ** 0.5)
+        if set(range(n)) - positions <= generic:
+            score = max(score, GENERIC_PARTIAL)  # "drywall repair": the skill and how it is used
+        return cid, score, "partial"
 
     def _matched(self, text: str, cid: str, confidence: float, method: str) -> Match:
         kind: MatchKind = "credential" if self.taxonomy.skills[cid].kind == "credential" else "skill"
@@ -650,7 +710,7 @@ class _Tables:
 
 
 # Bumped whenever folding or the index entries change: a shipped key file of another version is ignored.
-FOLD_VERSION = 2
+FOLD_VERSION = 3
 KEYS_FILE = "skill_keys.json.gz"
 _Entry = tuple[str, list[str], int, bool]
 

@@ -59,6 +59,8 @@ from build_taxonomy import gzip_bytes, json_bytes, npz_bytes, read_onet  # noqa:
 from matcher.coder import (  # noqa: E402
     CODER_FILE,
     CODER_META,
+    NB_ALPHA,
+    NB_MIX,
     SOURCE_KINDS,
     TitleCoder,
     feature_weight,
@@ -69,7 +71,7 @@ from matcher.coder import (  # noqa: E402
 DEFAULT_OUT = REPO_ROOT / "training_data" / "coder"
 CURATED = REPO_ROOT / "training_data" / "curated"
 
-CODER_VERSION = "1.0.0"
+CODER_VERSION = "1.1.0"
 SPLIT_SEED = "census-2022-alpha-index:holdout:v1"
 HOLDOUT_SHARE = 0.20
 N_FOLDS = 5
@@ -295,13 +297,45 @@ def fit(examples: list[Example], socs: list[str], onet_codes: list[str], by_soc:
         generic = [c for c in children if c.endswith(".00")]
         soc_default.append(onet_id[(generic or children)[0]])
     cx, cy = calibration if calibration is not None else (np.array([0.0, 1.0]), np.array([0.0, 1.0]))
+    nb = word_model(rows, fid, weights, len(socs))
     return TitleCoder(
         vocabulary=vocabulary, weights=weights, indptr=np.asarray(indptr), indices=np.asarray(indices),
         soc=np.asarray([r[1] for r in rows]), onet=np.asarray([r[2] for r in rows]),
         source=np.asarray([r[3] for r in rows]), socs=socs,
         onet_codes=onet_codes, soc_default=np.asarray(soc_default), calibration_x=cx, calibration_y=cy,
-        threshold=threshold, abbreviations=abbreviations,
+        threshold=threshold, abbreviations=abbreviations, nb_ptr=nb["nb_ptr"], nb_soc=nb["nb_soc"],
+        nb_log=nb["nb_log"], nb_prior=nb["nb_prior"], nb_norm=nb["nb_norm"],
     )
+
+
+def word_model(rows: list[tuple[list[str], int, int, int]], fid: dict[str, int], weights: np.ndarray,
+               n_socs: int) -> dict[str, np.ndarray]:
+    """Multinomial naive Bayes over SOC codes: per feature, the SOCs using it and the smoothed log ratio.
+
+    Counts are the features' weights summed over each SOC's labelled titles; a SOC's prior is
+    log(1 + its number of titles). The ratios are rounded to float32 (as shipped), so the
+    build's folds score exactly like the shipped model.
+    """
+    vocab = len(weights)
+    counts: dict[tuple[int, int], float] = defaultdict(float)
+    totals = np.zeros(n_socs, dtype=np.float64)
+    n_titles = np.zeros(n_socs, dtype=np.float64)
+    for feats, soc, *_ in rows:
+        n_titles[soc] += 1
+        for f in feats:
+            w = float(weights[fid[f]])
+            counts[(fid[f], soc)] += w
+            totals[soc] += w
+    keys = sorted(counts)
+    ptr = np.zeros(vocab + 1, dtype=np.int64)
+    for feature, _ in keys:
+        ptr[feature + 1] += 1
+    ptr = np.cumsum(ptr)
+    soc_ids = np.asarray([c for _, c in keys], dtype=np.int32)
+    logs = np.asarray([math.log((counts[k] + NB_ALPHA) / NB_ALPHA) for k in keys], dtype=np.float32)
+    norm = math.log(NB_ALPHA) - np.log(totals + NB_ALPHA * vocab)
+    return {"nb_ptr": ptr, "nb_soc": soc_ids, "nb_log": logs.astype(np.float64),
+            "nb_prior": np.log1p(n_titles), "nb_norm": norm}
 
 
 def evaluation_titles(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
@@ -419,7 +453,8 @@ def build(source: Path, out: Path) -> dict:
         "threshold": threshold,
         "abbreviations": abbreviations,
         "head_words": head_words(base, abbreviations),
-        "parameters": {"n_neighbours": 8, "vote_power": 8.0, "role_boost": 2.0, "pair_weight": 0.5},
+        "parameters": {"n_neighbours": 8, "vote_power": 8.0, "role_boost": 2.0, "pair_weight": 0.5,
+                       "nb_alpha": NB_ALPHA, "nb_mix": NB_MIX},
     }
     held_hashes = np.asarray(sorted({group_hash(g) for g in held_groups}), dtype=np.uint64)
     train_hashes = np.asarray(sorted({group_hash(ex.group) for ex in census}), dtype=np.uint64)

@@ -64,6 +64,52 @@ def test_spanish_skills_resolve(norm, text, expected):
     assert norm.normalize_skill(text).id == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("drywall repair", "skill:drywall"),
+    ("hvac maintenance", "skill:hvac"),
+    ("janitorial services", "skill:janitorial"),
+    ("ekg testing", "skill:ekg"),
+    ("help desk support", "skill:it-troubleshooting"),
+])
+def test_a_skill_with_words_saying_how_it_is_used_is_that_skill(norm, text, expected):
+    m = norm.normalize(text)
+    assert m.matched and m.id == expected and m.method == "partial", m
+
+
+def test_generic_words_alone_name_no_skill(norm):
+    # "installation" is O*NET's Installation skill, but "tile installation" is not it.
+    assert not norm.normalize_skill("tile installation").matched
+    assert norm.normalize_skill("installation").id == "2.B.3.d"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("blueprint and schematic reading", "skill:blueprint-reading"),  # shared last word
+    ("concrete forming and finishing", "skill:concrete"),  # shared first word
+    ("electrical wiring and conduit", "skill:electrical-wiring"),
+    ("hvac installation and repair", "skill:hvac"),
+])
+def test_ways_of_doing_one_skill_joined_by_and_are_that_skill(norm, text, expected):
+    m = norm.normalize_skill(text)
+    assert m.matched and m.id == expected, m
+
+
+@pytest.mark.parametrize("text", ["mig and tig welding", "forklift and welding", "cpr and osha 10"])
+def test_parts_naming_different_things_stay_unmatched(norm, text):
+    assert not norm.normalize_skill(text).matched
+
+
+def test_a_credential_acronym_typed_as_another_word_is_not_the_credential(norm):
+    # "pipe" is one slip from "ipc" in letters, but the phrase names a skill, not IPC J-STD-001.
+    m = norm.normalize("pipe soldering")
+    assert m.kind != "credential" and m.id != "cred:ipc-j-std-001"
+    assert norm.normalize("ipc soldering").id == "cred:ipc-j-std-001"
+
+
+def test_words_saying_how_well_are_noise(norm):
+    assert norm.normalize("fast and accurate data entry").id == "skill:data-entry"
+    assert norm.folder.tokens("efficient reliable cash handling") == norm.folder.tokens("cash handling")
+
+
 def test_curated_skill_wins_over_onet_tool_of_the_same_name(norm):
     assert norm.normalize_skill("forklifts").id == "skill:forklift"
 
