@@ -387,3 +387,10 @@ def test_the_documented_defaults_are_the_engines() -> None:
 def test_a_limit_of_one_per_provider_or_type_is_allowed() -> None:
     config = EngineConfig(max_per_provider=1, max_per_type=1)
     assert (config.max_per_provider, config.max_per_type) == (1, 1)
+
+
+def test_a_program_kept_beyond_the_seekers_range_by_transportation_help_has_a_distance_fit_of_zero() -> None:
+    # Hillsboro is about 15 miles from 97214; a 5-mile range, stretched by the program's transportation help
+    far = program("p", location=HILLSBORO, supports=["transportation", "transit_pass"])
+    rec = parts(bare([far]), {**SEEKER, "travel": {"modes": ["transit"], "max_miles": 5}, "barriers": ["no_car"]})
+    assert rec.parts.distance == 0.0
