@@ -30,24 +30,24 @@ Pretty-printed output (debug mode, ``compact = False``) is left to Flask.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 class OrjsonProvider(DefaultJSONProvider):
-    def response(self, *args: Any, **kwargs: Any) -> Response:
+    def response(self, *args: Any, **kwargs: Any) -> Any:  # a flask.Response (typed as werkzeug's by Flask)
         if (self.compact is None and self._app.debug) or self.compact is False:
             return super().response(*args, **kwargs)
         obj = self._prepare_response_obj(args, kwargs)
         body = self.fast_dumps(obj)
         if body is None:
             return super().response(obj)
-        return self._app.response_class(body + b"\n", mimetype=self.mimetype)
+        make = cast(Any, self._app.response_class)  # werkzeug's sansio type; Flask's at run time
+        return make(body + b"\n", mimetype=self.mimetype)
 
     def fast_dumps(self, obj: Any) -> bytes | None:
         """orjson's bytes for ``obj``, or None where they would not be Flask's (see the module doc)."""
