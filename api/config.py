@@ -60,6 +60,10 @@ SETTINGS: dict[str, Setting] = {
                          "Most profiles in one `POST /recommendations/batch` (larger caseloads: the CLI)."),
     "reload_check_seconds": Setting("MATCHER_RELOAD_CHECK_SECONDS", "`2`",
                                     "How often a worker checks the catalog version stamp (one indexed read)."),
+    "token_cache_seconds": Setting("MATCHER_TOKEN_CACHE_SECONDS", "`5`",
+                                   "How long a worker trusts a token it has checked without reading the database "
+                                   "again; a revoked token is refused by every worker within this time. `0`: "
+                                   "read it on every request."),
     "trusted_proxies": Setting("MATCHER_TRUSTED_PROXIES", "`0`",
                                "Reverse proxies in front of the app whose `X-Forwarded-For` is trusted."),
     "log_level": Setting("MATCHER_LOG_LEVEL", "`INFO`", "Level of the JSON-lines log on stderr."),
@@ -105,6 +109,7 @@ class Settings:
     max_import_bytes: int = DEFAULT_MAX_BYTES
     batch_max: int = 50
     reload_check_seconds: float = 2.0
+    token_cache_seconds: float = 5.0
     trusted_proxies: int = 0
     log_level: str = "INFO"
     host: str = "127.0.0.1"

@@ -43,5 +43,9 @@ def install(app: Flask, settings: Settings) -> Limiter:
         in_memory_fallback_enabled=bool(settings.redis_url),
         swallow_errors=True,
     )
+    # Requests the limit does not apply to (a token, or an endpoint not limited: nearly all of them) skip the
+    # limiter at once, before it resolves and filters its limits for the endpoint (a third of the CPU of a
+    # trivial request). The exemption above stays: it is what applies if the filter is ever taken away.
+    limiter.request_filter(lambda: not is_rate_limited_now())
     app.extensions["matcher_limiter"] = limiter
     return limiter

@@ -53,7 +53,8 @@ class Services:
         runtime = Runtime(store, fallback_catalog=settings.catalog_path, check_seconds=settings.reload_check_seconds,
                           on_swap=on_swap, make_engine=make_engine, registry=registry, engine_config=config,
                           target_for_profile=target)
-        return cls(settings=settings, store=store, tokens=TokenStore(store), audit=AuditLog(store), runtime=runtime,
+        tokens = TokenStore(store, cache_seconds=settings.token_cache_seconds)
+        return cls(settings=settings, store=store, tokens=tokens, audit=AuditLog(store), runtime=runtime,
                    targets=table, registry=registry, jobs=JobStore(store))
 
 

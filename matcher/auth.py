@@ -16,6 +16,16 @@ Roles (see ``docs/api.md`` for the endpoints each may call):
   and may call every endpoint.
 
 Created, listed and revoked with ``matcher tokens create|list|revoke``.
+
+The service authenticates every request, so :class:`TokenStore` can keep the
+tokens it has just checked for ``cache_seconds`` (the API passes
+``MATCHER_TOKEN_CACHE_SECONDS``, 5 by default; the CLI and library keep none).
+The cache is per process, keyed by the SHA-256 of the whole token (never the
+token itself), holds only tokens that authenticated (an unknown or wrong token
+is read from the database every time, so guessing fills nothing), and is
+bounded. A revocation made elsewhere (the CLI, another worker) is honoured by
+every process within ``cache_seconds``; one made through this store clears its
+own cache at once.
 """
 
 from __future__ import annotations
@@ -25,6 +35,10 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -93,10 +107,22 @@ def _hash(secret: str) -> str:
 
 
 class TokenStore:
-    """Tokens in the matcher's database (the same one as the catalog store)."""
+    """Tokens in the matcher's database (the same one as the catalog store).
 
-    def __init__(self, store: CatalogStore) -> None:
+    ``cache_seconds`` > 0: a token that authenticated is trusted for that long without reading the database
+    again (see the module doc); at most ``cache_size`` tokens are kept, the oldest checked dropped first.
+    """
+
+    def __init__(self, store: CatalogStore, *, cache_seconds: float = 0.0, cache_size: int = 1024,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if cache_seconds < 0:
+            raise ValidationError("the token cache time cannot be negative", field="cache_seconds")
         self.store = store
+        self.cache_seconds = cache_seconds
+        self.cache_size = max(1, cache_size)
+        self._clock = clock
+        self._cache: OrderedDict[str, tuple[float, TokenInfo]] = OrderedDict()  # sha256(token) -> (until, info)
+        self._cache_lock = threading.Lock()
 
     def create(self, name: str, role: str | Role, *, created_by: str = "cli") -> tuple[TokenInfo, str]:
         """A new token: its info and the token itself, which is shown this once and never again."""
@@ -135,13 +161,28 @@ class TokenStore:
                 raise NotFoundError(f"no token with id {token_id!r}", field="token_id")
             if row.revoked_at is None:
                 row.revoked_at = dt.datetime.now(dt.UTC)
-            return _info(row)
+            info = _info(row)
+        self.forget(token_id)
+        return info
 
     def authenticate(self, token: str) -> TokenInfo | None:
-        """The active token this string is, or None (malformed, unknown, wrong secret or revoked)."""
+        """The active token this string is, or None (malformed, unknown, wrong secret or revoked).
+
+        With a cache, a token that authenticated less than ``cache_seconds`` ago is answered from memory.
+        """
         match = _TOKEN_RE.match(token or "")
         if match is None:
             return None
+        key = ""
+        if self.cache_seconds > 0:
+            key = hashlib.sha256(token.encode("ascii")).hexdigest()
+            now = self._clock()
+            with self._cache_lock:
+                hit = self._cache.get(key)
+                if hit is not None:
+                    if hit[0] > now:
+                        return hit[1]
+                    del self._cache[key]
         token_id, secret = match.groups()
         with self.store.session() as session:
             row = session.get(TokenRow, token_id)
@@ -149,7 +190,23 @@ class TokenStore:
                 return None
             if not hmac.compare_digest(row.secret_hash, _hash(secret)):
                 return None
-            return _info(row)
+            info = _info(row)
+        if key:
+            with self._cache_lock:
+                self._cache[key] = (self._clock() + self.cache_seconds, info)
+                self._cache.move_to_end(key)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return info
+
+    def forget(self, token_id: str | None = None) -> None:
+        """Drop the cached authentication of one token (by id), or of every token."""
+        with self._cache_lock:
+            if token_id is None:
+                self._cache.clear()
+            else:
+                for key in [k for k, (_until, info) in self._cache.items() if info.id == token_id]:
+                    del self._cache[key]
 
 
 def _info(row: TokenRow) -> TokenInfo:

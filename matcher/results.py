@@ -24,26 +24,35 @@ class _Plain:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)  # exact types, for the fast path (subclasses take the isinstance path)
 
 
 def _plain(value: Any) -> Any:
     """JSON-ready values: records as dicts of their fields, tuples as lists, numpy scalars as Python ones.
 
-    On the API's hot path (a list of ten programs is a few hundred records), so the common
-    cases come first and a record's fields are read from its ``__dict__`` (every result
-    record is a plain, unslotted dataclass; underscore attributes are not fields).
+    On the API's hot path (a list of ten programs is several hundred values), so the common
+    cases come first: a value of an exact scalar type, a tuple or list (whose scalar items are
+    taken as they are, without a call each), a record whose fields are read from its
+    ``__dict__`` (every result record is a plain, unslotted dataclass; underscore attributes
+    are not fields).
     """
+    kind = type(value)
+    if kind in _SCALAR_TYPES:
+        return value
+    if kind is tuple or kind is list:
+        return [v if type(v) in _SCALAR_TYPES else _plain(v) for v in value]
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, _Plain):
-        own = type(value).to_dict
+        own = kind.to_dict
         if own is not _Plain.to_dict:
             return own(value)
-        return {k: _plain(v) for k, v in value.__dict__.items() if not k.startswith("_")}
+        return {k: v if type(v) in _SCALAR_TYPES else _plain(v) for k, v in value.__dict__.items()
+                if k[0] != "_"}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        shape = getattr(type(value), "to_dict", None)
+        shape = getattr(kind, "to_dict", None)
         if shape is not None:  # a record with its own shape (UnmatchedInput...)
             return shape(value)
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -158,7 +167,7 @@ class Recommendation(_Plain):
         return any(b.provided_by == "funding" for b in self.blockers)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: _plain(v) for k, v in self.__dict__.items() if not k.startswith("_")}
+        out = {k: v if type(v) in _SCALAR_TYPES else _plain(v) for k, v in self.__dict__.items() if k[0] != "_"}
         out["flagged"] = self.flagged
         out["needs_funding"] = self.needs_funding
         return out
@@ -201,7 +210,13 @@ class RecommendationList(_Plain):
         return [r.program_id for r in self.items]
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: _plain(v) for k, v in self.__dict__.items() if not k.startswith("_")}
-        out["items"] = [r.to_dict() for r in self.items]
-        out["unmatched"] = [u.to_dict() for u in self.unmatched]
+        # The fields in their order; items and unmatched are each turned into dicts once.
+        out: dict[str, Any] = {}
+        for k, v in self.__dict__.items():
+            if k == "items":
+                out[k] = [r.to_dict() for r in v]
+            elif k == "unmatched":
+                out[k] = [u.to_dict() for u in v]
+            elif not k.startswith("_"):
+                out[k] = _plain(v)
         return out

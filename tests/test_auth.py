@@ -76,3 +76,83 @@ def test_audit_entries_newest_first_with_paging(store):
     older = log.entries(action="catalog.import", before_id=imports[-1].id)
     assert [e.detail["total"] for e in older] == [2, 1, 0]
     assert entries[0].at.tzinfo is not None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_cached_token_is_not_read_again_within_the_cache_time(store):
+    clock = Clock()
+    tokens = TokenStore(store, cache_seconds=5, clock=clock)
+    info, token = tokens.create("cached", "coach")
+    assert tokens.authenticate(token) == info
+    reads = []
+    from sqlalchemy import event
+
+    listen = lambda *args: reads.append(args[2])  # noqa: E731 - every statement the store sends
+    event.listen(store.engine, "before_cursor_execute", listen)
+    try:
+        clock.now += 4.9
+        assert tokens.authenticate(token) == info
+        assert reads == []
+        clock.now += 0.2  # past the cache time: read again
+        assert tokens.authenticate(token) == info
+        assert any("api_tokens" in statement for statement in reads)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listen)
+
+
+def test_a_token_revoked_elsewhere_is_refused_once_the_cache_time_has_passed(store):
+    clock = Clock()
+    worker = TokenStore(store, cache_seconds=5, clock=clock)  # a worker of the service
+    elsewhere = TokenStore(store)  # the CLI, or another worker
+    info, token = elsewhere.create("revoked elsewhere", "coach")
+    assert worker.authenticate(token) == info
+    elsewhere.revoke(info.id)
+    clock.now += 4.0
+    assert worker.authenticate(token) == info  # within the cache time: still trusted, as documented
+    clock.now += 1.01
+    assert worker.authenticate(token) is None
+    clock.now += 100  # and it stays refused (a refusal is never cached as valid)
+    assert worker.authenticate(token) is None
+
+
+def test_a_token_revoked_through_the_caching_store_is_refused_at_once(store):
+    tokens = TokenStore(store, cache_seconds=60)
+    info, token = tokens.create("revoked here", "admin")
+    assert tokens.authenticate(token) == info
+    tokens.revoke(info.id)
+    assert tokens.authenticate(token) is None
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # wrong secret, same id
+    lambda t: t + "x",
+])
+def test_the_cache_answers_only_the_exact_token(store, mangle):
+    tokens = TokenStore(store, cache_seconds=60)
+    info, token = tokens.create("exact", "coach")
+    assert tokens.authenticate(token) == info
+    assert tokens.authenticate(mangle(token)) is None
+
+
+def test_the_cache_keeps_hashes_only_and_is_bounded(store):
+    tokens = TokenStore(store, cache_seconds=60, cache_size=2)
+    made = [tokens.create(f"t{i}", "coach") for i in range(3)]
+    for _info, token in made:
+        assert tokens.authenticate(token) is not None
+    kept = dict(tokens._cache)
+    assert len(kept) == 2
+    assert set(kept) == {hashlib.sha256(t.encode()).hexdigest() for _i, t in made[1:]}
+    assert not any(t in repr(kept) or t.split("_", 2)[2] in repr(kept) for _i, t in made)
+
+
+def test_a_negative_cache_time_is_refused(store):
+    with pytest.raises(ValidationError) as exc:
+        TokenStore(store, cache_seconds=-1)
+    assert exc.value.field == "cache_seconds"

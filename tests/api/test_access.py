@@ -72,6 +72,54 @@ def test_a_revoked_token_answers_401(client, tokens):
     assert response.status_code == 401
 
 
+def test_a_token_revoked_by_another_worker_is_refused_within_the_cache_time(make_app, tmp_path):
+    """Two workers on one database: the CLI revokes a token one of them has just checked; that worker trusts it
+    for at most MATCHER_TOKEN_CACHE_SECONDS, then refuses it (and keeps refusing it)."""
+    import time
+
+    from matcher.auth import TokenStore
+    from matcher.store import CatalogStore
+
+    worker = make_app(token_cache_seconds=0.5).test_client()
+    other = make_app(token_cache_seconds=0.5).test_client()
+    cli = TokenStore(CatalogStore(f"sqlite:///{tmp_path / 'api.db'}"))
+    info, token = cli.create("revoked while cached", Role.COACH)
+    header = f"Bearer {token}"
+    assert call(worker, "ops.whoami", token=header).status_code == 200
+    revoked_at = time.monotonic()
+    cli.revoke(info.id)
+    assert call(other, "ops.whoami", token=header).status_code == 401  # a worker that had not cached it: at once
+    if time.monotonic() - revoked_at < 0.4:
+        assert call(worker, "ops.whoami", token=header).status_code == 200  # within the cache time, as documented
+    time.sleep(max(0.0, revoked_at + 0.55 - time.monotonic()))
+    for _ in range(3):
+        response = call(worker, "ops.whoami", token=header)
+        assert response.status_code == 401 and response.get_json()["field"] == "Authorization"
+    cli.store.close()
+
+
+def test_without_a_token_cache_a_revoked_token_is_refused_at_once(make_app, tmp_path):
+    from matcher.auth import TokenStore
+    from matcher.store import CatalogStore
+
+    worker = make_app(token_cache_seconds=0).test_client()
+    cli = TokenStore(CatalogStore(f"sqlite:///{tmp_path / 'api.db'}"))
+    info, token = cli.create("no cache", Role.COACH)
+    assert call(worker, "ops.whoami", token=f"Bearer {token}").status_code == 200
+    cli.revoke(info.id)
+    assert call(worker, "ops.whoami", token=f"Bearer {token}").status_code == 401
+    cli.store.close()
+
+
+def test_the_token_cache_time_is_a_documented_setting(make_app):
+    from api.config import SETTINGS, Settings
+
+    assert Settings().token_cache_seconds == 5.0
+    assert SETTINGS["token_cache_seconds"].env == "MATCHER_TOKEN_CACHE_SECONDS"
+    assert make_app().extensions["matcher"].tokens.cache_seconds == 5.0
+    assert Settings.from_env({"MATCHER_TOKEN_CACHE_SECONDS": "1.5"}).token_cache_seconds == 1.5
+
+
 def test_protected_endpoints_answer_403_to_every_role_not_allowed(app, client, tokens):
     checked = 0
     for endpoint, allowed in _protected(app):
