@@ -309,17 +309,21 @@ class ExpectedOutcome:
         p = np.zeros(b * n, dtype=np.float64)
         if len(cells):
             rows, cc = np.divmod(cells, n)
-            raw = self.tables.intercept + self.static_raw_[cols[cc]]
-            for name, plane in planes.items():
-                j = INDEX[name]
-                t = self.tables.thresholds[j]
-                if not len(t):
-                    continue
-                full = np.broadcast_to(plane, (b, n))
-                values = full[rows, cc].astype(np.float64)
-                raw += self.tables.values[j][np.searchsorted(t, values, side="left")]
-            p[cells] = self.tables.calibrate(raw)
+            at_cells = {name: np.broadcast_to(plane, (b, n))[rows, cc] for name, plane in planes.items()
+                        if len(self.tables.thresholds[INDEX[name]])}
+            p[cells] = self.tables.calibrate(self._raw_at(cols[cc], at_cells))
         return p.reshape(b, n)
+
+    def _raw_at(self, programs: np.ndarray, features: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Log-odds at a list of cells: the intercept, each cell's program's static terms, and each
+        seeker-dependent feature's step at its value there (``features``: name -> values at the cells)."""
+        raw = self.tables.intercept + self.static_raw_[programs]
+        for name, values in features.items():
+            j = INDEX[name]
+            t = self.tables.thresholds[j]
+            if len(t):
+                raw += self.tables.values[j][np.searchsorted(t, values.astype(np.float64), side="left")]
+        return raw
 
     def _reach(self, pb: Any, cols: np.ndarray) -> np.ndarray:
         from .pair_features import target_wages
@@ -359,13 +363,7 @@ class ExpectedOutcome:
             return out.reshape(b, n)
         rows, pos = np.divmod(cells, n)
         programs = cols[pos]
-        features = self.featurizer.cell_features(pb, rows, pos, programs, details.components)
-        raw = self.tables.intercept + self.static_raw_[programs]
-        for name, values in features.items():
-            j = INDEX[name]
-            t = self.tables.thresholds[j]
-            if len(t):
-                raw += self.tables.values[j][np.searchsorted(t, values.astype(np.float64), side="left")]
+        raw = self._raw_at(programs, self.featurizer.cell_features(pb, rows, pos, programs, details.components))
         from .pair_features import target_wages
 
         reach = np.minimum(1.0, self.program_wage_[programs] / target_wages(pb)[rows])
