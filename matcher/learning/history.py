@@ -301,14 +301,7 @@ class History:
 
     def labelled(self) -> Iterator[tuple[Participant, Enrollment, Outcome, bool]]:
         """Every enrollment with a known success label, in file order."""
-        for e in self.enrollments:
-            i = self._outcome.get(e.id)
-            if i is None:
-                continue
-            o = self.outcomes[i]
-            label = success(o)
-            if label is None:
-                continue
+        for e, o, label in self.labelled_enrollments():
             yield self.participant(e.participant_id), e, o, label
 
     def labelled_enrollments(self) -> Iterator[tuple[Enrollment, Outcome, bool]]:
