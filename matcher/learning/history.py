@@ -23,11 +23,16 @@ of training and evaluation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import functools
+import json
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Annotated, Any, TypeVar, overload
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ..records import HourlyWage, Money, RecordId, SeekerProfile
@@ -210,20 +215,135 @@ def success(outcome: Outcome) -> bool | None:
 R = TypeVar("R", bound=BaseModel)
 
 
+def canonical_json(record: BaseModel) -> bytes:
+    """A validated record as canonical JSON: its JSON-mode dump with sorted keys (``json.dumps`` defaults).
+
+    :class:`Records` keeps records in this form, so the history's hash (the SHA-256 of these lines,
+    :func:`matcher.learning.training.history_hash`) is read off the stored bytes instead of re-made.
+    """
+    return json.dumps(record.model_dump(mode="json"), sort_keys=True).encode()
+
+
+# --------------------------------------------------------------------------- trusted decoding
+
+# A record read back from its own canonical JSON was validated when it was stored; validating it again
+# costs about as much as the first time (tens of microseconds a participant, with its nested parts), which
+# at a million rows is minutes. A builder makes the same record from the parsed JSON without re-validating:
+# each field converted to its type (enum member, date, nested record) and the instance assembled the way
+# pydantic's ``model_construct`` does. Models with a field type the builder does not know are validated.
+
+_Convert = Callable[[Any], Any] | None  # None: the JSON value is the field's value
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _converter(annotation: Any, optional: bool = False) -> _Convert:
+    """How a JSON value becomes the value of a field of this type (``optional``: None stays None)."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _converter(typing.get_args(annotation)[0], optional)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) != 1:
+            raise _Unsupported(annotation)
+        return _converter(args[0], optional=len(args) < len(typing.get_args(annotation)))
+    if origin is list:
+        (item,) = typing.get_args(annotation) or (Any,)
+        if item is Any:
+            raise _Unsupported(annotation)
+        each = _converter(item)
+        if each is None:
+            return None
+        if optional:
+            return lambda v: v if v is None else list(map(each, v))
+        return lambda v: list(map(each, v)) if v else v
+    if origin is not None:
+        raise _Unsupported(annotation)
+    if annotation in (str, int, bool):
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        members: dict[Any, Any] = dict(annotation._value2member_map_)
+        if optional:
+            members[None] = None
+        return members.__getitem__
+    if annotation is float:
+        convert: Callable[[Any], Any] = float
+    elif annotation is dt.date:
+        convert = dt.date.fromisoformat
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        build = _builder(annotation)
+        if build is None:
+            raise _Unsupported(annotation)
+        convert = build
+    else:
+        raise _Unsupported(annotation)
+    return (lambda v: v if v is None else convert(v)) if optional else convert
+
+
+@functools.cache
+def _builder(model: type[BaseModel]) -> Callable[[dict[str, Any]], Any] | None:
+    """A function making a ``model`` from the parsed canonical JSON of one, or None if it cannot."""
+    if model.__pydantic_root_model__ or model.__pydantic_post_init__ or model.model_config.get("extra") == "allow":
+        return None
+    try:
+        fields = [(name, _converter(info.annotation)) for name, info in model.model_fields.items()]
+    except _Unsupported:
+        return None
+    order = tuple(model.model_fields)  # canonical JSON has sorted keys; a record keeps its fields' order
+    convert = tuple((name, f) for name, f in fields if f is not None)
+    setattr_ = object.__setattr__
+    new = model.__new__
+
+    def build(data: dict[str, Any]) -> Any:
+        if len(data) != len(order):
+            raise KeyError(f"{model.__name__}: fields {sorted(set(data) ^ set(order))} differ")
+        values = {name: data[name] for name in order}
+        for name, f in convert:
+            values[name] = f(values[name])
+        obj = new(model)
+        setattr_(obj, "__dict__", values)
+        setattr_(obj, "__pydantic_fields_set__", set(order))
+        setattr_(obj, "__pydantic_extra__", None)
+        setattr_(obj, "__pydantic_private__", None)
+        return obj
+
+    return build
+
+
+def _decoder(model: type[R]) -> Callable[[bytes], R]:
+    build = _builder(model)
+    if build is None:
+        return model.model_validate_json
+    validate = model.model_validate_json
+
+    def decode(blob: bytes) -> R:
+        try:
+            return typing.cast(R, build(orjson.loads(blob)))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            return validate(blob)  # not the JSON of a record of this model: say what is wrong with it
+
+    return decode
+
+
 class Records(Sequence[R]):
-    """An immutable sequence of validated records kept as compact JSON and made into records when read.
+    """An immutable sequence of validated records kept as JSON and made into records when read.
 
     A participant record takes about 7 KB as a live pydantic object and under 1 KB as JSON, so a history
     of a million enrollments fits in memory this way. ``keys`` (one id per record) give look-ups by id
-    without reading the records.
+    without reading the records. ``blobs`` must be the JSON of records of ``model`` that were validated
+    (:func:`canonical_json`, as :meth:`of` and ``read_history`` make them): they are made into records
+    again without re-validating, in a few microseconds each.
     """
 
-    __slots__ = ("model", "_blobs", "keys")
+    __slots__ = ("model", "_blobs", "keys", "_decode")
 
     def __init__(self, model: type[R], blobs: list[bytes], keys: list[str]) -> None:
         self.model = model
         self._blobs = blobs
         self.keys = keys
+        self._decode = _decoder(model)
 
     @classmethod
     def of(cls, model: type[R], items: Iterable[R], key: str) -> Records[R]:
@@ -232,7 +352,7 @@ class Records(Sequence[R]):
         blobs: list[bytes] = []
         keys: list[str] = []
         for item in items:
-            blobs.append(item.model_dump_json().encode())
+            blobs.append(canonical_json(item))
             keys.append(getattr(item, key))
         return cls(model, blobs, keys)
 
@@ -248,12 +368,12 @@ class Records(Sequence[R]):
     def __getitem__(self, index: int | slice) -> R | Records[R]:
         if isinstance(index, slice):
             return Records(self.model, self._blobs[index], self.keys[index])
-        return self.model.model_validate_json(self._blobs[index])
+        return self._decode(self._blobs[index])
 
     def __iter__(self) -> Iterator[R]:
-        validate = self.model.model_validate_json
+        decode = self._decode
         for blob in self._blobs:
-            yield validate(blob)
+            yield decode(blob)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or len(other) != len(self):

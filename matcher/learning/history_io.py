@@ -32,6 +32,9 @@ import csv
 import gzip
 import io
 import json
+import multiprocessing
+import os
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -47,7 +50,16 @@ from ..csv_format import escape_item, parse_bool, split_items
 from ..errors import FieldProblem, ImportRowsError, InputFileError, from_pydantic, shown_value
 from ..input_files import decode_bytes
 from ..records import SENSITIVE_FIELDS, SeekerProfile, plain_message
-from .history import REPORTING_FIELDS, Enrollment, History, Outcome, Participant, Records, ReportingDemographics
+from .history import (
+    REPORTING_FIELDS,
+    Enrollment,
+    History,
+    Outcome,
+    Participant,
+    Records,
+    ReportingDemographics,
+    canonical_json,
+)
 
 TABLES = ("participants", "enrollments", "outcomes")
 #: Uncompressed size limit per file: generous, histories are large (a 1M-enrollment CSV is about 100 MB).
@@ -179,15 +191,13 @@ def _is_jsonl(path: Path) -> bool:
 
 
 _Row = tuple[int, dict[str, Any], list[FieldProblem]]
+#: How one CSV column is read: (cell index, column name, kind, record path, sensitive).
+_Cell = tuple[int, str, str, tuple[str, ...], bool]
 
 
-def _csv_rows(text: str, table: str, name: str) -> Iterator[_Row]:
-    """(line, nested record dict, cell problems) per data row of a CSV table."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        raise InputFileError(f"{name} is not valid CSV: {exc}", field="file") from None
+def _csv_layout(header_cells: list[str], table: str, name: str) -> tuple[_Cell, ...]:
+    """Check a CSV header (unknown, missing, repeated columns) and say how each known column is read."""
+    header = [h.strip() for h in header_cells]
     columns = {c.name: c for c in COLUMNS[table]()}
     unknown = [h for h in header if h and not h.startswith("#") and h not in columns]
     if unknown:
@@ -202,8 +212,21 @@ def _csv_rows(text: str, table: str, name: str) -> Iterator[_Row]:
             raise InputFileError(f"{name}: column {h!r} appears twice", field=h)
         seen.add(h)
     # the column's nested path split once, not once per cell
-    keep = [(i, columns[h], tuple(columns[h].path.split("."))) for i, h in enumerate(header) if h in columns]
-    line = 1
+    return tuple((i, h, columns[h].kind, tuple(columns[h].path.split(".")), columns[h].sensitive)
+                 for i, h in enumerate(header) if h in columns)
+
+
+def _csv_rows(text: str, table: str, name: str, layout: tuple[_Cell, ...], first_line: int, *,
+              header: bool = False) -> Iterator[_Row]:
+    """(line, nested record dict, cell problems) per data row of CSV ``text``, which starts at line
+    ``first_line`` of the file (line numbers are the file's); ``header``: skip its first row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    before = first_line - 1
+    line = before
+    if header:
+        next(reader)  # read (and checked) before
+        line = before + reader.line_num
+    participants = table == "participants"
     while True:
         try:
             cells = next(reader)
@@ -211,33 +234,40 @@ def _csv_rows(text: str, table: str, name: str) -> Iterator[_Row]:
             return
         except csv.Error as exc:
             raise InputFileError(f"{name} is not valid CSV near line {line + 1}: {exc}", field="file") from None
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
+        line = before + reader.line_num
+        n = len(cells)
         record: dict[str, Any] = {}
         problems: list[FieldProblem] = []
-        for i, column, path in keep:
-            text = cells[i].strip() if i < len(cells) else ""
-            if not text:
+        empty = True
+        for i, column, kind, path, sensitive in layout:
+            if i >= n:
                 continue
-            value: Any = text
-            if column.kind == "bool":
+            text_ = cells[i].strip()
+            if not text_:
+                continue
+            empty = False
+            value: Any = text_
+            if kind == "bool":
                 try:
-                    value = parse_bool(text)
+                    value = parse_bool(text_)
                 except ValueError as exc:
-                    problems.append(FieldProblem(column.name, str(exc), line,
-                                                 None if column.sensitive else shown_value(text)))
+                    problems.append(FieldProblem(column, str(exc), line, None if sensitive else shown_value(text_)))
                     continue
-            elif column.kind == "list":
-                value = split_items(text)
-            _put(record, path, value)
-        if table == "participants":
+            elif kind == "list":
+                value = split_items(text_)
+            if len(path) == 1:
+                record[path[0]] = value
+            else:
+                _put(record, path, value)
+        if empty and not any(c.strip() for c in cells):
+            continue
+        if participants:
             record.setdefault("profile", {})
         yield line, record, problems
 
 
-def _jsonl_rows(text: str, name: str) -> Iterator[_Row]:
-    for line, raw in enumerate(text.splitlines(), start=1):
+def _jsonl_rows(lines: list[str], name: str, first_line: int = 1) -> Iterator[_Row]:
+    for line, raw in enumerate(lines, start=first_line):
         if not raw.strip():
             continue
         try:
@@ -319,39 +349,59 @@ def _q(table: str, problem: FieldProblem) -> FieldProblem:
     return FieldProblem(f"{table}.{problem.field}", problem.message, problem.row, problem.value)
 
 
+#: Below this many characters a table is read in this process: starting workers costs more than it saves.
+PARALLEL_MIN_CHARS = 8 * 1024**2
+#: Characters of CSV (or lines of JSON Lines, times 1,000) one worker reads at a time.
+PART_CHARS = 8 * 1024**2
+
+
 def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_invalid: bool = False,
-                 max_bytes: int = DEFAULT_MAX_BYTES, progress: ProgressCallback | None = None) -> HistoryReadResult:
+                 max_bytes: int = DEFAULT_MAX_BYTES, progress: ProgressCallback | None = None,
+                 workers: int | None = None) -> HistoryReadResult:
     """Read and validate a history folder (see the module docstring).
 
     ``catalog``: the catalog in force; program ids not in it are reported (None: not checked).
+    ``workers``: processes validating rows (None: one per CPU, at most 4; large tables only).
     Raises :class:`ImportRowsError` carrying every problem unless ``skip_invalid``.
     """
     files = table_files(folder)
     rows_read: dict[str, int] = {}
     problems: list[FieldProblem] = []
-    valid: dict[str, list[tuple[int, _Slim]]] = {}
-    for table in TABLES:
-        path = files[table]
-        text = _read_file_text(path, max_bytes)
-        rows = _jsonl_rows(text, path.name) if _is_jsonl(path) else _csv_rows(text, table, path.name)
-        kept: list[tuple[int, _Slim]] = []
-        count = 0
-        for line, record, cell_problems in rows:
-            count += 1
-            if progress is not None and count % 1000 == 0:
-                progress(table, count)
-            obj, row_problems = (None, []) if cell_problems and not record else _validate(
-                table, line, record, csv_fields=not _is_jsonl(path))
-            said = {c.field for c in cell_problems}  # a bad cell is reported once, not again as "missing"
-            row_problems = cell_problems + [r for r in row_problems if r.field not in said]
-            if row_problems:
-                problems.extend(_q(table, p) for p in row_problems)
-            elif obj is not None:
-                kept.append((line, _slim(table, obj)))
-        if count == 0:
-            raise InputFileError(f"{path.name} has no {table} rows", field=table)
-        rows_read[table] = count
-        valid[table] = kept
+    valid: dict[str, list[_Valid]] = {}
+    n_workers = min(4, os.cpu_count() or 1) if workers is None else max(1, workers)
+    pool: Any = None
+    try:
+        for table in TABLES:
+            path = files[table]
+            text = _read_file_text(path, max_bytes)
+            parts = _parts(text, table, path)
+            del text
+            if n_workers > 1 and len(parts) > 1:
+                if pool is None:
+                    # spawn, not fork: the caller may be a threaded server, and fork copies its locks
+                    pool = multiprocessing.get_context("spawn").Pool(n_workers)
+                results: Iterable[_PartResult] = pool.imap(_read_part, parts)
+            else:
+                results = map(_read_part, parts)
+            kept: list[_Valid] = []
+            count = 0
+            for result in results:
+                if result.error is not None:
+                    raise InputFileError(result.error[0], field=result.error[1])
+                count += result.count
+                kept.extend(result.kept)
+                problems.extend(result.problems)
+                if progress is not None:
+                    progress(table, count)
+            del parts
+            if count == 0:
+                raise InputFileError(f"{path.name} has no {table} rows", field=table)
+            rows_read[table] = count
+            valid[table] = kept
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
 
     participants, enrollments, outcomes = _cross_check(valid, catalog, problems)
     del valid
@@ -366,90 +416,180 @@ def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_inv
     return HistoryReadResult(history, tuple(problems), rows_read, files)
 
 
+# --------------------------------------------------------------------------- reading in parts
+
+#: A valid row: (line, key, canonical JSON) and, for enrollments, (participant id, program id,
+#: training type, programs considered) for the cross-table checks.
+_Valid = tuple[Any, ...]
+
+
 @dataclass(frozen=True)
-class _Slim:
-    """What the cross-table checks need of a validated row, and the row itself as compact JSON."""
+class _Part:
+    """A run of whole rows of one table file, with what is needed to read it in another process."""
 
-    key: str
-    blob: bytes
-    participant_id: str = ""
-    program_id: str = ""
-    training_type: str | None = None
-    considered: tuple[str, ...] = ()
+    table: str
+    name: str
+    jsonl: bool
+    first_line: int
+    text: str = ""  # CSV rows
+    lines: tuple[str, ...] = ()  # JSON Lines
+    layout: tuple[_Cell, ...] = ()  # CSV columns
+    header: bool = False  # CSV text starting with its header row (read whole)
 
 
-def _slim(table: str, obj: Any) -> _Slim:
-    blob = obj.model_dump_json().encode()
+@dataclass(frozen=True)
+class _PartResult:
+    count: int
+    kept: list[_Valid]
+    problems: list[FieldProblem]
+    error: tuple[str, str] | None = None  # a file-level error (message, field): the file cannot be read
+
+
+def _parts(text: str, table: str, path: Path) -> list[_Part]:
+    """Cut a table file into parts of whole rows, checking a CSV file's header first."""
+    name = path.name
+    if _is_jsonl(path):
+        lines = text.splitlines()  # the line breaks the line numbers always counted
+        step = PART_CHARS // 1000 if len(text) >= PARALLEL_MIN_CHARS else max(1, len(lines))
+        return [_Part(table, name, True, i + 1, lines=tuple(lines[i:i + step])) for i in range(0, len(lines), step)]
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")))
+    except (StopIteration, csv.Error) as exc:
+        raise InputFileError(f"{name} is not valid CSV: {exc}", field="file") from None
+    layout = _csv_layout(header, table, name)
+    if len(text) < PARALLEL_MIN_CHARS or not _splittable(text):
+        return [_Part(table, name, False, 1, text=text, layout=layout, header=True)]
+    parts: list[_Part] = []
+    start = text.index("\n") + 1  # a splittable file's header is its first line
+    line = 2
+    while start < len(text):
+        end = text.find("\n", min(len(text), start + PART_CHARS))
+        end = len(text) if end < 0 else end + 1
+        parts.append(_Part(table, name, False, line, text=text[start:end], layout=layout))
+        line += text.count("\n", start, end)
+        start = end
+    return parts or [_Part(table, name, False, 1, text=text, layout=layout, header=True)]
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _splittable(text: str) -> bool:
+    """Whether every line break of a CSV file ends a row, so that it can be cut at any of them.
+
+    True when every quoted cell is well formed and holds no line break, and no line ends in a lone
+    carriage return (which the CSV reader also counts as a line end). Otherwise the file is read whole.
+    """
+    if text.count("\r") != text.count("\r\n"):
+        return False
+    if '"' not in text:
+        return True
+    quotes = 0
+    for match in _QUOTED.finditer(text):
+        a, b = match.span()
+        cell = match.group()
+        if "\n" in cell or "\r" in cell or (a > 0 and text[a - 1] not in ",\n") or \
+                (b < len(text) and text[b] not in ",\r\n"):
+            return False
+        quotes += cell.count('"')
+    return quotes == text.count('"')
+
+
+def _read_part(part: _Part) -> _PartResult:
+    """Validate the rows of one part; runs in a worker process for large tables."""
+    table = part.table
+    kept: list[_Valid] = []
+    problems: list[FieldProblem] = []
+    count = 0
+    rows = _jsonl_rows(list(part.lines), part.name, part.first_line) if part.jsonl else \
+        _csv_rows(part.text, table, part.name, part.layout, part.first_line, header=part.header)
+    try:
+        for line, record, cell_problems in rows:
+            count += 1
+            obj, row_problems = (None, []) if cell_problems and not record else _validate(
+                table, line, record, csv_fields=not part.jsonl)
+            said = {c.field for c in cell_problems}  # a bad cell is reported once, not again as "missing"
+            row_problems = cell_problems + [r for r in row_problems if r.field not in said]
+            if row_problems:
+                problems.extend(_q(table, p) for p in row_problems)
+            elif obj is not None:
+                kept.append(_valid_row(table, line, obj))
+    except InputFileError as exc:
+        return _PartResult(count, [], [], (exc.message, exc.field or "file"))
+    return _PartResult(count, kept, problems)
+
+
+def _valid_row(table: str, line: int, obj: Any) -> _Valid:
+    blob = canonical_json(obj)
     if table == "participants":
-        return _Slim(obj.id, blob)
+        return line, obj.id, blob
     if table == "outcomes":
-        return _Slim(obj.enrollment_id, blob)
-    return _Slim(obj.id, blob, obj.participant_id, obj.program_id, obj.training_type,
-                 tuple(obj.considered_program_ids))
+        return line, obj.enrollment_id, blob
+    return line, obj.id, blob, obj.participant_id, obj.program_id, obj.training_type, obj.considered_program_ids
 
 
 _Kept = list[tuple[str, bytes]]
 
 
-def _cross_check(valid: dict[str, list[tuple[int, _Slim]]], catalog: Catalog | None,
+def _cross_check(valid: dict[str, list[_Valid]], catalog: Catalog | None,
                  problems: list[FieldProblem]) -> tuple[_Kept, _Kept, _Kept]:
     """Duplicates and references between tables (and to the catalog); appends problems, returns the rows kept."""
     participants: _Kept = []
     first: dict[str, int] = {}
-    for line, p in valid["participants"]:
-        if p.key in first:
-            problems.append(FieldProblem("participants.id", f"duplicate id {p.key!r} (first on line {first[p.key]})",
-                                         line, p.key))
+    for line, key, blob in valid["participants"]:
+        if key in first:
+            problems.append(FieldProblem("participants.id", f"duplicate id {key!r} (first on line {first[key]})",
+                                         line, key))
             continue
-        first[p.key] = line
-        participants.append((p.key, p.blob))
-    known_people = set(first)
+        first[key] = line
+        participants.append((key, blob))
+    known_people = first
     pirl = {p.id: p.type.pirl_1303 for p in catalog.programs} if catalog is not None else {}
 
     enrollments: _Kept = []
     first_e: dict[str, int] = {}
-    for line, e in valid["enrollments"]:
+    for line, key, blob, participant_id, program_id, training_type, considered in valid["enrollments"]:
         row_problems: list[FieldProblem] = []
-        if e.key in first_e:
-            row_problems.append(FieldProblem("id", f"duplicate id {e.key!r} (first on line {first_e[e.key]})", line,
-                                             e.key))
-        if e.participant_id not in known_people:
+        if key in first_e:
+            row_problems.append(FieldProblem("id", f"duplicate id {key!r} (first on line {first_e[key]})", line,
+                                             key))
+        if participant_id not in known_people:
             row_problems.append(FieldProblem("participant_id", "not a participant in participants (or its row was "
-                                             "invalid)", line, e.participant_id))
+                                             "invalid)", line, participant_id))
         if catalog is not None:
-            if e.program_id not in pirl:
+            if program_id not in pirl:
                 row_problems.append(FieldProblem("program_id", "not a program in the catalog in force", line,
-                                                 e.program_id))
+                                                 program_id))
             else:
-                code = pirl[e.program_id]
-                if e.training_type is not None and code is not None and e.training_type != code:
+                code = pirl[program_id]
+                if training_type is not None and code is not None and training_type != code:
                     row_problems.append(FieldProblem(
-                        "training_type", f"the catalog's program {e.program_id!r} is PIRL 1303 type {code}", line,
-                        e.training_type))
-            for i, pid in enumerate(e.considered):
-                if pid != e.program_id and pid not in pirl:
+                        "training_type", f"the catalog's program {program_id!r} is PIRL 1303 type {code}", line,
+                        training_type))
+            for i, pid in enumerate(considered):
+                if pid != program_id and pid not in pirl:
                     row_problems.append(FieldProblem(f"considered_program_ids item {i + 1}",
                                                      "not a program in the catalog in force", line, pid))
         if row_problems:
             problems.extend(_q("enrollments", p) for p in row_problems)
             continue
-        first_e[e.key] = line
-        enrollments.append((e.key, e.blob))
-    known_enrollments = set(first_e)
+        first_e[key] = line
+        enrollments.append((key, blob))
+    known_enrollments = first_e
 
     outcomes: _Kept = []
     first_o: dict[str, int] = {}
-    for line, o in valid["outcomes"]:
-        if o.key in first_o:
+    for line, key, blob in valid["outcomes"]:
+        if key in first_o:
             problems.append(FieldProblem("outcomes.enrollment_id", f"a second outcome for enrollment "
-                                         f"{o.key!r} (first on line {first_o[o.key]})", line, o.key))
+                                         f"{key!r} (first on line {first_o[key]})", line, key))
             continue
-        if o.key not in known_enrollments:
+        if key not in known_enrollments:
             problems.append(FieldProblem("outcomes.enrollment_id", "not an enrollment in enrollments (or its row "
-                                         "was invalid)", line, o.key))
+                                         "was invalid)", line, key))
             continue
-        first_o[o.key] = line
-        outcomes.append((o.key, o.blob))
+        first_o[key] = line
+        outcomes.append((key, blob))
     return participants, enrollments, outcomes
 
 
