@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -204,9 +203,14 @@ class Outcome(_Record):
 
 def success(outcome: Outcome) -> bool | None:
     """Completed and employed in the 2nd quarter after exit; None when not known yet."""
-    if not outcome.completed:
+    return success_of(outcome.completed, outcome.employed_q2)
+
+
+def success_of(completed: bool, employed_q2: bool | None) -> bool | None:
+    """:func:`success` from the two fields it reads."""
+    if not completed:
         return False
-    return outcome.employed_q2
+    return employed_q2
 
 
 # --------------------------------------------------------------------------- a whole history
@@ -216,12 +220,12 @@ R = TypeVar("R", bound=BaseModel)
 
 
 def canonical_json(record: BaseModel) -> bytes:
-    """A validated record as canonical JSON: its JSON-mode dump with sorted keys (``json.dumps`` defaults).
+    """A validated record as canonical JSON: pydantic's compact JSON of it, fields in their declared order.
 
-    :class:`Records` keeps records in this form, so the history's hash (the SHA-256 of these lines,
-    :func:`matcher.learning.training.history_hash`) is read off the stored bytes instead of re-made.
+    :class:`Records` keeps records in this form, and the history's hash
+    (:func:`matcher.learning.training.history_hash`) is the SHA-256 of these lines, read off the stored bytes.
     """
-    return json.dumps(record.model_dump(mode="json"), sort_keys=True).encode()
+    return record.model_dump_json().encode()
 
 
 # --------------------------------------------------------------------------- trusted decoding
@@ -291,20 +295,21 @@ def _builder(model: type[BaseModel]) -> Callable[[dict[str, Any]], Any] | None:
         fields = [(name, _converter(info.annotation)) for name, info in model.model_fields.items()]
     except _Unsupported:
         return None
-    order = tuple(model.model_fields)  # canonical JSON has sorted keys; a record keeps its fields' order
+    n_fields = len(fields)
     convert = tuple((name, f) for name, f in fields if f is not None)
+    names = tuple(model.model_fields)
     setattr_ = object.__setattr__
     new = model.__new__
 
-    def build(data: dict[str, Any]) -> Any:
-        if len(data) != len(order):
-            raise KeyError(f"{model.__name__}: fields {sorted(set(data) ^ set(order))} differ")
-        values = {name: data[name] for name in order}
+    def build(values: dict[str, Any]) -> Any:
+        # canonical JSON holds every field in declared order: the parsed object becomes the record's __dict__
+        if len(values) != n_fields:
+            raise KeyError(f"{model.__name__}: fields {sorted(set(values) ^ set(names))} differ")
         for name, f in convert:
             values[name] = f(values[name])
         obj = new(model)
         setattr_(obj, "__dict__", values)
-        setattr_(obj, "__pydantic_fields_set__", set(order))
+        setattr_(obj, "__pydantic_fields_set__", set(names))
         setattr_(obj, "__pydantic_extra__", None)
         setattr_(obj, "__pydantic_private__", None)
         return obj
@@ -401,6 +406,7 @@ class History:
     source: str = ""
     _participant: dict[str, int] = field(default_factory=dict, repr=False)
     _outcome: dict[str, int] = field(default_factory=dict, repr=False)
+    _label_cache: list[bytes] = field(default_factory=list, repr=False)  # filled on first use
 
     def __post_init__(self) -> None:
         people = Records.of(Participant, self.participants, "id")
@@ -426,19 +432,38 @@ class History:
 
     def labelled_enrollments(self) -> Iterator[tuple[Enrollment, Outcome, bool]]:
         """Like :meth:`labelled` without making the participant records (cheaper for a first pass)."""
+        labels = self._labels()
+        outcomes = self.outcomes
         for e in self.enrollments:
             i = self._outcome.get(e.id)
-            if i is None:
+            if i is None or labels[i] == _UNKNOWN:
                 continue
-            o = self.outcomes[i]
-            label = success(o)
-            if label is not None:
-                yield e, o, label
+            yield e, outcomes[i], labels[i] == _SUCCESS
 
     def counts(self) -> dict[str, int]:
+        labels = self._labels()
         return {"participants": len(self.participants), "enrollments": len(self.enrollments),
-                "outcomes": len(self.outcomes),
-                "labelled": sum(1 for o in self.outcomes if success(o) is not None)}
+                "outcomes": len(self.outcomes), "labelled": len(labels) - labels.count(_UNKNOWN)}
+
+    def _labels(self) -> bytes:
+        """The :func:`success` label of each outcome, in order (:data:`_SUCCESS`, :data:`_FAILURE` or
+        :data:`_UNKNOWN`), read once off the outcomes' JSON: the two fields it needs, not whole records."""
+        if self._label_cache:
+            return self._label_cache[0]
+        out = bytearray(len(self.outcomes))
+        blobs = self.outcomes.blobs if isinstance(self.outcomes, Records) else None
+        for i in range(len(out)):
+            if blobs is not None:
+                data = orjson.loads(blobs[i])
+                label = success_of(data["completed"], data["employed_q2"])
+            else:
+                label = success(self.outcomes[i])
+            out[i] = _UNKNOWN if label is None else _SUCCESS if label else _FAILURE
+        self._label_cache.append(bytes(out))
+        return self._label_cache[0]
+
+
+_FAILURE, _SUCCESS, _UNKNOWN = 0, 1, 2
 
 
 def participant_record(participant_id: str, profile: SeekerProfile | Mapping[str, Any],

@@ -29,12 +29,14 @@ that depend on a skipped row are skipped too, and said so. Values of personal fi
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import json
 import multiprocessing
 import os
 import re
+import threading
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -44,12 +46,13 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import SchemaValidator
 
 from ..catalog import Catalog
-from ..csv_format import escape_item, parse_bool, split_items
+from ..csv_format import _FALSE, _TRUE, escape_item, parse_bool, split_items
 from ..errors import FieldProblem, ImportRowsError, InputFileError, from_pydantic, shown_value
 from ..input_files import decode_bytes
-from ..records import SENSITIVE_FIELDS, SeekerProfile, plain_message
+from ..records import SENSITIVE_FIELDS, SeekerProfile, _Record, plain_message
 from .history import (
     REPORTING_FIELDS,
     Enrollment,
@@ -248,15 +251,24 @@ def _csv_rows(text: str, table: str, name: str, layout: tuple[_Cell, ...], first
             empty = False
             value: Any = text_
             if kind == "bool":
-                try:
-                    value = parse_bool(text_)
-                except ValueError as exc:
-                    problems.append(FieldProblem(column, str(exc), line, None if sensitive else shown_value(text_)))
-                    continue
+                value = _BOOLS.get(text_.lower())
+                if value is None:
+                    try:
+                        value = parse_bool(text_)
+                    except ValueError as exc:
+                        problems.append(FieldProblem(column, str(exc), line,
+                                                     None if sensitive else shown_value(text_)))
+                        continue
             elif kind == "list":
                 value = split_items(text_)
-            if len(path) == 1:
+            depth = len(path)
+            if depth == 1:
                 record[path[0]] = value
+            elif depth == 2:
+                inner = record.get(path[0])
+                if inner is None:
+                    inner = record[path[0]] = {}
+                inner[path[1]] = value
             else:
                 _put(record, path, value)
         if empty and not any(c.strip() for c in cells):
@@ -264,6 +276,10 @@ def _csv_rows(text: str, table: str, name: str, layout: tuple[_Cell, ...], first
         if participants:
             record.setdefault("profile", {})
         yield line, record, problems
+
+
+#: A true/false cell's usual spellings, looked up at once (parse_bool reads the rest and says what is wrong).
+_BOOLS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 
 
 def _jsonl_rows(lines: list[str], name: str, first_line: int = 1) -> Iterator[_Row]:
@@ -333,8 +349,36 @@ def _column_name(table: str, field: str, csv_fields: bool) -> tuple[str, bool]:
     return field, sensitive
 
 
+@functools.cache
+def _csv_validator(model: type[BaseModel]) -> SchemaValidator:
+    """``model``'s validator without the records' check that true/false is not given for a number.
+
+    A CSV cell reaches validation as text (or, in a true/false column, as a bool for a true/false field),
+    so that check can never fire there; leaving it out saves a Python call per field of every row.
+    Everything else, and so every error message, is the model's own.
+    """
+    return SchemaValidator(_without_bool_check(model.__pydantic_core_schema__))
+
+
+def _without_bool_check(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_bool_check(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("type") == "function-before" and \
+            getattr(node["function"].get("function"), "__name__", "") == _BOOL_CHECK:
+        return _without_bool_check(node["schema"])
+    return {k: v if k in ("cls", "function", "serialization", "metadata", "config") else _without_bool_check(v)
+            for k, v in node.items()}
+
+
+_BOOL_CHECK = _Record._no_bool_for_numbers.__name__
+
+
 def _validate(table: str, line: int, record: dict[str, Any], csv_fields: bool) -> tuple[Any, list[FieldProblem]]:
     try:
+        if csv_fields:
+            return _csv_validator(MODELS[table]).validate_python(record), []
         return MODELS[table].model_validate(record), []
     except PydanticValidationError as exc:
         out = []
@@ -378,8 +422,7 @@ def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_inv
             del text
             if n_workers > 1 and len(parts) > 1:
                 if pool is None:
-                    # spawn, not fork: the caller may be a threaded server, and fork copies its locks
-                    pool = multiprocessing.get_context("spawn").Pool(n_workers)
+                    pool = _context().Pool(n_workers)
                 results: Iterable[_PartResult] = pool.imap(_read_part, parts)
             else:
                 results = map(_read_part, parts)
@@ -493,6 +536,16 @@ def _splittable(text: str) -> bool:
             return False
         quotes += cell.count('"')
     return quotes == text.count('"')
+
+
+def _context() -> Any:
+    """fork where it is safe (no other thread whose locks a child would inherit held), else spawn.
+
+    fork needs no re-import in the workers and works from a script without a ``__main__`` guard.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _read_part(part: _Part) -> _PartResult:

@@ -37,7 +37,7 @@ from ..catalog import Catalog
 from ..engine import EngineConfig, Recommender
 from . import evaluation as ev
 from .fairness import audit
-from .history import History
+from .history import History, Records, canonical_json
 from .model import FORMAT_VERSION, AdditiveTables, ExpectedOutcome, ProgramWages, SuccessModel
 from .pair_features import FEATURE_NAMES, INDEX, MONOTONE, PairFeaturizer, ProgramRates, catalog_start_wage
 
@@ -66,11 +66,15 @@ class TrainResult:
 
 
 def history_hash(history: History) -> str:
-    """SHA-256 over the history's records in canonical JSON: the data a model was made from."""
+    """SHA-256 over the history's records in canonical JSON, one a line: the data a model was made from.
+
+    Canonical JSON is a record's JSON-mode dump with sorted keys (:func:`~matcher.learning.history.canonical_json`);
+    the history keeps its records in exactly that form, so the hash is taken over the stored bytes.
+    """
     digest = hashlib.sha256()
     for table in (history.participants, history.enrollments, history.outcomes):
-        for r in table:
-            digest.update(json.dumps(r.model_dump(mode="json"), sort_keys=True).encode())
+        for blob in table.blobs if isinstance(table, Records) else map(canonical_json, table):
+            digest.update(blob)
             digest.update(b"\n")
     return digest.hexdigest()
 
