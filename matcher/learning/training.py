@@ -37,7 +37,7 @@ from ..catalog import Catalog
 from ..engine import EngineConfig, Recommender
 from . import evaluation as ev
 from .fairness import audit
-from .history import History
+from .history import History, Records
 from .model import FORMAT_VERSION, AdditiveTables, ExpectedOutcome, ProgramWages, SuccessModel
 from .pair_features import FEATURE_NAMES, INDEX, MONOTONE, PairFeaturizer, ProgramRates, catalog_start_wage
 
@@ -213,7 +213,8 @@ class _ProfilesOf(Mapping[str, Any]):
         return self.history.participant(participant_id).profile
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.history.participants.keys)
+        people = self.history.participants
+        return iter(people.keys) if isinstance(people, Records) else (p.id for p in people)
 
     def __len__(self) -> int:
         return len(self.history.participants)
