@@ -161,6 +161,15 @@ def generated(n_enrollments: int, cache: Path) -> Path:
     return folder
 
 
+def phases(stderr: str) -> list[dict[str, Any]]:
+    """``matcher train``'s progress lines (``[train   12.3 s] what it starts``) as phases with their seconds."""
+    import re
+
+    marks = [(float(m.group(1)), m.group(2)) for m in re.finditer(r"^\[train\s+([\d.]+) s\] (.*)$", stderr, re.M)]
+    return [{"phase": what, "started_s": at, "seconds": round(marks[i + 1][0] - at, 1) if i + 1 < len(marks) else None}
+            for i, (at, what) in enumerate(marks)]
+
+
 def bench_training(n_enrollments: int, cache: Path) -> dict[str, Any]:
     folder = generated(n_enrollments, cache)
     before = load()
@@ -172,12 +181,13 @@ def bench_training(n_enrollments: int, cache: Path) -> dict[str, Any]:
     before = load()
     t = time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([str(Path(sys.executable).with_name("matcher")), "train", "--history", str(folder), "--models-dir",
-                    str(models), "--no-participant-split", "--no-promote", "--json"], check=True,
-                   capture_output=True, text=True)
+    run = subprocess.run([str(Path(sys.executable).with_name("matcher")), "train", "--history", str(folder),
+                          "--models-dir", str(models), "--no-participant-split", "--no-promote", "--json"],
+                         check=True, capture_output=True, text=True)
     after_usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result["train_run"] = {"wall_s": round(time.perf_counter() - t, 1), "load_before": before, "load_after": load(),
-                           "peak_rss_mb_children_max": max(usage, after_usage) / 1024}
+                           "peak_rss_mb_children_max": max(usage, after_usage) / 1024,
+                           "phases": phases(run.stderr)}
     print(f"{n_enrollments:,} enrollments, full train run: {result['train_run']}", flush=True)
     return result
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,10 +234,15 @@ def rank_queries(ds: Dataset, profiles: Sequence[Any], engines: dict[str, Any], 
 # --------------------------------------------------------------------------- propensities
 
 
-def fit_propensity(ds: Dataset, train: np.ndarray, featurizer: PairFeaturizer, profiles: dict[str, Any],
-                   *, max_people: int = 3000, seed: int = 0) -> Any:
+def fit_propensity(ds: Dataset, train: np.ndarray, featurizer: PairFeaturizer, profiles: Mapping[str, Any],
+                   *, max_people: int = 3000, max_rows: int = 60_000, seed: int = 0) -> Any:
     """A model of the coaches' logging policy: P(a program is considered | person, program) over the
-    eligible programs, from the recorded considered sets (the chosen program when none was recorded)."""
+    eligible programs, from the recorded considered sets (the chosen program when none was recorded).
+
+    Fitted by case-control sampling: every considered (person, program) pair, and the pairs not considered
+    at the rate that keeps at most ``max_rows`` rows, each weighted by the inverse of that rate, so the
+    fitted chance is still the chance over the whole grid. (Most pairs are not considered: without the
+    sampling the fit took minutes on the grid of a few thousand people x the catalog.)"""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     rng = np.random.default_rng(seed)
@@ -262,7 +267,21 @@ def fit_propensity(ds: Dataset, train: np.ndarray, featurizer: PairFeaturizer, p
     x_all, y_all = np.concatenate(xs), np.concatenate(ys)
     if y_all.all() or not y_all.any():
         return None
-    return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, random_state=seed).fit(x_all, y_all)
+    rows, weight = case_control_sample(y_all, max_rows, rng)
+    return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, random_state=seed).fit(
+        x_all[rows], y_all[rows], sample_weight=weight)
+
+
+def case_control_sample(y: np.ndarray, max_rows: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Rows to fit on and their weights: every positive, and negatives at the rate that keeps about
+    ``max_rows`` rows in all, each weighted 1 / rate (so weighted counts estimate the full data's)."""
+    y = np.asarray(y, dtype=bool)
+    positive, negative = np.flatnonzero(y), np.flatnonzero(~y)
+    rate = min(1.0, max(max_rows - len(positive), 1) / max(len(negative), 1))
+    if rate < 1.0:
+        negative = negative[rng.random(len(negative)) < rate]
+    rows = np.sort(np.concatenate([positive, negative]))
+    return rows, np.where(y[rows], 1.0, 1.0 / rate)
 
 
 def propensities(model: Any, ds: Dataset, test: np.ndarray, featurizer: PairFeaturizer,
@@ -277,8 +296,10 @@ def propensities(model: Any, ds: Dataset, test: np.ndarray, featurizer: PairFeat
         pb = featurizer.compile(list(part))
         x, excluded = featurizer.grid(pb, np.arange(n))
         b = len(part)
-        s = model.predict_proba(x.reshape(b * n, -1))[:, 1].reshape(b, n)
-        s = np.where(excluded, 0.0, s)
+        s = np.zeros((b, n))
+        keep = ~excluded
+        if keep.any():  # only the eligible programs share the propensity; the others stay 0
+            s[keep] = model.predict_proba(x[keep])[:, 1]
         total = s.sum(axis=1, keepdims=True)
         s = np.divide(s, total, out=np.zeros_like(s), where=total > 0)
         cols = ds.columns[test[lo:lo + 512]]

@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,9 +135,14 @@ def evaluate_split(history: History, ds: ev.Dataset, split: ev.Split, catalog: C
         progress(f"ranking {len(test):,} held-out queries ({split.name} split)")
     rankings = ev.rank_queries(ds.subset(test), profiles, rankers, featurizer, popularity, seed=seed)
     # propensities of the coaches' choices, for the IPS view
-    all_profiles = {pid: history.participant(pid).profile for pid in dict.fromkeys(ds.participant_ids)}
+    if progress:
+        progress("fitting the coaches' choice model (propensities for the IPS view)")
+    # made on demand: the propensity model samples a few thousand people, whatever the history's size
+    all_profiles = _ProfilesOf(history)
     prop_model = ev.fit_propensity(ds, split.train, featurizer, all_profiles, seed=seed)
     weights = 1.0 / ev.propensities(prop_model, ds, test, featurizer, profiles) if prop_model is not None else None
+    if progress:
+        progress("scoring the held-out people and auditing fairness")
     # the model's chance of success for every eligible program of each test query
     assert hook is not None
     p_rows: list[np.ndarray] = []
@@ -201,6 +206,40 @@ def evaluate_split(history: History, ds: ev.Dataset, split: ev.Split, catalog: C
     }
 
 
+class _ProfilesOf(Mapping[str, Any]):
+    """Participant id -> profile, read from the history when asked (a dict of a million would be built for the
+    few thousand the propensity model uses)."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+
+    def __getitem__(self, participant_id: str) -> Any:
+        return self.history.participant(participant_id).profile
+
+    def __iter__(self) -> Iterator[str]:
+        people = self.history.participants
+        return iter(people.keys) if isinstance(people, Records) else (p.id for p in people)
+
+    def __len__(self) -> int:
+        return len(self.history.participants)
+
+
+def _counting(say: Progress, what: str) -> Callable[[int], None]:
+    """A ``build_dataset`` progress callback (told each chunk's size; the total is not known in advance): it
+    reports at 50,000 enrollments, then each time the count doubles, so a long build says it is alive."""
+    done = 0
+    next_at = 50_000
+
+    def tick(n: int) -> None:
+        nonlocal done, next_at
+        done += n
+        if done >= next_at:
+            say(f"{what}: {done:,} enrollments")
+            next_at *= 2
+
+    return tick
+
+
 def _hand_set_scores(engine: Recommender, profiles: list[Any], cols: np.ndarray) -> np.ndarray:
     out = np.zeros(len(profiles))
     for lo in range(0, len(profiles), 1024):
@@ -230,8 +269,9 @@ def train(history: History, catalog: Catalog, *, config: EngineConfig | None = N
     config = config or EngineConfig()
     say = progress or (lambda _msg: None)
     featurizer = PairFeaturizer(Recommender(config).fit(catalog))
-    say(f"building pair features for {sum(1 for _ in history.labelled()):,} labelled enrollments")
-    ds = ev.build_dataset(history, featurizer)
+    say("building pair features of the labelled enrollments")
+    ds = ev.build_dataset(history, featurizer, progress=_counting(say, "pair features"))
+    say(f"pair features of {len(ds):,} labelled enrollments built")
     if len(ds) < 200:
         raise ValueError(f"only {len(ds)} labelled enrollments with a program in the catalog; at least 200 are "
                          f"needed to train and evaluate")
@@ -263,6 +303,7 @@ def train(history: History, catalog: Catalog, *, config: EngineConfig | None = N
                                           rates=prates, hidden=hidden, seed=seed)
         encode_program_rates(ds, fit_idx, np.setdiff1d(np.arange(len(ds)), fit_idx))  # restore the time split's
         participant_eval["blend_weight"] = pblend
+    say("feature importance, the data's hash, the card")
     importance = feature_importance(model, ds.x[split.test])
     data_hash = history_hash(history)
     libraries = {"python": platform.python_version(), "numpy": np.__version__, "scikit-learn": sklearn.__version__}
@@ -486,6 +527,8 @@ def run_training(history: History, catalog: Catalog, registry: Any, *, promote: 
     else:
         allowed, why = promotion_decision(ranking["model"], None, force=force)
     result.report["promotion"] = {"compared_with": current if compare else None, "decision": why}
+    if progress:
+        progress("writing the version folder and its report")
     version = write_version(result, registry, render=render_html)
     promoted = False
     if promote and allowed:

@@ -74,3 +74,19 @@ def test_calibration_curve_and_error_by_hand() -> None:
 def test_weighted_mean_skips_undefined_values() -> None:
     assert m.mean_or_none([1.0, None, 0.0], [3.0, 100.0, 1.0]) == 0.75
     assert m.mean_or_none([None]) is None
+
+
+def test_case_control_sample_keeps_every_positive_and_reweights_negatives_to_their_true_count():
+    from matcher.learning.evaluation import case_control_sample
+
+    rng = np.random.default_rng(0)
+    y = np.zeros(200_000, dtype=bool)
+    y[rng.choice(len(y), 5_000, replace=False)] = True
+    rows, weight = case_control_sample(y, 25_000, np.random.default_rng(1))
+    assert y[rows].sum() == 5_000  # no positive is dropped
+    assert abs(len(rows) - 25_000) < 600
+    assert np.all(weight[y[rows]] == 1.0)
+    # the weighted negatives stand for all 195,000 of them (within sampling noise)
+    assert abs(weight[~y[rows]].sum() - 195_000) < 195_000 * 0.02
+    small, w_small = case_control_sample(y[:1000], 25_000, np.random.default_rng(1))
+    assert len(small) == 1000 and np.all(w_small == 1.0)  # under the cap: everything, unweighted
