@@ -99,8 +99,9 @@ def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 
 
     The second pass (reading each participant, resolving and compiling the profile, the features) is
     Python work per seeker: ``workers`` processes share it (default: one per core, at most
-    :data:`MAX_WORKERS`, and none below :data:`PARALLEL_MIN_ROWS` rows). They are forked, so the history
-    and the fitted engine are inherited rather than sent; the result is the same whatever the number.
+    :data:`MAX_WORKERS`; none below :data:`PARALLEL_MIN_ROWS` rows or when other threads run). They are
+    forked, so the history and the fitted engine are inherited rather than sent; the result is the same
+    whatever the number.
     """
     import sys
 
@@ -183,8 +184,12 @@ def _worker_count(workers: int | None, rows: int) -> int:
         return max(1, workers)
     import multiprocessing
     import os
+    import threading
 
-    if rows < PARALLEL_MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods():
+    # Forking a process that runs other threads (a service job's heartbeat) can leave a lock held in the
+    # child: such callers build the features here.
+    if (rows < PARALLEL_MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods()
+            or threading.active_count() > 1):
         return 1
     return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                       else os.cpu_count() or 1))

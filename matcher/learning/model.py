@@ -162,8 +162,9 @@ def compile_booster(booster: Any, calibrator: Any, n_features: int) -> AdditiveT
 
 #: The booster grows its trees on at most this many rows (a random sample stratified by outcome); the
 #: calibration share is drawn from all rows first. On a 100k generated history, held-out log loss improved
-#: by 0.0084, 0.0058, 0.0033, 0.0023 per doubling of the rows from 4,000 to 65,000 (docs/benchmarks.md,
-#: "Training time and peak memory"): halving each time, so the rows past this cap would add about 0.001.
+#: by 0.0077, 0.0042, 0.0038, 0.0017 per doubling of the rows from 4,000 to 65,000 (docs/benchmarks.md,
+#: "Training time and peak memory"): flattening, so the rows past this cap (two doublings beyond 65,000)
+#: should add little.
 MAX_BOOSTER_ROWS = 250_000
 
 
