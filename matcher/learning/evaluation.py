@@ -86,6 +86,10 @@ class Dataset:
 #: Below this many labelled enrollments the pair features are built in this process: starting workers
 #: costs more than it saves.
 PARALLEL_MIN_ROWS = 40_000
+#: ... and above this many too: each forked worker ends up with its own copy of most of the history's
+#: records (reading a record writes its reference count, which copies its memory page), about 1.1 GB per
+#: worker at 1M enrollments, which would take the fit past its 4 GB memory budget (docs/benchmarks.md).
+PARALLEL_MAX_ROWS = 300_000
 
 
 def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 2048,
@@ -99,7 +103,8 @@ def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 
 
     The second pass (reading each participant, resolving and compiling the profile, the features) is
     Python work per seeker: ``workers`` processes share it (default: one per core, at most
-    :data:`MAX_WORKERS`; none below :data:`PARALLEL_MIN_ROWS` rows or when other threads run). They are
+    :data:`MAX_WORKERS`; none outside :data:`PARALLEL_MIN_ROWS` - :data:`PARALLEL_MAX_ROWS` rows or when
+    other threads run). They are
     forked, so the history and the fitted engine are inherited rather than sent; the result is the same
     whatever the number.
     """
@@ -188,7 +193,7 @@ def _worker_count(workers: int | None, rows: int) -> int:
 
     # Forking a process that runs other threads (a service job's heartbeat) can leave a lock held in the
     # child: such callers build the features here.
-    if (rows < PARALLEL_MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods()
+    if (not PARALLEL_MIN_ROWS <= rows <= PARALLEL_MAX_ROWS or "fork" not in multiprocessing.get_all_start_methods()
             or threading.active_count() > 1):
         return 1
     return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -211,15 +216,20 @@ def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int
         for rows in chunks:
             yield rows, job.run(rows)
         return
+    import gc
     import multiprocessing
 
     global _JOB
     _JOB = job
+    # Inherited objects stay shared only while nothing writes to them: frozen, the children's garbage
+    # collections do not visit (and so copy) every object of the history.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             yield from pool.imap(_run_inherited, chunks)
     finally:
         _JOB = None
+        gc.unfreeze()
 
 
 def _wage(o: Outcome) -> float:

@@ -93,12 +93,13 @@ def test_a_capped_booster_grows_on_the_cap_and_still_calibrates_on_its_share(sma
     assert np.allclose(model.tables_.raw(ds.x), model.booster_.decision_function(x), atol=1e-9)
 
 
-def test_pair_features_fork_workers_only_for_large_histories_and_no_other_threads() -> None:
+def test_pair_features_fork_workers_only_for_mid_sized_histories_and_no_other_threads() -> None:
     import threading
 
-    from matcher.learning.evaluation import PARALLEL_MIN_ROWS, _worker_count
+    from matcher.learning.evaluation import PARALLEL_MAX_ROWS, PARALLEL_MIN_ROWS, _worker_count
 
     assert _worker_count(None, PARALLEL_MIN_ROWS - 1) == 1
+    assert _worker_count(None, PARALLEL_MAX_ROWS + 1) == 1  # the workers' copies would not fit the memory budget
     assert _worker_count(3, 10) == 3  # asked for explicitly
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
