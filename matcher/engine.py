@@ -16,7 +16,6 @@ shown get plain-language explanations (:mod:`matcher.explain`).
 
 from __future__ import annotations
 
-import functools
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -124,8 +123,8 @@ class Recommender:
         wage_for = _default(self.wage_for, wages.wage_for)
         target = _default(self.target_for_profile, selfsufficiency.target_for_profile)
         if target is selfsufficiency.target_for_profile:
-            # Bind the shipped table once rather than locating it for every profile.
-            target = functools.partial(target, table=selfsufficiency.SelfSufficiencyTable.default())
+            # Bind the shipped table once rather than locating it for every profile, and remember each household.
+            target = selfsufficiency.household_targets(selfsufficiency.SelfSufficiencyTable.default())
         normalizer = self.normalizer
         if normalizer is None:
             normalizer = normalize.Normalizer(taxonomy) if taxonomy is not None else None

@@ -601,15 +601,26 @@ def _transfer(resolved: tuple[ResolvedProfile, ...], cat: CompiledCatalog, skill
     n_occ = max(len(cat.occ_codes), 1)
     n_el = cat.occ_element_weights.shape[1]
     elements = np.zeros((b, n_el), dtype=np.float32)
+    el_rows: list[int] = []
+    el_cols: list[int] = []
+    job_rows: list[int] = []
+    jobs: list[int] = []
+    element_of, occ_of = cat.element_index.get, cat.occ_index.get
     for i, r in enumerate(resolved):
         for s in r.skill_ids:
-            j = cat.element_index.get(s)
+            j = element_of(s)
             if j is not None:
-                elements[i, j] = 1.0
+                el_rows.append(i)
+                el_cols.append(j)
         for code in r.work_occupations:
-            o = cat.occ_index.get(code)
-            if o is not None and n_el:
-                np.maximum(elements[i], cat.occ_element_level[o], out=elements[i])
+            o = occ_of(code)
+            if o is not None:
+                job_rows.append(i)
+                jobs.append(o)
+    if n_el:
+        elements[el_rows, el_cols] = 1.0
+        if jobs:  # what each past job taught: the element levels of its occupation, the best over jobs
+            np.maximum.at(elements, np.asarray(job_rows, dtype=np.int64), cat.occ_element_level[jobs])
     transfer = elements @ cat.occ_element_weights.T if n_el else np.zeros((b, n_occ), np.float32)
     # Each of the seeker's skills the taxonomy links to an occupation adds SKILL_LINK_TRANSFER (the product
     # counts the links per cell); capped at 1. Links are few: only the linked cells are touched.
@@ -626,22 +637,22 @@ def _interest(resolved: tuple[ResolvedProfile, ...], cat: CompiledCatalog, taxon
     (``worked=False``) or worked in (``worked=True``, x WORK_HISTORY_FACTOR) of how close each
     is (:func:`interest_levels`)."""
     interest = np.zeros((len(resolved), max(len(cat.occ_codes), 1)), dtype=np.float32)
-    # Raised in rounds: round k takes every seeker's k-th occupation at once, so no cell
-    # appears twice in one fancy-indexed maximum (which would keep only one of them).
-    rounds: list[tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = []
+    factor = WORK_HISTORY_FACTOR if worked else 1.0
+    rows: list[int] = []
+    codes: list[str] = []
     for i, r in enumerate(resolved):
-        named = [(c, WORK_HISTORY_FACTOR) for c in r.work_occupations] if worked \
-            else [(c, 1.0) for c in r.interest_occupations]
-        for k, (code, factor) in enumerate(named):
-            if k == len(rounds):
-                rounds.append(([], [], []))
-            occs, levels = interest_levels(code, cat, taxonomy)
-            rounds[k][0].append(np.full(len(occs), i))
-            rounds[k][1].append(occs)
-            rounds[k][2].append(levels * factor)
-    for k_rows, k_cols, k_values in rounds:
-        cells = (np.concatenate(k_rows), np.concatenate(k_cols))
-        interest[cells] = np.maximum(interest[cells], np.concatenate(k_values))
+        for code in (r.work_occupations if worked else r.interest_occupations):
+            rows.append(i)
+            codes.append(code)
+    if not codes:
+        return interest
+    reach = {code: interest_levels(code, cat, taxonomy) for code in dict.fromkeys(codes)}
+    occs = [reach[code][0] for code in codes]
+    cols = np.concatenate(occs)
+    levels = (np.concatenate([reach[code][1] for code in codes]) * factor).astype(np.float32)
+    cell_rows = np.repeat(np.asarray(rows, dtype=np.int64), [len(o) for o in occs])
+    # maximum.at: a cell reached by two of the seeker's occupations keeps the larger level.
+    np.maximum.at(interest, (cell_rows, cols), levels)
     return interest
 
 

@@ -169,7 +169,8 @@ class ProfileResolver:
         self.normalizer = normalizer
         self.known_skills = known_skills or {}
         self.known_occupations = known_occupations or {}
-        self._zip_point = zip_point
+        # ZIP -> point is a pure look-up and a caseload repeats its few hundred ZIPs: remember them.
+        self._zip_point = lru_cache(maxsize=65_536)(zip_point) if zip_point is not None else None
         self._target_for_profile = target_for_profile
         self._skill = lru_cache(maxsize=20_000)(self._resolve_skill)
         self._occupation = lru_cache(maxsize=20_000)(self._resolve_occupation)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -203,6 +204,28 @@ def target_for_profile(profile: SeekerProfile, table: SelfSufficiencyTable | Non
         if county is None:
             return None
     return table.target(household.adults, household.children, county)
+
+
+def household_targets(table: SelfSufficiencyTable) -> Callable[[SeekerProfile], SelfSufficiencyTarget | None]:
+    """:func:`target_for_profile` bound to ``table``, remembering each distinct household (county, ZIP,
+    adults, children): a caseload or a training history repeats a few thousand of them, and the look-up
+    (county name matching, the table scan) costs more than the rest of resolving a profile. Misses that
+    raise (a county with no figures) are not remembered; they raise again."""
+
+    @lru_cache(maxsize=65_536)
+    def by_household(county: str | None, zip_code: str | None, adults: int, children: int
+                     ) -> SelfSufficiencyTarget | None:
+        if county is None and zip_code is not None:
+            county = county_for_zip(zip_code)
+            if county is None:
+                return None
+        return table.target(adults, children, county)
+
+    def target(profile: SeekerProfile) -> SelfSufficiencyTarget | None:
+        household = profile.household
+        return by_household(household.county, profile.zip, household.adults, household.children)
+
+    return target
 
 
 # ---------------------------------------------------------------------- helpers

@@ -133,3 +133,16 @@ def test_a_board_table_that_is_not_text_is_refused_naming_the_file(tmp_path) -> 
     with pytest.raises(InputFileError) as info:
         SelfSufficiencyTable.from_csv(path)
     assert "board.csv" in info.value.message
+
+
+def test_household_targets_remember_households_and_answer_as_target_for_profile() -> None:
+    from matcher.selfsufficiency import household_targets
+
+    table = SelfSufficiencyTable.default()
+    cached = household_targets(table)
+    for data in ({"zip": "97217", "household": {"adults": 1, "children": 2}},
+                 {"household": {"adults": 2, "children": 1, "county": "Clark County, WA"}},
+                 {"household": {"adults": 1, "children": 0}}, {"zip": "10001"}):
+        profile = SeekerProfile.model_validate(data)
+        assert cached(profile) == target_for_profile(profile, table)
+        assert cached(profile) == target_for_profile(profile, table)  # the remembered answer

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,14 +83,30 @@ class Dataset:
                        self.target[idx])
 
 
+#: Below this many labelled enrollments the pair features are built in this process: starting workers
+#: costs more than it saves.
+PARALLEL_MIN_ROWS = 40_000
+#: ... and above this many too: each forked worker ends up with its own copy of most of the history's
+#: records (reading a record writes its reference count, which copies its memory page), about 1.1 GB per
+#: worker at 1M enrollments, which would take the fit past its 4 GB memory budget (docs/benchmarks.md).
+PARALLEL_MAX_ROWS = 300_000
+
+
 def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 2048,
-                  progress: Callable[[int], None] | None = None) -> Dataset:
+                  progress: Callable[[int], None] | None = None, workers: int | None = None) -> Dataset:
     """Pair features of every labelled enrollment, in history order (programs not in the catalog are
     counted and left out).
 
     Two passes in bounded memory: the enrollments and outcomes first (ids and numbers only), then the
     participants a chunk at a time, in program order, so each chunk's features are computed on the
     chunk's seekers x the few programs they enrolled in rather than x the whole catalog.
+
+    The second pass (reading each participant, resolving and compiling the profile, the features) is
+    Python work per seeker: ``workers`` processes share it (default: one per core, at most
+    :data:`MAX_WORKERS`; none outside :data:`PARALLEL_MIN_ROWS` - :data:`PARALLEL_MAX_ROWS` rows or when
+    other threads run). They are
+    forked, so the history and the fitted engine are inherited rather than sent; the result is the same
+    whatever the number.
     """
     import sys
 
@@ -120,16 +136,12 @@ def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 
     target = np.zeros(n, dtype=np.float64)
     demographics: list[bytes] = [b""] * n  # compact JSON: a million live records would take about a gigabyte
     order = np.argsort(columns, kind="stable")
-    for lo in range(0, n, chunk):
-        rows = order[lo:lo + chunk]
-        people = [history.participant(participant_ids[i]) for i in rows]
-        pb = featurizer.compile([p.profile for p in people])
-        xs, exc = featurizer.pairs(pb, np.arange(len(rows)), columns[rows])
-        x[rows] = xs
-        excluded[rows] = exc
-        target[rows] = target_wages(pb)
-        for i, p in zip(rows.tolist(), people):
-            demographics[i] = p.demographics.model_dump_json().encode()
+    chunks = [order[lo:lo + chunk] for lo in range(0, n, chunk)]
+    job = _ChunkJob(history, featurizer, participant_ids, columns)
+    for rows, part in _map_chunks(job, chunks, _worker_count(workers, n)):
+        x[rows], excluded[rows], target[rows] = part.x, part.excluded, part.target
+        for i, blob in zip(rows.tolist(), part.demographics):
+            demographics[i] = blob
         if progress is not None:
             progress(len(rows))
     from .history import Records
@@ -141,6 +153,83 @@ def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 
         demographics=Records(ReportingDemographics, demographics, [""] * n), target=target,
         skipped_unknown_program=skipped,
     )
+
+
+#: At most this many worker processes build pair features (the machines this runs on have two cores).
+MAX_WORKERS = 2
+
+
+@dataclass
+class _ChunkFeatures:
+    x: np.ndarray
+    excluded: np.ndarray
+    target: np.ndarray
+    demographics: list[bytes]
+
+
+@dataclass
+class _ChunkJob:
+    """What every chunk needs: the history, the featurizer, and each row's participant and program column."""
+
+    history: History
+    featurizer: PairFeaturizer
+    participant_ids: list[str]
+    columns: np.ndarray
+
+    def run(self, rows: np.ndarray) -> _ChunkFeatures:
+        people = [self.history.participant(self.participant_ids[i]) for i in rows]
+        fz = self.featurizer
+        pb = fz.compile([p.profile for p in people])
+        xs, exc = fz.pairs(pb, np.arange(len(rows)), self.columns[rows])
+        return _ChunkFeatures(xs, exc, target_wages(pb), [p.demographics.model_dump_json().encode() for p in people])
+
+
+def _worker_count(workers: int | None, rows: int) -> int:
+    if workers is not None:
+        return max(1, workers)
+    import multiprocessing
+    import os
+    import threading
+
+    # Forking a process that runs other threads (a service job's heartbeat) can leave a lock held in the
+    # child: such callers build the features here.
+    if (not PARALLEL_MIN_ROWS <= rows <= PARALLEL_MAX_ROWS or "fork" not in multiprocessing.get_all_start_methods()
+            or threading.active_count() > 1):
+        return 1
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1))
+
+
+#: The job the forked workers inherit (set only while a pool runs).
+_JOB: _ChunkJob | None = None
+
+
+def _run_inherited(rows: np.ndarray) -> tuple[np.ndarray, _ChunkFeatures]:
+    assert _JOB is not None
+    return rows, _JOB.run(rows)
+
+
+def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int
+                ) -> Iterator[tuple[np.ndarray, _ChunkFeatures]]:
+    """Each chunk's features, in chunk order: here, or on ``workers`` forked processes."""
+    if workers <= 1 or len(chunks) <= 1:
+        for rows in chunks:
+            yield rows, job.run(rows)
+        return
+    import gc
+    import multiprocessing
+
+    global _JOB
+    _JOB = job
+    # Inherited objects stay shared only while nothing writes to them: frozen, the children's garbage
+    # collections do not visit (and so copy) every object of the history.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_run_inherited, chunks)
+    finally:
+        _JOB = None
+        gc.unfreeze()
 
 
 def _wage(o: Outcome) -> float:

@@ -325,24 +325,44 @@ def train(history: History, catalog: Catalog, *, config: EngineConfig | None = N
 
 def encode_program_rates(ds: ev.Dataset, fit: np.ndarray, others: np.ndarray, folds: int = 5) -> ProgramRates:
     """Fill the ``program_success_rate`` column of ``ds.x``: out-of-fold rates for the ``fit`` rows (so a
-    row never sees its own outcome), rates from all ``fit`` rows for ``others``; returns the latter table."""
+    row never sees its own outcome), rates from all ``fit`` rows for ``others``; returns the latter table.
+
+    The rates are :meth:`ProgramRates.learn`'s, counted per program column with ``bincount`` (a million
+    rows in a fraction of a second rather than a Python loop over them)."""
     col = INDEX["program_success_rate"]
+    fit = np.asarray(fit, dtype=np.int64)
+    others = np.asarray(others, dtype=np.int64)
     fold = np.array([int(ev.hashlib.sha256(f"fold:{ds.participant_ids[i]}".encode()).hexdigest()[:8], 16) % folds
-                     for i in fit])
+                     for i in fit], dtype=np.int64)
     for k in range(folds):
         inside, outside = fit[fold == k], fit[fold != k]
-        table = ProgramRates.learn([ds.program_ids[i] for i in outside], list(ds.label[outside]))
-        ds.x[inside, col] = [table.of(ds.program_ids[i]) for i in inside]
-    full = ProgramRates.learn([ds.program_ids[i] for i in fit], list(ds.label[fit]))
-    ds.x[others, col] = [full.of(ds.program_ids[i]) for i in others]
-    return full
+        ds.x[inside, col] = _column_rates(ds, outside)[ds.columns[inside]]
+    rate = _column_rates(ds, fit)
+    ds.x[others, col] = rate[ds.columns[others]]
+    seen, first = np.unique(ds.columns[fit], return_index=True)
+    labels = ds.label[fit]
+    prior = float(np.mean(labels)) if len(labels) else 0.5
+    return ProgramRates({ds.program_ids[fit[i]]: float(rate[c]) for c, i in zip(seen.tolist(), first.tolist())},
+                        prior)
+
+
+def _column_rates(ds: ev.Dataset, rows: np.ndarray, prior_weight: float = 20.0) -> np.ndarray:
+    """Per program column: its success rate over ``rows`` shrunk toward theirs overall (the prior where it has
+    none), as :meth:`ProgramRates.learn` computes it."""
+    width = int(ds.columns.max()) + 1 if len(ds.columns) else 0
+    labels = ds.label[rows]
+    prior = float(np.mean(labels)) if len(labels) else 0.5
+    wins = np.bincount(ds.columns[rows], weights=labels.astype(np.float64), minlength=width)
+    count = np.bincount(ds.columns[rows], minlength=width).astype(np.float64)
+    return np.where(count > 0, (wins + prior * prior_weight) / (count + prior_weight), prior)
 
 
 def _learn_wages(ds: ev.Dataset, idx: np.ndarray, featurizer: PairFeaturizer) -> ProgramWages:
-    ok = [i for i in idx if ds.label[i] and np.isfinite(ds.wage[i])]
+    idx = np.asarray(idx, dtype=np.int64)
+    ok = idx[ds.label[idx] & np.isfinite(ds.wage[idx])].tolist()
     start = catalog_start_wage(featurizer.catalog)
     catalog_wage = {pid: float(start[c]) for c, pid in enumerate(featurizer.program_ids)}
-    return ProgramWages.learn([ds.program_ids[i] for i in ok], [float(ds.wage[i]) for i in ok], catalog_wage)
+    return ProgramWages.learn([ds.program_ids[i] for i in ok], ds.wage[ok].tolist(), catalog_wage)
 
 
 def model_card(report: dict[str, Any], model: SuccessModel, blend: float, libraries: dict[str, str],

@@ -101,10 +101,23 @@ class Employment(Rule):
 
     def compile_seekers(self, seekers: Sequence[ResolvedProfile], cat: CompiledCatalog) -> Arrays:
         held = np.zeros((len(seekers), max(len(cat.occ_codes), 1)), dtype=bool)
+        rows: list[int] = []
+        wanted: list[int] = []
         for i, s in enumerate(seekers):
             for code in s.work_occupations:
                 if len(code) >= 6 and code[:2].isdigit() and code[3:6].isdigit():
-                    held[i] |= cat.occ_broad == int(code[:2] + code[3:6])
+                    rows.append(i)
+                    wanted.append(int(code[:2] + code[3:6]))
+        if rows and len(cat.occ_codes):
+            # Each seeker's broad occupations as (seeker, broad group) cells, then spread to the occupations
+            # of those groups: one gather instead of a comparison over every occupation per past job.
+            broads, group = np.unique(cat.occ_broad, return_inverse=True)
+            want = np.asarray(wanted)
+            at = np.minimum(np.searchsorted(broads, want), len(broads) - 1)
+            found = broads[at] == want
+            by_group = np.zeros((len(seekers), len(broads)), dtype=bool)
+            by_group[np.asarray(rows)[found], at[found]] = True
+            held[:, :len(cat.occ_codes)] = by_group[:, group.reshape(-1)]
         status = [-1 if s.profile.employment_status is None else int(s.profile.employment_status.is_employed)
                   for s in seekers]
         return {"employed": column(status, np.int8), "held_occ": held}

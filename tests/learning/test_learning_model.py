@@ -57,3 +57,55 @@ def test_the_fast_scorer_equals_the_tables_on_the_stacked_features(small_generat
     slow = loaded.tables.proba(x.reshape(-1, x.shape[-1])).reshape(excluded.shape)
     assert np.allclose(fast[~excluded], slow[~excluded], atol=1e-12)
     assert (fast[excluded] == 0).all()
+
+
+def test_pair_features_are_the_same_built_on_two_worker_processes(small_generated) -> None:
+    featurizer = PairFeaturizer(Recommender().fit(default_catalog()))
+    here = build_dataset(small_generated.history, featurizer, workers=1)
+    forked = build_dataset(small_generated.history, featurizer, workers=2, chunk=256)  # several chunks each
+    assert np.array_equal(here.x, forked.x)
+    assert np.array_equal(here.excluded, forked.excluded)
+    assert np.array_equal(here.target, forked.target)
+    assert here.participant_ids == forked.participant_ids
+    assert list(here.demographics) == list(forked.demographics)
+
+
+def test_booster_rows_cap_samples_each_outcome_in_its_share() -> None:
+    from matcher.learning.model import booster_rows
+
+    rng = np.random.default_rng(0)
+    y = rng.random(10_000) < 0.3
+    eligible = rng.random(10_000) < 0.8
+    assert np.array_equal(booster_rows(y, eligible, None, rng), np.flatnonzero(eligible))
+    assert np.array_equal(booster_rows(y, eligible, 10**6, rng), np.flatnonzero(eligible))
+    rows = booster_rows(y, eligible, 2000, rng)
+    assert abs(len(rows) - 2000) <= 1 and eligible[rows].all() and (np.diff(rows) > 0).all()
+    assert abs(y[rows].mean() - y[eligible].mean()) < 1e-3
+
+
+def test_a_capped_booster_grows_on_the_cap_and_still_calibrates_on_its_share(small_generated) -> None:
+    _, ds = _data(small_generated)
+    model = SuccessModel(max_booster_rows=800).fit(ds.x, ds.label)
+    assert model.n_booster_rows_ <= 801
+    full = SuccessModel().fit(ds.x, ds.label)
+    assert full.n_booster_rows_ > 1500
+    x = ds.x.astype(np.float64)
+    assert np.allclose(model.tables_.raw(ds.x), model.booster_.decision_function(x), atol=1e-9)
+
+
+def test_pair_features_fork_workers_only_for_mid_sized_histories_and_no_other_threads() -> None:
+    import threading
+
+    from matcher.learning.evaluation import PARALLEL_MAX_ROWS, PARALLEL_MIN_ROWS, _worker_count
+
+    assert _worker_count(None, PARALLEL_MIN_ROWS - 1) == 1
+    assert _worker_count(None, PARALLEL_MAX_ROWS + 1) == 1  # the workers' copies would not fit the memory budget
+    assert _worker_count(3, 10) == 3  # asked for explicitly
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _worker_count(None, 10 * PARALLEL_MIN_ROWS) == 1
+    finally:
+        stop.set()
+        other.join()
