@@ -406,8 +406,15 @@ class TitleCoder:
         # Rounded so that summing in another order (code_many's sparse product) cannot reorder ties.
         sims = np.round(sims, 7)
         k = min(N_NEIGHBOURS, len(sims))
-        near = np.argpartition(-sims, k - 1)[:k] if len(sims) > k else np.arange(len(sims))
-        near = near[np.lexsort((rows[near], -sims[near]))]  # best first; ties by row for determinism
+        if len(sims) > k:
+            # Every title as close as the k-th, then best first with ties by row: which of many equally
+            # close titles vote must not depend on argpartition's order, and curated rows (the first
+            # rows) win such ties ("mechanic" is seen verbatim under 19 SOC codes; the curated one settles it).
+            kth = sims[np.argpartition(-sims, k - 1)[k - 1]]
+            near = np.flatnonzero(sims >= kth)
+        else:
+            near = np.arange(len(sims))
+        near = near[np.lexsort((rows[near], -sims[near]))][:k]
         best_sim = float(sims[near[0]])
         votes: dict[int, float] = {}
         onet_votes: dict[int, dict[int, float]] = {}

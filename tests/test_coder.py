@@ -280,3 +280,11 @@ def test_cli_occupations_code_table_and_json(tmp_path):
 def test_cli_occupations_code_without_titles_exits_2():
     result = CliRunner().invoke(main, ["occupations", "code", "--json"])
     assert result.exit_code == 2 and json.loads(result.output)["field"] == "titles"
+
+
+def test_a_curated_title_settles_a_title_seen_verbatim_under_many_codes(coder):
+    # 19 labelled titles fold to "mechanic" (O*NET alternates, Census entries with an except clause),
+    # more than the 8 neighbours that vote: which of them vote must not be arbitrary, and the curated one is kept.
+    best = coder.code("mechanic").best
+    assert best is not None and best.code == "49-3023.00" and best.confidence >= coder.threshold_
+    assert coder.code_many(["mechanic"])[0].candidates == coder.code("mechanic").candidates
