@@ -10,14 +10,14 @@ of Occupations). ``scripts/build_coder.py`` fits it and ships it in
 How a title is coded:
 
 1. **Fold** it into words (:func:`title_tokens`): accents, case and
-   punctuation go; Census coder notes (``\\ ns``) and seniority words (``Sr``,
-   ``II``, ``level 3``) are dropped; abbreviations are expanded (``mgr`` →
-   ``manager``); plurals are singularised; level words (``apprentice``,
+   punctuation go; Census coder notes (``\\ ns``), "except" clauses ("Jeweler
+   exc managing") and seniority words (``Sr``, ``II``, ``level 3``) are dropped;
+   abbreviations are expanded (``mgr`` → ``manager``); plurals are singularised; level words (``apprentice``,
    ``trainee``) are dropped and gendered forms made one (``waitress`` →
    ``waiter``). Word order is not kept, so the
    Census's inverted "Technician, forest" and "Forest technician" are one
-   title; adjacent word pairs are kept as extra features so that
-   "office manager" is not "manager of the office building's cleaning crew".
+   title; word pairs (side by side or one word apart) are kept as extra features
+   so that "office manager" is not "manager of the office building's cleaning crew".
 2. **Weigh** each word by its rarity (IDF) and twice more for the words that
    say what kind of job it is (helper, supervisor, manager, apprentice...):
    a "helper roof bolter" is a helper first.
@@ -122,6 +122,10 @@ _GENDER_SUFFIXES = ("woman", "women", "person", "persons", "people", "men")
 _NOT_GENDERED = frozenset(_words("specimen regimen abdomen acumen"))
 _NOTE_RE = re.compile(r"\\\s*\S+")  # Census coder notes: "Teacher\ ns"
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
+# An "except" clause names what the title is NOT ("Jeweler exc managing", O*NET's "Janitors and
+# Cleaners, Except Maids and Housekeeping Cleaners"): its words would pull towards the excluded
+# occupation, so they are dropped, up to a closing parenthesis or the end.
+_EXCEPT_RE = re.compile(r"\b(?:exc|except|excluding|excl)\b[^()]*")
 
 
 def _singular(tok: str) -> str:
@@ -167,7 +171,11 @@ def title_tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> l
     """The words a title is coded on (the build and every query use this one function)."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _NOTE_RE.sub(" ", text).replace("'", "").replace("\u2019", "").replace("&", " and ")
+    text = _NOTE_RE.sub(" ", text)
+    without_except = _EXCEPT_RE.sub(" ", text)
+    if _NON_WORD_RE.sub("", without_except):  # a title that is nothing but the clause keeps its words
+        text = without_except
+    text = text.replace("'", "").replace("\u2019", "").replace("&", " and ")
     out: list[str] = []
     for raw in _NON_WORD_RE.split(text):
         if not raw:
@@ -181,9 +189,15 @@ def title_tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> l
 
 
 def title_features(tokens: Sequence[str]) -> list[str]:
-    """Words, plus each adjacent pair as ``a|b`` in sorted order (so inverted titles share them)."""
+    """Words, plus each pair of words side by side or one word apart, as ``a|b`` in sorted order.
+
+    Sorted, so inverted titles share them ("Technician, forest"); one word apart too, so a
+    reworded title keeps its pairs: "supervisor of nursing" and "nursing care supervisor" both
+    have ``nursing|supervisor``, "auto body mechanic" and "mechanic, auto body" ``auto|mechanic``.
+    """
     feats = list(tokens)
-    feats.extend("|".join(sorted(pair)) for pair in zip(tokens, tokens[1:]) if pair[0] != pair[1])
+    for gap in (1, 2):
+        feats.extend("|".join(sorted(pair)) for pair in zip(tokens, tokens[gap:]) if pair[0] != pair[1])
     return list(dict.fromkeys(feats))
 
 
@@ -392,8 +406,15 @@ class TitleCoder:
         # Rounded so that summing in another order (code_many's sparse product) cannot reorder ties.
         sims = np.round(sims, 7)
         k = min(N_NEIGHBOURS, len(sims))
-        near = np.argpartition(-sims, k - 1)[:k] if len(sims) > k else np.arange(len(sims))
-        near = near[np.lexsort((rows[near], -sims[near]))]  # best first; ties by row for determinism
+        if len(sims) > k:
+            # Every title as close as the k-th, then best first with ties by row: which of many equally
+            # close titles vote must not depend on argpartition's order, and curated rows (the first
+            # rows) win such ties ("mechanic" is seen verbatim under 19 SOC codes; the curated one settles it).
+            kth = sims[np.argpartition(-sims, k - 1)[k - 1]]
+            near = np.flatnonzero(sims >= kth)
+        else:
+            near = np.arange(len(sims))
+        near = near[np.lexsort((rows[near], -sims[near]))][:k]
         best_sim = float(sims[near[0]])
         votes: dict[int, float] = {}
         onet_votes: dict[int, dict[int, float]] = {}

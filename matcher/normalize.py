@@ -98,7 +98,7 @@ GENERIC_WORDS = frozenset([
     "repair", "repairing", "installation", "installing", "install", "maintenance", "maintaining", "service",
     "servicing", "support", "supporting", "setup", "testing", "assistance", "assisting", "system",
     "residential", "commercial", "industrial", "general", "advanced", "performing", "providing", "job",
-    "duty", "task",
+    "duty", "task", "monitoring",
 ])
 GENERIC_PARTIAL = 0.9
 # Long noise or credential words whose one-letter typos still count ("certifcation", "experiance").
@@ -114,6 +114,9 @@ _DOTTED_RE = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\b\.?")
 _WPM_RE = re.compile(r"\b\d+\s*wpm\b")
 _SPLIT_RE = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
+# "BLS for healthcare", "GED in Spanish", "cocina para eventos": what follows says for whom, where or in
+# which language, not which skill or credential it is.
+_QUALIFIER_RE = re.compile(r"\s+(?:for|in|para|en)\s+", re.IGNORECASE)
 _CONJUNCTION_RE = re.compile(r"\s*(?:[,;/&+]|\band\b|\bor\b|\by\b|\bo\b)\s*", re.IGNORECASE)
 
 # Tiers: a lower tier wins when one key names several IDs.
@@ -540,12 +543,30 @@ class Normalizer:
         if best is not None and best[1] >= self.threshold:
             return self._credential_if_marked(self._matched(text, best[0], round(best[1], 3), best[2]), marked)
         if parts:
+            qualified = self._qualified(text, toks, marked)
+            if qualified is not None:
+                return qualified
             joined = self._conjuncts(text, marked, sector)
             if joined is not None:
                 return joined
 
         suggestions = self._suggestions(toks, candidates, partial)
         return Match(text, "unmatched", None, None, None, round(best[1], 3) if best else 0.0, "none", suggestions)
+
+    def _qualified(self, text: str, toks: list[str], marked: bool) -> Match | None:
+        """A named skill or credential and what it is for: "BLS for healthcare", "GED in Spanish".
+
+        Only when the words before the first "for" / "in" name one ID exactly (so "training for
+        forklift" is not "training"); the rest then decides nothing, as generic words do.
+        """
+        head = _QUALIFIER_RE.split(text, maxsplit=1)[0]
+        head_toks = self.folder.tokens(head)
+        if head == text or not head_toks or len(head_toks) >= len(toks):
+            return None
+        hit = self._exact(head, head_toks, self._skill_index)
+        if hit is None or not hit.matched or hit.id is None:
+            return None
+        return self._credential_if_marked(self._matched(text, hit.id, GENERIC_PARTIAL, "partial"), marked)
 
     def _conjuncts(self, text: str, marked: bool, sector: str | None) -> Match | None:
         """A phrase joining ways of doing one skill: "blueprint and schematic reading", "concrete

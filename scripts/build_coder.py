@@ -71,7 +71,7 @@ from matcher.coder import (  # noqa: E402
 DEFAULT_OUT = REPO_ROOT / "training_data" / "coder"
 CURATED = REPO_ROOT / "training_data" / "curated"
 
-CODER_VERSION = "1.1.0"
+CODER_VERSION = "1.2.0"
 SPLIT_SEED = "census-2022-alpha-index:holdout:v1"
 HOLDOUT_SHARE = 0.20
 N_FOLDS = 5
@@ -454,6 +454,7 @@ def build(source: Path, out: Path) -> dict:
         "abbreviations": abbreviations,
         "head_words": head_words(base, abbreviations),
         "parameters": {"n_neighbours": 8, "vote_power": 8.0, "role_boost": 2.0, "pair_weight": 0.5,
+                       "pair_gaps": [1, 2],
                        "nb_alpha": NB_ALPHA, "nb_mix": NB_MIX},
     }
     held_hashes = np.asarray(sorted({group_hash(g) for g in held_groups}), dtype=np.uint64)
