@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,9 +87,9 @@ class Dataset:
 #: Below this many labelled enrollments the pair features are built in this process: starting workers
 #: costs more than it saves.
 PARALLEL_MIN_ROWS = 40_000
-#: ... and above this many too: each forked worker ends up with its own copy of most of the history's
-#: records (reading a record writes its reference count, which copies its memory page), about 1.1 GB per
-#: worker at 1M enrollments, which would take the fit past its 4 GB memory budget (docs/benchmarks.md).
+#: ... and above this many too, for the 4 GB memory budget: at 1M enrollments two workers cut the features
+#: from 295 to 208 s but the processes' summed PSS peaked at 4.13 GB (serial: 3.92 GB), most of it the
+#: parent's memory left from reading the history (docs/benchmarks.md). Raise it when reading peaks lower.
 PARALLEL_MAX_ROWS = 300_000
 
 
@@ -105,8 +106,10 @@ def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 
     Python work per seeker: ``workers`` processes share it (default: one per core, at most
     :data:`MAX_WORKERS`; none outside :data:`PARALLEL_MIN_ROWS` - :data:`PARALLEL_MAX_ROWS` rows or when
     other threads run). They are
-    forked, so the history and the fitted engine are inherited rather than sent; the result is the same
-    whatever the number.
+    forked, so the fitted engine is inherited rather than sent; each chunk's participants are sent to them
+    as their stored JSON (a worker that read the inherited history itself would write the reference count
+    of every record it read, copying its memory page: about 1.1 GB per worker at 1M enrollments). The
+    result is the same whatever the number.
     """
     import sys
 
@@ -176,8 +179,16 @@ class _ChunkJob:
     participant_ids: list[str]
     columns: np.ndarray
 
-    def run(self, rows: np.ndarray) -> _ChunkFeatures:
-        people = [self.history.participant(self.participant_ids[i]) for i in rows]
+    def payload(self, rows: np.ndarray) -> list[bytes]:
+        """The chunk's participants as their stored JSON: what a worker process is sent."""
+        return [self.history.participant_json(self.participant_ids[i]) for i in rows]
+
+    def run(self, rows: np.ndarray, blobs: list[bytes] | None = None) -> _ChunkFeatures:
+        if blobs is None:
+            people = [self.history.participant(self.participant_ids[i]) for i in rows]
+        else:
+            decode = self.history.participants.decode  # type: ignore[attr-defined]  # Records, as History keeps them
+            people = [decode(b) for b in blobs]
         fz = self.featurizer
         pb = fz.compile([p.profile for p in people])
         xs, exc = fz.pairs(pb, np.arange(len(rows)), self.columns[rows])
@@ -204,9 +215,9 @@ def _worker_count(workers: int | None, rows: int) -> int:
 _JOB: _ChunkJob | None = None
 
 
-def _run_inherited(rows: np.ndarray) -> tuple[np.ndarray, _ChunkFeatures]:
+def _run_inherited(rows: np.ndarray, blobs: list[bytes]) -> _ChunkFeatures:
     assert _JOB is not None
-    return rows, _JOB.run(rows)
+    return _JOB.run(rows, blobs)
 
 
 def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int
@@ -226,7 +237,16 @@ def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_run_inherited, chunks)
+            # A few chunks in flight per worker, in order: ``imap`` would queue every chunk's JSON at once.
+            pending: deque[tuple[np.ndarray, Any]] = deque()
+            for rows in chunks:
+                pending.append((rows, pool.apply_async(_run_inherited, (rows, job.payload(rows)))))
+                if len(pending) >= 2 * workers:
+                    done, result = pending.popleft()
+                    yield done, result.get()
+            while pending:
+                done, result = pending.popleft()
+                yield done, result.get()
     finally:
         _JOB = None
         gc.unfreeze()

@@ -391,6 +391,10 @@ class Records(Sequence[R]):
     def blobs(self) -> list[bytes]:
         return self._blobs
 
+    def decode(self, blob: bytes) -> R:
+        """A record from one of :attr:`blobs` (as indexing does; for a blob sent to another process)."""
+        return self._decode(blob)
+
 
 @dataclass(frozen=True, eq=False)
 class History:
@@ -420,6 +424,12 @@ class History:
 
     def participant(self, participant_id: str) -> Participant:
         return self.participants[self._participant[participant_id]]
+
+    def participant_json(self, participant_id: str) -> bytes:
+        """The stored JSON of a participant (``participants.decode`` makes the record from it)."""
+        people = self.participants
+        assert isinstance(people, Records)
+        return people.blobs[self._participant[participant_id]]
 
     def outcome_of(self, enrollment_id: str) -> Outcome | None:
         i = self._outcome.get(enrollment_id)

@@ -99,7 +99,7 @@ def test_pair_features_fork_workers_only_for_mid_sized_histories_and_no_other_th
     from matcher.learning.evaluation import PARALLEL_MAX_ROWS, PARALLEL_MIN_ROWS, _worker_count
 
     assert _worker_count(None, PARALLEL_MIN_ROWS - 1) == 1
-    assert _worker_count(None, PARALLEL_MAX_ROWS + 1) == 1  # the workers' copies would not fit the memory budget
+    assert _worker_count(None, PARALLEL_MAX_ROWS + 1) == 1  # the processes' memory would pass the 4 GB budget
     assert _worker_count(3, 10) == 3  # asked for explicitly
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
