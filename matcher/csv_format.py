@@ -183,12 +183,14 @@ def split_items(cell: str) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
+#: Each spelling's value, looked up at once (history imports call this for every true/false cell).
+_BOOL_OF = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+
+
 def parse_bool(cell: str) -> bool:
-    folded = cell.strip().lower()
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
+    value = _BOOL_OF.get(cell.strip().lower())
+    if value is not None:
+        return value
     raise ValueError(f"expected true/false, yes/no, y/n or 1/0, got {cell.strip()!r}")
 
 

@@ -187,8 +187,7 @@ class _ChunkJob:
         if blobs is None:
             people = [self.history.participant(self.participant_ids[i]) for i in rows]
         else:
-            decode = self.history.participants.decode  # type: ignore[attr-defined]  # Records, as History keeps them
-            people = [decode(b) for b in blobs]
+            people = [self.history.participant_from_json(b) for b in blobs]
         fz = self.featurizer
         pb = fz.compile([p.profile for p in people])
         xs, exc = fz.pairs(pb, np.arange(len(rows)), self.columns[rows])

@@ -426,10 +426,17 @@ class History:
         return self.participants[self._participant[participant_id]]
 
     def participant_json(self, participant_id: str) -> bytes:
-        """The stored JSON of a participant (``participants.decode`` makes the record from it)."""
+        """The stored JSON of a participant (:meth:`participant_from_json` makes the record from it)."""
+        return self._people().blobs[self._participant[participant_id]]
+
+    def participant_from_json(self, blob: bytes) -> Participant:
+        """The participant whose stored JSON this is (for a blob sent to another process)."""
+        return self._people().decode(blob)
+
+    def _people(self) -> Records[Participant]:
         people = self.participants
-        assert isinstance(people, Records)
-        return people.blobs[self._participant[participant_id]]
+        assert isinstance(people, Records)  # __post_init__ makes every table a Records
+        return people
 
     def outcome_of(self, enrollment_id: str) -> Outcome | None:
         i = self._outcome.get(enrollment_id)

@@ -49,7 +49,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import SchemaValidator
 
 from ..catalog import Catalog
-from ..csv_format import _FALSE, _TRUE, escape_item, parse_bool, split_items
+from ..csv_format import escape_item, parse_bool, split_items
 from ..errors import FieldProblem, ImportRowsError, InputFileError, from_pydantic, shown_value
 from ..input_files import decode_bytes
 from ..records import SENSITIVE_FIELDS, SeekerProfile, _Record, plain_message
@@ -251,14 +251,11 @@ def _csv_rows(text: str, table: str, name: str, layout: tuple[_Cell, ...], first
             empty = False
             value: Any = text_
             if kind == "bool":
-                value = _BOOLS.get(text_.lower())
-                if value is None:
-                    try:
-                        value = parse_bool(text_)
-                    except ValueError as exc:
-                        problems.append(FieldProblem(column, str(exc), line,
-                                                     None if sensitive else shown_value(text_)))
-                        continue
+                try:
+                    value = parse_bool(text_)
+                except ValueError as exc:
+                    problems.append(FieldProblem(column, str(exc), line, None if sensitive else shown_value(text_)))
+                    continue
             elif kind == "list":
                 value = split_items(text_)
             depth = len(path)
@@ -276,10 +273,6 @@ def _csv_rows(text: str, table: str, name: str, layout: tuple[_Cell, ...], first
         if participants:
             record.setdefault("profile", {})
         yield line, record, problems
-
-
-#: A true/false cell's usual spellings, looked up at once (parse_bool reads the rest and says what is wrong).
-_BOOLS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 
 
 def _jsonl_rows(lines: list[str], name: str, first_line: int = 1) -> Iterator[_Row]:

@@ -105,15 +105,21 @@ class ProgramRates:
 
     @classmethod
     def learn(cls, program_ids: Sequence[str], labels: Sequence[bool], prior_weight: float = 20.0) -> ProgramRates:
-        n = len(labels)
-        prior = float(np.mean(labels)) if n else 0.5
-        wins: dict[str, list[float]] = {}
-        for pid, y in zip(program_ids, labels):
-            wins.setdefault(pid, [0.0, 0.0])
-            wins[pid][0] += float(y)
-            wins[pid][1] += 1.0
-        return cls({pid: (s + prior * prior_weight) / (c + prior_weight) for pid, (s, c) in wins.items()}, prior,
-                   prior_weight)
+        ids = list(dict.fromkeys(program_ids))
+        code = {pid: i for i, pid in enumerate(ids)}
+        rate, prior = cls.shrunk_rates(np.array([code[p] for p in program_ids], dtype=np.int64),
+                                       np.asarray(labels, dtype=bool), len(ids), prior_weight)
+        return cls(dict(zip(ids, rate.tolist())), prior, prior_weight)
+
+    @staticmethod
+    def shrunk_rates(codes: np.ndarray, labels: np.ndarray, width: int, prior_weight: float = 20.0
+                     ) -> tuple[np.ndarray, float]:
+        """Per program code ``0 .. width-1``: the success rate of its rows shrunk toward the rate of all rows
+        (that rate where it has none), and that overall rate. The one formula of :class:`ProgramRates`."""
+        prior = float(np.mean(labels)) if len(labels) else 0.5
+        wins = np.bincount(codes, weights=np.asarray(labels, dtype=np.float64), minlength=width)
+        count = np.bincount(codes, minlength=width).astype(np.float64)
+        return np.where(count > 0, (wins + prior * prior_weight) / (count + prior_weight), prior), prior
 
 
 @dataclass(frozen=True)

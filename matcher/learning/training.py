@@ -68,8 +68,9 @@ class TrainResult:
 def history_hash(history: History) -> str:
     """SHA-256 over the history's records in canonical JSON, one a line: the data a model was made from.
 
-    Canonical JSON is a record's JSON-mode dump with sorted keys (:func:`~matcher.learning.history.canonical_json`);
-    the history keeps its records in exactly that form, so the hash is taken over the stored bytes.
+    Canonical JSON is pydantic's compact JSON of a record, fields in their declared order
+    (:func:`~matcher.learning.history.canonical_json`); the history keeps its records in exactly that form,
+    so the hash is taken over the stored bytes.
     """
     digest = hashlib.sha256()
     for table in (history.participants, history.enrollments, history.outcomes):
@@ -327,34 +328,23 @@ def encode_program_rates(ds: ev.Dataset, fit: np.ndarray, others: np.ndarray, fo
     """Fill the ``program_success_rate`` column of ``ds.x``: out-of-fold rates for the ``fit`` rows (so a
     row never sees its own outcome), rates from all ``fit`` rows for ``others``; returns the latter table.
 
-    The rates are :meth:`ProgramRates.learn`'s, counted per program column with ``bincount`` (a million
-    rows in a fraction of a second rather than a Python loop over them)."""
+    The rates are :meth:`ProgramRates.shrunk_rates`, counted per program column (a million rows in a fraction
+    of a second rather than a Python loop over them)."""
     col = INDEX["program_success_rate"]
     fit = np.asarray(fit, dtype=np.int64)
     others = np.asarray(others, dtype=np.int64)
+    width = int(ds.columns.max()) + 1 if len(ds.columns) else 0
     fold = np.array([int(ev.hashlib.sha256(f"fold:{ds.participant_ids[i]}".encode()).hexdigest()[:8], 16) % folds
                      for i in fit], dtype=np.int64)
     for k in range(folds):
         inside, outside = fit[fold == k], fit[fold != k]
-        ds.x[inside, col] = _column_rates(ds, outside)[ds.columns[inside]]
-    rate = _column_rates(ds, fit)
+        rate, _ = ProgramRates.shrunk_rates(ds.columns[outside], ds.label[outside], width)
+        ds.x[inside, col] = rate[ds.columns[inside]]
+    rate, prior = ProgramRates.shrunk_rates(ds.columns[fit], ds.label[fit], width)
     ds.x[others, col] = rate[ds.columns[others]]
     seen, first = np.unique(ds.columns[fit], return_index=True)
-    labels = ds.label[fit]
-    prior = float(np.mean(labels)) if len(labels) else 0.5
     return ProgramRates({ds.program_ids[fit[i]]: float(rate[c]) for c, i in zip(seen.tolist(), first.tolist())},
                         prior)
-
-
-def _column_rates(ds: ev.Dataset, rows: np.ndarray, prior_weight: float = 20.0) -> np.ndarray:
-    """Per program column: its success rate over ``rows`` shrunk toward theirs overall (the prior where it has
-    none), as :meth:`ProgramRates.learn` computes it."""
-    width = int(ds.columns.max()) + 1 if len(ds.columns) else 0
-    labels = ds.label[rows]
-    prior = float(np.mean(labels)) if len(labels) else 0.5
-    wins = np.bincount(ds.columns[rows], weights=labels.astype(np.float64), minlength=width)
-    count = np.bincount(ds.columns[rows], minlength=width).astype(np.float64)
-    return np.where(count > 0, (wins + prior * prior_weight) / (count + prior_weight), prior)
 
 
 def _learn_wages(ds: ev.Dataset, idx: np.ndarray, featurizer: PairFeaturizer) -> ProgramWages:

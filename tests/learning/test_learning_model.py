@@ -4,6 +4,7 @@ reproducible."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from matcher.catalog import default_catalog
 from matcher.engine import Recommender
@@ -109,3 +110,29 @@ def test_pair_features_fork_workers_only_for_mid_sized_histories_and_no_other_th
     finally:
         stop.set()
         other.join()
+
+
+def test_program_rates_shrink_each_programs_success_rate_toward_the_overall_rate() -> None:
+    from matcher.learning.pair_features import ProgramRates
+
+    rates = ProgramRates.learn(["a", "b", "a", "c", "a", "b"], [True, False, True, True, False, False])
+    prior = 0.5  # 3 successes of 6
+    assert rates.prior == prior
+    assert rates.by_program == pytest.approx({"a": (2 + prior * 20) / (3 + 20), "b": (0 + prior * 20) / (2 + 20),
+                                              "c": (1 + prior * 20) / (1 + 20)}, abs=1e-15)
+    assert rates.of("never seen") == prior
+    assert ProgramRates.learn([], []).by_program == {}
+
+
+def test_encoded_program_rates_are_the_rates_learned_from_the_fit_rows(small_generated) -> None:
+    from matcher.learning.pair_features import INDEX, ProgramRates
+    from matcher.learning.training import encode_program_rates
+
+    _, ds = _data(small_generated)
+    fit, others = np.arange(0, len(ds), 2), np.arange(1, len(ds), 2)
+    table = encode_program_rates(ds, fit, others)
+    expected = ProgramRates.learn([ds.program_ids[i] for i in fit], list(ds.label[fit]))
+    assert table.prior == pytest.approx(expected.prior, abs=1e-15)
+    assert table.by_program == pytest.approx(expected.by_program, abs=1e-12)
+    col = INDEX["program_success_rate"]
+    assert np.allclose(ds.x[others, col], [expected.of(ds.program_ids[i]) for i in others], atol=1e-6)
