@@ -78,6 +78,10 @@ SETTINGS: dict[str, Setting] = {
                              "(the API is unchanged)."),
     "kiosk_reset_minutes": Setting("MATCHER_KIOSK_RESET_MINUTES", "`5`",
                                    "Kiosk: minutes without use after which everything entered is cleared."),
+    "audit_key": Setting("MATCHER_AUDIT_KEY", "a key kept in the database",
+                         "Key (16+ characters) of the keyed hash by which the audit trail names participants. "
+                         "Keep it outside the database, so a copy of the database cannot be read back to "
+                         "ids. Changing it gives participants new names in the trail."),
     "kiosk_secret_key": Setting("MATCHER_KIOSK_SECRET_KEY", "a random key per start",
                                 "Kiosk: key that encrypts the answers cookie and signs its forms. Set the same "
                                 "one on every machine behind a load balancer."),
@@ -119,6 +123,7 @@ class Settings:
     metrics_dir: str | None = None
     kiosk_enabled: bool = True
     kiosk_reset_minutes: float = 5.0
+    audit_key: str | None = None
     kiosk_secret_key: str | None = None
     kiosk_secure_cookies: bool = True
     kiosk_languages: str = "en,es"

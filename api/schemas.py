@@ -296,6 +296,8 @@ class AuditQuery(ApiModel):
     action: Annotated[str, StringConstraints(max_length=60)] | None = None
     limit: int = Field(default=100, ge=1, le=1000)
     before_id: int | None = Field(default=None, ge=1, description="Page back: entries older than this id.")
+    participant_id: Annotated[str, StringConstraints(pattern=records.ID_RE)] | None = Field(
+        default=None, description="Only the entries about this participant (named in the trail by a keyed hash).")
 
 
 class AuditEntryOut(ApiModel):

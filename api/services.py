@@ -15,6 +15,7 @@ from flask import current_app
 from matcher.audit import AuditLog
 from matcher.auth import TokenStore
 from matcher.engine import Recommender
+from matcher.errors import ValidationError
 from matcher.jobs import JobStore
 from matcher.learning.history_store import HistoryStore
 from matcher.learning.registry import ModelRegistry
@@ -54,8 +55,12 @@ class Services:
                           on_swap=on_swap, make_engine=make_engine, registry=registry, engine_config=config,
                           target_for_profile=target)
         tokens = TokenStore(store, cache_seconds=settings.token_cache_seconds)
-        return cls(settings=settings, store=store, tokens=tokens, audit=AuditLog(store), runtime=runtime,
-                   targets=table, registry=registry, jobs=JobStore(store))
+        try:
+            audit = AuditLog(store, key=settings.audit_key)
+        except ValidationError as exc:  # a short key stops the service at start, naming its variable
+            raise ValidationError(f"MATCHER_AUDIT_KEY: {exc.message}", field="MATCHER_AUDIT_KEY") from None
+        return cls(settings=settings, store=store, tokens=tokens, audit=audit, runtime=runtime, targets=table,
+                   registry=registry, jobs=JobStore(store))
 
 
 def services() -> Services:

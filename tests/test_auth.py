@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from matcher.audit import Actor, AuditLog
+from matcher.audit import Actor, AuditKeyRow, AuditLog, participant_subject
 from matcher.auth import Role, TokenRow, TokenStore
 from matcher.errors import NotFoundError, ValidationError
 from matcher.store import CatalogStore
@@ -76,6 +76,48 @@ def test_audit_entries_newest_first_with_paging(store):
     older = log.entries(action="catalog.import", before_id=imports[-1].id)
     assert [e.detail["total"] for e in older] == [2, 1, 0]
     assert entries[0].at.tzinfo is not None
+
+
+def test_participant_subjects_are_a_keyed_hash_of_the_id():
+    # Known answer: HMAC-SHA-256 with key b"k" * 16 over "case-4471", first 32 hex digits.
+    assert participant_subject("case-4471", b"k" * 16) == "participant:4ca8d2dd269a5264b9dbadd5cc94fbf7"
+    assert participant_subject("case-4471", b"j" * 16) != participant_subject("case-4471", b"k" * 16)
+    assert participant_subject("case-4472", b"k" * 16) != participant_subject("case-4471", b"k" * 16)
+
+
+def test_without_an_operator_key_the_database_keeps_one_every_worker_shares(store):
+    first, second = AuditLog(store), AuditLog(store)  # two workers starting together
+    subject = first.participant_subject("case-4471")
+    assert second.participant_subject("case-4471") == subject
+    assert AuditLog(store).participant_subject("case-4471") == subject  # and after a restart
+    with store.session() as session:
+        [row] = session.scalars(select(AuditKeyRow)).all()
+    assert len(row.key) == 64
+    # Not the id, not a plain hash of it (which anyone could compute for every likely id).
+    assert "case-4471" not in subject
+    assert hashlib.sha256(b"case-4471").hexdigest()[:24] not in subject
+    assert subject == participant_subject("case-4471", row.key.encode("ascii"))
+
+
+def test_an_operator_key_is_used_instead_and_must_be_long_enough(store):
+    log = AuditLog(store, key="an operator's key, kept elsewhere")
+    assert log.participant_subject("case-4471") == participant_subject(
+        "case-4471", b"an operator's key, kept elsewhere")
+    assert log.participant_subject("case-4471") != AuditLog(store).participant_subject("case-4471")
+    with pytest.raises(ValidationError) as exc:
+        AuditLog(store, key="short")
+    assert exc.value.field == "audit_key"
+
+
+def test_entries_can_be_kept_to_one_subject(store):
+    log = AuditLog(store)
+    actor = Actor(id="abc", name="Admin")
+    ana, ben = log.participant_subject("ana"), log.participant_subject("ben")
+    log.record(actor, "history.read", subject=ana)
+    log.record(actor, "history.read", subject=ben)
+    log.record(actor, "participant.erase", subject=ana)
+    assert [e.action for e in log.entries(subject=ana)] == ["participant.erase", "history.read"]
+    assert [e.subject for e in log.entries(subject=ben)] == [ben]
 
 
 class Clock:

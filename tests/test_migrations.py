@@ -17,7 +17,7 @@ from matcher.errors import DataError
 from matcher.store import Base, CatalogStore
 
 TABLES = {"programs", "imports", "stamps", "api_tokens", "audit_log", "alembic_version", "kiosk_saved_lists",
-          "kiosk_contact_requests", "history_participants", "history_enrollments", "history_outcomes",
+          "audit_keys", "kiosk_contact_requests", "history_participants", "history_enrollments", "history_outcomes",
           "history_imports", "jobs"}
 
 

@@ -20,6 +20,8 @@ bp = APIBlueprint("admin", __name__, url_prefix=PREFIX, abp_tags=[Tag(name="admi
 @bp.get("/audit", responses={200: AuditOut})
 @roles(Role.ADMIN)
 def audit_trail(query: AuditQuery) -> dict[str, Any]:
-    """Audit entries, newest first; `before_id` pages back."""
-    entries = services().audit.entries(action=query.action, limit=query.limit, before_id=query.before_id)
+    """Audit entries, newest first; `before_id` pages back; `participant_id` keeps the entries about one person."""
+    audit = services().audit
+    subject = audit.participant_subject(query.participant_id) if query.participant_id is not None else None
+    entries = audit.entries(action=query.action, limit=query.limit, before_id=query.before_id, subject=subject)
     return {"entries": [e.to_dict() for e in entries]}

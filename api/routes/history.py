@@ -5,13 +5,13 @@ validation, the same as an import's), and ``matcher train --db`` learns from wha
 no hand work. Reads and erasures of a person's history are audited (``history.read``,
 ``participant.erase``), as are referrals and outcomes (``history.referral``, ``history.outcome``); the
 entry commits in the same transaction as the change it records. The audit trail names a participant
-by :func:`participant_subject` (a hash of the id), never by the id itself, so an erased person leaves
-no id behind while an auditor who knows it can still find who read or erased their history.
+by :func:`participant_subject` (a keyed hash of the id, :mod:`matcher.audit`), never by the id itself,
+so an erased person leaves no id behind while an admin who is given it can still find who read or
+erased their history (``GET /audit?participant_id=``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -44,8 +44,10 @@ bp = APIBlueprint("history", __name__, url_prefix=PREFIX, abp_tags=[Tag(name="hi
 
 
 def participant_subject(participant_id: str) -> str:
-    """How the audit trail names a participant: a SHA-256 of the id (see the module docstring)."""
-    return "participant:" + hashlib.sha256(participant_id.encode("utf-8")).hexdigest()[:24]
+    """How the audit trail names a participant: a keyed hash of the id (see the module docstring).
+
+    Call it before opening a transaction: the first call may read (or make) the database's key."""
+    return services().audit.participant_subject(participant_id)
 
 
 def actor() -> Actor:
@@ -91,11 +93,12 @@ def record_referral(body: ReferralIn, *, request_id: str | None = None,
                               field="override_reason")
     enrollment_id = body.enrollment_id or f"ref-{secrets.token_hex(8)}"
     who = actor()
+    subject = participant_subject(body.participant_id)  # before the transaction: it may read the key
 
     def audit(session: Session) -> None:
         if extra is not None:
             extra(session)
-        add_entry(session, who, "history.referral", subject=participant_subject(body.participant_id),
+        add_entry(session, who, "history.referral", subject=subject,
                   detail={"program_id": body.program_id, "rank": rank,
                           **({"contact_request": request_id} if request_id else {})})
 
@@ -127,9 +130,10 @@ def outcome(body: OutcomeIn) -> dict[str, Any]:
     who = actor()
     store = services().store
     referred = store.enrollment(body.enrollment_id)
+    subject = participant_subject(referred.participant_id)
 
     def audit(session: Session) -> None:
-        add_entry(session, who, "history.outcome", subject=participant_subject(referred.participant_id),
+        add_entry(session, who, "history.outcome", subject=subject,
                   detail={"program_id": referred.program_id})
 
     recorded = store.record_outcome(body.enrollment_id, entry_date=body.entry_date, exit_date=body.exit_date,

@@ -37,7 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..errors import DataError
 
 #: The newest revision of this version of the library.
-HEAD = "0005"
+HEAD = "0006"
 VERSION_TABLE = "alembic_version"
 LEGACY_TABLES = frozenset({"programs", "imports"})
 _ADVISORY_LOCK_KEY = 0x6D617463686572  # "matcher"

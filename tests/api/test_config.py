@@ -122,3 +122,9 @@ def test_a_boards_own_self_sufficiency_table_is_used_when_the_learned_model_rank
                                     headers={"Authorization": f"Bearer {token}"}).get_json()
     assert answer["model_version"] is not None
     assert answer["recommendations"]["target_wage"] == 99.99
+
+
+def test_a_short_audit_key_stops_the_service_at_start_naming_its_variable():
+    with pytest.raises(ValidationError) as exc:
+        create_app({"audit_key": "too short"})
+    assert exc.value.field == "MATCHER_AUDIT_KEY" and "16 characters" in exc.value.message

@@ -9,8 +9,6 @@ import pytest
 from api_helpers import SMALL_PROFILE, dump_database
 from click.testing import CliRunner
 
-from api.routes.history import participant_subject
-
 
 @pytest.fixture
 def db_app(make_app, database):
@@ -76,8 +74,15 @@ def test_a_referral_an_outcome_the_history_and_the_erasure(db_app):
     entries = client.get("/api/v1/audit", headers=admin).get_json()["entries"]
     assert [e["action"] for e in entries][:4] == ["participant.erase", "history.read", "history.outcome",
                                                   "history.referral"]
-    subject = participant_subject("case-4471")
+    subject = app.extensions["matcher"].audit.participant_subject("case-4471")
     assert {e["subject"] for e in entries[:4]} == {subject}
+    # An admin who is given the id finds every entry about the person, and only those.
+    theirs = client.get("/api/v1/audit?participant_id=case-4471", headers=admin).get_json()["entries"]
+    assert [e["id"] for e in theirs] == [e["id"] for e in entries[:4]]
+    assert client.get("/api/v1/audit?participant_id=case-4472", headers=admin).get_json()["entries"] == []
+    bad = client.get("/api/v1/audit?participant_id=a%20b", headers=admin)
+    assert bad.status_code == 422 and "participant_id" in json.dumps(bad.get_json())
+    assert client.get("/api/v1/audit?participant_id=case-4471", headers=coach).status_code == 403
     assert {e["actor"] for e in entries[:4]} == {app.extensions["matcher"].tokens.authenticate(
         admin["Authorization"].split()[1]).id, app.extensions["matcher"].tokens.authenticate(
         coach["Authorization"].split()[1]).id}
