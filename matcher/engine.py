@@ -133,13 +133,6 @@ class Recommender:
 
         self.taxonomy_ = taxonomy
         self.catalog_ = compile_catalog(programs, taxonomy=taxonomy, zip_point=zip_point, wage_for=wage_for)
-        self.weights_ = self.config.resolved_weights(has_success_model=self.success_model is not None)
-        self.static_ = static_part(self.catalog_, self.weights_)
-        self.context_ = RuleContext(board_support_mask=support_mask(self.config.board_supports),
-                                    remedy_distance_miles=self.config.remedy_distance_miles,
-                                    transit_line_factor=self.config.transit_line_factor)
-        self.board_barriers_ = board_barriers(self.config.board_supports)
-        self.board_urgent_ = board_barriers(self.config.board_supports, urgent=True)
         self.resolver_ = ProfileResolver(
             normalizer,
             known_skills=taxonomy.skills if taxonomy is not None else None,
@@ -147,7 +140,32 @@ class Recommender:
             zip_point=zip_point,
             target_for_profile=target,
         )
-        self.explainer_ = Explainer(self.catalog_, taxonomy, self.config, self.weights_)
+        return self._weigh()
+
+    def with_success_model(self, success_model: SuccessModel, config: EngineConfig) -> Recommender:
+        """A fitted copy that ranks with ``success_model`` under ``config`` (its weights, e.g. the learned
+        ``success`` weight), sharing this engine's compiled catalog and resolver: the catalog is compiled
+        once, not again for the model. ``config`` may change weights only; the rules' settings must match."""
+        self._check_fitted()
+        if replace(config, weights=self.config.weights) != self.config:
+            raise ValidationError("with_success_model may change the weights only; fit a new engine for other "
+                                  "settings", field="config")
+        other = Recommender(config, success_model=success_model, taxonomy=self.taxonomy, normalizer=self.normalizer,
+                            zip_point=self.zip_point, wage_for=self.wage_for,
+                            target_for_profile=self.target_for_profile, workers=self.workers)
+        other.taxonomy_, other.catalog_, other.resolver_ = self.taxonomy_, self.catalog_, self.resolver_
+        return other._weigh()
+
+    def _weigh(self) -> Recommender:
+        """The parts of fitting that depend on the weights and board settings (not on compiling the catalog)."""
+        self.weights_ = self.config.resolved_weights(has_success_model=self.success_model is not None)
+        self.static_ = static_part(self.catalog_, self.weights_)
+        self.context_ = RuleContext(board_support_mask=support_mask(self.config.board_supports),
+                                    remedy_distance_miles=self.config.remedy_distance_miles,
+                                    transit_line_factor=self.config.transit_line_factor)
+        self.board_barriers_ = board_barriers(self.config.board_supports)
+        self.board_urgent_ = board_barriers(self.config.board_supports, urgent=True)
+        self.explainer_ = Explainer(self.catalog_, self.taxonomy_, self.config, self.weights_)
         return self
 
     def _check_fitted(self) -> None:

@@ -42,8 +42,7 @@ def bind(loaded: LoadedModel, catalog: Catalog | Iterable[Program] | None = None
     feature_engine = Recommender(base, target_for_profile=target_for_profile).fit(catalog)
     hook = ExpectedOutcome(loaded.tables, loaded.wages, PairFeaturizer(feature_engine, loaded.rates))
     weights = {**dict(base.weights), "success": loaded.blend_weight}
-    engine = Recommender(dataclasses.replace(base, weights=weights), success_model=hook,
-                         target_for_profile=target_for_profile).fit(catalog)
+    engine = feature_engine.with_success_model(hook, dataclasses.replace(base, weights=weights))
     hook.check_catalog(engine.catalog_)
     return engine, hook
 

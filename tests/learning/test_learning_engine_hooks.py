@@ -17,6 +17,7 @@ import pytest
 
 from matcher.catalog import default_catalog
 from matcher.engine import EngineConfig, Recommender
+from matcher.errors import ValidationError
 from matcher.learning.generator import GeneratedHistory
 from matcher.learning.model import ExpectedOutcome
 from matcher.learning.registry import ModelRegistry
@@ -181,3 +182,22 @@ def test_a_boards_own_self_sufficiency_table_reaches_the_model_backed_engine() -
     cols = np.arange(board.engine.catalog_.size)
     assert board.hook.predict(pb, board.engine.catalog_, cols).max() < \
         shipped()[1].predict(shipped()[0].compile_seekers([profile]), shipped()[0].catalog_, cols).max()
+
+
+def test_the_model_engine_shares_the_compiled_catalog_and_ranks_as_a_fresh_fit(seekers: list[Any]) -> None:
+    engine, hook = shipped()
+    # bind() compiles the catalog once: the model's engine reuses the feature engine's.
+    assert engine.catalog_ is hook.featurizer.engine.catalog_
+    fresh = _engine_with(hook)
+    for profile in seekers[:40]:
+        a, b = engine.recommend(profile, top=10), fresh.recommend(profile, top=10)
+        assert a.items == b.items and a.items
+
+
+def test_with_success_model_changes_weights_only() -> None:
+    engine, hook = shipped()
+    with pytest.raises(ValidationError) as exc:
+        engine.with_success_model(hook, dataclasses.replace(engine.config, remedy_distance_miles=1.0))
+    assert exc.value.field == "config"
+    with pytest.raises(ValidationError):
+        Recommender().with_success_model(hook, EngineConfig())  # not fitted
