@@ -85,7 +85,7 @@ class _Record(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_bool_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+    def _no_bool_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:  # named in BOOL_FOR_NUMBER_CHECK
         # Called for every field of every record read, so the common case (not a bool, not a dict)
         # returns at once; which fields are numeric is worked out once per class.
         kind = value.__class__
@@ -96,6 +96,11 @@ class _Record(BaseModel):
                 and any(v.__class__ is bool for v in value.values()):
             raise ValueError("values must be numbers, not true/false")
         return value
+
+
+#: The name of the records' before-validator refusing true/false for a number, for a reader that builds a
+#: validator without it where no cell can be a bool (the history's CSV rows: learning.history_io).
+BOOL_FOR_NUMBER_CHECK = _Record._no_bool_for_numbers.__name__
 
 
 @functools.cache

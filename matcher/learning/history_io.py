@@ -52,7 +52,7 @@ from ..catalog import Catalog
 from ..csv_format import escape_item, parse_bool, split_items
 from ..errors import FieldProblem, ImportRowsError, InputFileError, from_pydantic, shown_value
 from ..input_files import decode_bytes
-from ..records import SENSITIVE_FIELDS, SeekerProfile, _Record, plain_message
+from ..records import BOOL_FOR_NUMBER_CHECK, SENSITIVE_FIELDS, SeekerProfile, plain_message
 from .history import (
     REPORTING_FIELDS,
     Enrollment,
@@ -359,13 +359,10 @@ def _without_bool_check(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     if node.get("type") == "function-before" and \
-            getattr(node["function"].get("function"), "__name__", "") == _BOOL_CHECK:
+            getattr(node["function"].get("function"), "__name__", "") == BOOL_FOR_NUMBER_CHECK:
         return _without_bool_check(node["schema"])
     return {k: v if k in ("cls", "function", "serialization", "metadata", "config") else _without_bool_check(v)
             for k, v in node.items()}
-
-
-_BOOL_CHECK = _Record._no_bool_for_numbers.__name__
 
 
 def _validate(table: str, line: int, record: dict[str, Any], csv_fields: bool) -> tuple[Any, list[FieldProblem]]:
