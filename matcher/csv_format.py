@@ -149,8 +149,9 @@ for _c in COLUMNS:
         GROUPS.setdefault(_c.path.split(".")[0], ())
         GROUPS[_c.path.split(".")[0]] += (_c,)
 
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
+#: How true and false are written in a cell (the catalog, the history and the source imports' default).
+TRUE_WORDS = ("true", "yes", "y", "t", "1")
+FALSE_WORDS = ("false", "no", "n", "f", "0")
 
 
 def is_comment_column(header: str) -> bool:
@@ -184,14 +185,14 @@ def split_items(cell: str) -> list[str]:
 
 
 #: Each spelling's value, looked up at once (history imports call this for every true/false cell).
-_BOOL_OF = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+_BOOL_OF = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
 
 
 def parse_bool(cell: str) -> bool:
     value = _BOOL_OF.get(cell.strip().lower())
     if value is not None:
         return value
-    raise ValueError(f"expected true/false, yes/no, y/n or 1/0, got {cell.strip()!r}")
+    raise ValueError(f"expected true/false, yes/no, y/n, t/f or 1/0, got {cell.strip()!r}")
 
 
 def row_to_record(cells: dict[str, str], *, row: int) -> tuple[dict[str, Any], list[FieldProblem]]:

@@ -502,3 +502,14 @@ def test_shipped_sample_catalog_is_valid_when_present():
     if not (REPO_ROOT / "training_data" / "sample_catalog.json").exists():
         pytest.skip("sample catalog not generated yet")
     assert len(load_catalog(REPO_ROOT / "training_data" / "sample_catalog.json")) > 0
+
+
+def test_one_set_of_true_false_spellings_serves_catalogs_histories_and_sources():
+    from matcher.csv_format import FALSE_WORDS, TRUE_WORDS, parse_bool
+    from matcher.sources import convert
+
+    assert [parse_bool(w) for w in ("True", " yes", "Y", "t", "1")] == [True] * 5
+    assert [parse_bool(w) for w in ("FALSE", "no ", "n", "F", "0")] == [False] * 5
+    with pytest.raises(ValueError, match="t/f"):
+        parse_bool("maybe")
+    assert convert.TRUE_WORDS is TRUE_WORDS and convert.FALSE_WORDS is FALSE_WORDS

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ..csv_format import FALSE_WORDS, TRUE_WORDS
 from ..records import FieldStatus
 
 if TYPE_CHECKING:
@@ -195,23 +196,21 @@ def quarterly_to_hourly(cell: str, fm: FieldMapping, ctx: Context) -> Converted:
 
 HOURS_PER_QUARTER = 520
 
-_TRUE_WORDS = ("yes", "y", "true", "t", "1")
-_FALSE_WORDS = ("no", "n", "false", "f", "0")
 
 
 def boolean(cell: str, fm: FieldMapping, ctx: Context) -> Converted:
     from .mapping import fold
 
     key = fold(cell)
-    true = [fold(w) for w in (fm.true or _TRUE_WORDS)]
-    false = [fold(w) for w in (fm.false or _FALSE_WORDS)]
+    true = [fold(w) for w in (fm.true or TRUE_WORDS)]
+    false = [fold(w) for w in (fm.false or FALSE_WORDS)]
     if key in true:
         return Converted(True)
     if key in false:
         return Converted(False)
     if key in [fold(w) for w in (fm.unknown or ())]:
         return Converted(None, FieldStatus.NOT_REPORTED, note=f"the source says {cell!r}")
-    words = ", ".join([*(fm.true or _TRUE_WORDS), *(fm.false or _FALSE_WORDS), *(fm.unknown or ())])
+    words = ", ".join([*(fm.true or TRUE_WORDS), *(fm.false or FALSE_WORDS), *(fm.unknown or ())])
     raise ConvertError(f"expected one of {words}, got {cell!r}")
 
 
