@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from . import metrics as m
+from .collection import fewer_collections
 from .history import History, Outcome, ReportingDemographics
 from .pair_features import FEATURE_NAMES, PairFeaturizer, target_wages
 
@@ -93,6 +94,7 @@ PARALLEL_MIN_ROWS = 40_000
 PARALLEL_MAX_ROWS = 300_000
 
 
+@fewer_collections()
 def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 2048,
                   progress: Callable[[int], None] | None = None, workers: int | None = None) -> Dataset:
     """Pair features of every labelled enrollment, in history order (programs not in the catalog are
@@ -226,16 +228,14 @@ def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int
         for rows in chunks:
             yield rows, job.run(rows)
         return
-    import gc
     import multiprocessing
 
     global _JOB
     _JOB = job
     # Inherited objects stay shared only while nothing writes to them: frozen, the children's garbage
     # collections do not visit (and so copy) every object of the history.
-    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with fewer_collections(), multiprocessing.get_context("fork").Pool(workers) as pool:
             # A few chunks in flight per worker, in order: ``imap`` would queue every chunk's JSON at once.
             pending: deque[tuple[np.ndarray, Any]] = deque()
             for rows in chunks:
@@ -248,7 +248,6 @@ def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int
                 yield done, result.get()
     finally:
         _JOB = None
-        gc.unfreeze()
 
 
 def _wage(o: Outcome) -> float:
@@ -269,28 +268,38 @@ class Split:
 
 def time_split(ds: Dataset, test_share: float = 0.2) -> Split:
     """Train on earlier cohorts, test on the latest ``test_share`` of enrollments by entry date."""
-    if not len(ds):
-        raise ValueError("no labelled enrollments to split")
-    cutoff = np.sort(ds.entry)[int(len(ds) * (1 - test_share))]
-    test = np.flatnonzero(ds.entry >= cutoff)
-    train = np.flatnonzero(ds.entry < cutoff)
+    train, test, cutoff = _by_time(ds.entry, test_share)
     return Split("time", train, test, f"train: entered before {cutoff}; test: entered on or after {cutoff}")
 
 
 def participant_split(ds: Dataset, test_share: float = 0.2, salt: str = "matcher") -> Split:
     """Hold out a stable ``test_share`` of participants (all their enrollments), by a hash of their id."""
-    bucket = np.array([int(hashlib.sha256(f"{salt}:{pid}".encode()).hexdigest()[:8], 16) % 1000
-                       for pid in ds.participant_ids])
-    test = np.flatnonzero(bucket < int(test_share * 1000))
-    train = np.flatnonzero(bucket >= int(test_share * 1000))
+    train, test = _by_participant(ds.participant_ids, test_share, salt)
     return Split("participant", train, test, f"test: {test_share:.0%} of participants held out (hash of id)")
 
 
+def _by_time(entry: np.ndarray, test_share: float) -> tuple[np.ndarray, np.ndarray, Any]:
+    if not len(entry):
+        raise ValueError("no labelled enrollments to split")
+    cutoff = np.sort(entry)[int(len(entry) * (1 - test_share))]
+    return np.flatnonzero(entry < cutoff), np.flatnonzero(entry >= cutoff), cutoff
+
+
+def _by_participant(participant_ids: Sequence[str], test_share: float, salt: str) -> tuple[np.ndarray, np.ndarray]:
+    bucket = np.array([int(hashlib.sha256(f"{salt}:{pid}".encode()).hexdigest()[:8], 16) % 1000
+                       for pid in participant_ids])
+    return np.flatnonzero(bucket >= int(test_share * 1000)), np.flatnonzero(bucket < int(test_share * 1000))
+
+
 def validation_part(ds: Dataset, split: Split, share: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
-    """Split the training part again the same way (latest by time, or participants): (fit, validation)."""
-    sub = ds.subset(split.train)
-    inner = time_split(sub, share) if split.name == "time" else participant_split(sub, share, salt="validation")
-    return split.train[inner.train], split.train[inner.test]
+    """Split the training part again the same way (latest by time, or participants): (fit, validation).
+
+    Works on the training rows' dates or ids only: a ``ds.subset`` would copy the feature matrix."""
+    if split.name == "time":
+        inner_train, inner_test, _ = _by_time(ds.entry[split.train], share)
+    else:
+        inner_train, inner_test = _by_participant([ds.participant_ids[i] for i in split.train], share, "validation")
+    return split.train[inner_train], split.train[inner_test]
 
 
 def sample_queries(ds: Dataset, idx: np.ndarray, limit: int) -> np.ndarray:

@@ -53,6 +53,7 @@ from ..csv_format import escape_item, parse_bool, split_items
 from ..errors import FieldProblem, ImportRowsError, InputFileError, from_pydantic, shown_value
 from ..input_files import decode_bytes
 from ..records import BOOL_FOR_NUMBER_CHECK, SENSITIVE_FIELDS, SeekerProfile, plain_message
+from .collection import fewer_collections
 from .history import (
     REPORTING_FIELDS,
     Enrollment,
@@ -389,6 +390,7 @@ PARALLEL_MIN_CHARS = 8 * 1024**2
 PART_CHARS = 8 * 1024**2
 
 
+@fewer_collections()
 def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_invalid: bool = False,
                  max_bytes: int = DEFAULT_MAX_BYTES, progress: ProgressCallback | None = None,
                  workers: int | None = None) -> HistoryReadResult:

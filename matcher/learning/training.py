@@ -36,6 +36,7 @@ import numpy as np
 from ..catalog import Catalog
 from ..engine import EngineConfig, Recommender
 from . import evaluation as ev
+from .collection import fewer_collections
 from .fairness import audit
 from .history import History, Records, canonical_json
 from .model import FORMAT_VERSION, AdditiveTables, ExpectedOutcome, ProgramWages, SuccessModel
@@ -260,6 +261,7 @@ def feature_importance(model: SuccessModel, x: np.ndarray) -> list[dict[str, Any
             for j in order if score[j] > 0]
 
 
+@fewer_collections()
 def train(history: History, catalog: Catalog, *, config: EngineConfig | None = None, seed: int = 0,
           params: dict[str, Any] | None = None, hidden: Any = None, participant_split_check: bool = True,
           progress: Progress | None = None,
