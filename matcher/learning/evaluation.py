@@ -89,8 +89,9 @@ class Dataset:
 #: costs more than it saves.
 PARALLEL_MIN_ROWS = 40_000
 #: ... and above this many too, for the 4 GB memory budget: at 1M enrollments two workers cut the features
-#: from 295 to 208 s but the processes' summed PSS peaked at 4.13 GB (serial: 3.92 GB), most of it the
-#: parent's memory left from reading the history (docs/benchmarks.md). Raise it when reading peaks lower.
+#: from 68 to 58 s but the processes' summed PSS peaked at 4.21 GB (serial: 3.42 GB): workers forked from a
+#: parent holding the whole history copy its heap pages as they allocate (docs/benchmarks.md). Forking them
+#: before the history is read would let this go.
 PARALLEL_MAX_ROWS = 300_000
 
 
