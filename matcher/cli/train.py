@@ -43,7 +43,7 @@ def train(history_dir: Path | None, db_url: str | None, catalog_file: Path | Non
     """Train on --history DIR or --db URL; the new version replaces the promoted one only if it ranks at least
     as well on the same held-out cohort (unless --force)."""
     from ..learning.registry import ModelRegistry
-    from ..learning.training import load_history_source, run_training
+    from ..learning.training import load_history_source, run_training, training_workers
 
     if (history_dir is None) == (db_url is None):
         raise click.UsageError("give exactly one of --history DIR or --db URL")
@@ -53,11 +53,14 @@ def train(history_dir: Path | None, db_url: str | None, catalog_file: Path | Non
         click.echo(f"[train {time.perf_counter() - started:7.1f} s] {msg}", err=True)
 
     catalog = catalog_from(None, catalog_file)
-    say(f"reading the history from {history_dir if history_dir is not None else 'the database'}")
-    data, hidden = load_history_source(history_dir, db_url, catalog)
     registry = ModelRegistry(models_dir)
-    out = run_training(data, catalog, registry, promote=not no_promote, force=force, seed=seed, hidden=hidden,
-                       participant_split_check=not no_participant_split, progress=say)
+    # The workers are forked before the history is read, so that they do not copy it (training_workers).
+    with training_workers(catalog) as workers:
+        say(f"reading the history from {history_dir if history_dir is not None else 'the database'}")
+        data, hidden = load_history_source(history_dir, db_url, catalog, workers=workers)
+        out = run_training(data, catalog, registry, promote=not no_promote, force=force, seed=seed,
+                           hidden=hidden, participant_split_check=not no_participant_split, progress=say,
+                           workers=workers)
     say(f"done: {out['version']}")
     if out["promoted"]:
         from ..audit import Actor

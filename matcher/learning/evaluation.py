@@ -27,10 +27,10 @@ baseline, the AUC of the hand-set score as a predictor of success).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ import numpy as np
 
 from . import metrics as m
 from .collection import fewer_collections
-from .history import History, Outcome, ReportingDemographics
+from .history import History, Participant, ReportingDemographics, participant_from_json
 from .pair_features import FEATURE_NAMES, PairFeaturizer, target_wages
 
 PROPENSITY_FLOOR = 0.01
@@ -97,7 +97,8 @@ PARALLEL_MAX_ROWS = 300_000
 
 @fewer_collections()
 def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 2048,
-                  progress: Callable[[int], None] | None = None, workers: int | None = None) -> Dataset:
+                  progress: Callable[[int], None] | None = None, workers: int | None = None,
+                  early: FeatureWorkers | None = None) -> Dataset:
     """Pair features of every labelled enrollment, in history order (programs not in the catalog are
     counted and left out).
 
@@ -113,26 +114,29 @@ def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 
     as their stored JSON (a worker that read the inherited history itself would write the reference count
     of every record it read, copying its memory page: about 1.1 GB per worker at 1M enrollments). The
     result is the same whatever the number.
+
+    ``early``: workers forked before the history was read (:func:`feature_workers`) for this same
+    ``featurizer``; they are used at any size, since they hold no copy of the history to grow.
     """
     import sys
 
     intern = sys.intern
     participant_ids: list[str] = []
     program_ids: list[str] = []
-    entry: list[dt.date] = []
+    entry: list[str] = []  # ISO dates
     labels: list[bool] = []
     wages: list[float] = []
     considered: list[list[str]] = []
     skipped = 0
-    for e, o, y in history.labelled_enrollments():
+    for e in history.labelled_pairs():
         if e.program_id not in featurizer.column_of:
             skipped += 1
             continue
         participant_ids.append(e.participant_id)
         program_ids.append(intern(e.program_id))
-        entry.append(e.entry_date or e.referred_on or dt.date(1970, 1, 1))
-        labels.append(y)
-        wages.append(_wage(o))
+        entry.append(e.entry or "1970-01-01")
+        labels.append(e.success)
+        wages.append(np.nan if e.wage is None else e.wage)
         considered.append([intern(c) for c in e.considered_program_ids])
     n = len(labels)
     columns = np.array([featurizer.column_of[pid] for pid in program_ids], dtype=np.int64)
@@ -144,7 +148,7 @@ def build_dataset(history: History, featurizer: PairFeaturizer, *, chunk: int = 
     order = np.argsort(columns, kind="stable")
     chunks = [order[lo:lo + chunk] for lo in range(0, n, chunk)]
     job = _ChunkJob(history, featurizer, participant_ids, columns)
-    for rows, part in _map_chunks(job, chunks, _worker_count(workers, n)):
+    for rows, part in _map_chunks(job, chunks, _worker_count(workers, n), early):
         x[rows], excluded[rows], target[rows] = part.x, part.excluded, part.target
         for i, blob in zip(rows.tolist(), part.demographics):
             demographics[i] = blob
@@ -191,10 +195,65 @@ class _ChunkJob:
             people = [self.history.participant(self.participant_ids[i]) for i in rows]
         else:
             people = [self.history.participant_from_json(b) for b in blobs]
-        fz = self.featurizer
-        pb = fz.compile([p.profile for p in people])
-        xs, exc = fz.pairs(pb, np.arange(len(rows)), self.columns[rows])
-        return _ChunkFeatures(xs, exc, target_wages(pb), [p.demographics.model_dump_json().encode() for p in people])
+        return _chunk_features(self.featurizer, people, self.columns[rows])
+
+
+def _chunk_features(fz: PairFeaturizer, people: Sequence[Participant], columns: np.ndarray) -> _ChunkFeatures:
+    """The features of each person with the program in the same position of ``columns``."""
+    pb = fz.compile([p.profile for p in people])
+    xs, exc = fz.pairs(pb, np.arange(len(people)), columns)
+    return _ChunkFeatures(xs, exc, target_wages(pb), [p.demographics.model_dump_json().encode() for p in people])
+
+
+@dataclass(frozen=True)
+class FeatureWorkers:
+    """Processes forked from a process that had not read its history yet (:func:`feature_workers`)."""
+
+    featurizer: PairFeaturizer
+    pool: Any  # multiprocessing.pool.Pool
+    processes: int
+
+
+#: The featurizer early workers inherit (set in the parent just before they are forked).
+_EARLY: PairFeaturizer | None = None
+
+
+def _run_early(columns: np.ndarray, blobs: list[bytes]) -> _ChunkFeatures:
+    assert _EARLY is not None
+    return _chunk_features(_EARLY, [participant_from_json(b) for b in blobs], columns)
+
+
+@contextmanager
+def feature_workers(featurizer: PairFeaturizer, processes: int | None = None) -> Iterator[FeatureWorkers | None]:
+    """Fork worker processes now, before a large history is read, for reading it and building its features.
+
+    Workers forked later, from a process that holds the history, copy its memory pages as they allocate:
+    about 400 MB each at a million enrollments, which is why :func:`build_dataset`'s own workers stop at
+    :data:`PARALLEL_MAX_ROWS`. Forked first, they share only the catalog and the engine, and are sent each
+    chunk's participants as JSON. Yields None where forking is not safe or not worth it (one CPU, no fork,
+    other threads running: a service job builds its features in its own process as before).
+    """
+    import multiprocessing
+    import os
+    import threading
+
+    global _EARLY
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    n = min(MAX_WORKERS, cpus) if processes is None else processes
+    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        yield None
+        return
+    _EARLY = featurizer
+    try:
+        with fewer_collections():  # frozen, the inherited objects are not copied by the children's collections
+            pool = multiprocessing.get_context("fork").Pool(n)
+        try:
+            yield FeatureWorkers(featurizer, pool, n)
+        finally:
+            pool.terminate()
+            pool.join()
+    finally:
+        _EARLY = None
 
 
 def _worker_count(workers: int | None, rows: int) -> int:
@@ -222,9 +281,15 @@ def _run_inherited(rows: np.ndarray, blobs: list[bytes]) -> _ChunkFeatures:
     return _JOB.run(rows, blobs)
 
 
-def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int
+def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int, early: FeatureWorkers | None = None
                 ) -> Iterator[tuple[np.ndarray, _ChunkFeatures]]:
-    """Each chunk's features, in chunk order: here, or on ``workers`` forked processes."""
+    """Each chunk's features, in chunk order: here, on ``early`` workers, or on ``workers`` forked processes."""
+    if early is not None and len(chunks) > 1:
+        if early.featurizer is not job.featurizer:
+            raise ValueError("these feature workers were forked for another featurizer")
+        yield from _in_flight(early.pool, early.processes, chunks,
+                              lambda rows: (_run_early, (job.columns[rows], job.payload(rows))))
+        return
     if workers <= 1 or len(chunks) <= 1:
         for rows in chunks:
             yield rows, job.run(rows)
@@ -237,23 +302,25 @@ def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int
     # collections do not visit (and so copy) every object of the history.
     try:
         with fewer_collections(), multiprocessing.get_context("fork").Pool(workers) as pool:
-            # A few chunks in flight per worker, in order: ``imap`` would queue every chunk's JSON at once.
-            pending: deque[tuple[np.ndarray, Any]] = deque()
-            for rows in chunks:
-                pending.append((rows, pool.apply_async(_run_inherited, (rows, job.payload(rows)))))
-                if len(pending) >= 2 * workers:
-                    done, result = pending.popleft()
-                    yield done, result.get()
-            while pending:
-                done, result = pending.popleft()
-                yield done, result.get()
+            yield from _in_flight(pool, workers, chunks, lambda rows: (_run_inherited, (rows, job.payload(rows))))
     finally:
         _JOB = None
 
 
-def _wage(o: Outcome) -> float:
-    w = o.wage
-    return np.nan if w is None else w
+def _in_flight(pool: Any, workers: int, chunks: list[np.ndarray],
+               task: Callable[[np.ndarray], tuple[Callable[..., _ChunkFeatures], tuple[Any, ...]]]
+               ) -> Iterator[tuple[np.ndarray, _ChunkFeatures]]:
+    """Run ``task(rows)`` of every chunk on ``pool``, a few in flight per worker, yielding them in order
+    (``imap`` would queue every chunk's JSON at once)."""
+    pending: deque[tuple[np.ndarray, Any]] = deque()
+    for rows in chunks:
+        pending.append((rows, pool.apply_async(*task(rows))))
+        if len(pending) >= 2 * workers:
+            done, result = pending.popleft()
+            yield done, result.get()
+    while pending:
+        done, result = pending.popleft()
+        yield done, result.get()
 
 
 # --------------------------------------------------------------------------- splits

@@ -393,11 +393,13 @@ PART_CHARS = 8 * 1024**2
 @fewer_collections()
 def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_invalid: bool = False,
                  max_bytes: int = DEFAULT_MAX_BYTES, progress: ProgressCallback | None = None,
-                 workers: int | None = None) -> HistoryReadResult:
+                 workers: int | None = None, pool: Any = None) -> HistoryReadResult:
     """Read and validate a history folder (see the module docstring).
 
     ``catalog``: the catalog in force; program ids not in it are reported (None: not checked).
     ``workers``: processes validating rows (None: one per CPU, at most 4; large tables only).
+    ``pool``: a ``multiprocessing`` pool to validate them on instead (not closed here; ``workers`` is then
+    ignored), e.g. :func:`~matcher.learning.evaluation.feature_workers`' processes.
     Raises :class:`ImportRowsError` carrying every problem unless ``skip_invalid``.
     """
     files = table_files(folder)
@@ -405,14 +407,14 @@ def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_inv
     problems: list[FieldProblem] = []
     valid: dict[str, list[_Valid]] = {}
     n_workers = min(4, os.cpu_count() or 1) if workers is None else max(1, workers)
-    pool: Any = None
+    own_pool = pool is None
     try:
         for table in TABLES:
             path = files[table]
             text = _read_file_text(path, max_bytes)
             parts = _parts(text, table, path)
             del text
-            if n_workers > 1 and len(parts) > 1:
+            if (n_workers > 1 or not own_pool) and len(parts) > 1:
                 if pool is None:
                     pool = _context().Pool(n_workers)
                 results: Iterable[_PartResult] = pool.imap(_read_part, parts)
@@ -434,7 +436,7 @@ def read_history(folder: str | Path, *, catalog: Catalog | None = None, skip_inv
             rows_read[table] = count
             valid[table] = kept
     finally:
-        if pool is not None:
+        if own_pool and pool is not None:
             pool.terminate()
             pool.join()
 

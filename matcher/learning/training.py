@@ -27,6 +27,7 @@ import hashlib
 import json
 import platform
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -265,15 +266,24 @@ def feature_importance(model: SuccessModel, x: np.ndarray) -> list[dict[str, Any
 def train(history: History, catalog: Catalog, *, config: EngineConfig | None = None, seed: int = 0,
           params: dict[str, Any] | None = None, hidden: Any = None, participant_split_check: bool = True,
           progress: Progress | None = None,
-          compare: dict[str, tuple[AdditiveTables, ProgramWages, ProgramRates, float]] | None = None) -> TrainResult:
-    """Train, choose the blend weight, evaluate and audit (see the module docstring)."""
+          compare: dict[str, tuple[AdditiveTables, ProgramWages, ProgramRates, float]] | None = None,
+          workers: ev.FeatureWorkers | None = None) -> TrainResult:
+    """Train, choose the blend weight, evaluate and audit (see the module docstring).
+
+    ``workers``: from :func:`training_workers` for the same catalog and config (their featurizer is used)."""
     import sklearn
 
     config = config or EngineConfig()
     say = progress or (lambda _msg: None)
-    featurizer = PairFeaturizer(Recommender(config).fit(catalog))
+    if workers is not None:
+        featurizer = workers.featurizer
+        if featurizer.engine.config != config or \
+                list(featurizer.program_ids) != [p.id for p in catalog.programs]:
+            raise ValueError("the feature workers were made for another catalog or engine configuration")
+    else:
+        featurizer = PairFeaturizer(Recommender(config).fit(catalog))
     say("building pair features of the labelled enrollments")
-    ds = ev.build_dataset(history, featurizer, progress=_counting(say, "pair features"))
+    ds = ev.build_dataset(history, featurizer, progress=_counting(say, "pair features"), early=workers)
     say(f"pair features of {len(ds):,} labelled enrollments built")
     if len(ds) < 200:
         raise ValueError(f"only {len(ds)} labelled enrollments with a program in the catalog; at least 200 are "
@@ -494,15 +504,26 @@ class TablesModel:
         return self.tables_.proba(np.asarray(x))
 
 
+@contextmanager
+def training_workers(catalog: Catalog, config: EngineConfig | None = None) -> Iterator[ev.FeatureWorkers | None]:
+    """Worker processes for reading a history and building its pair features, forked now, before the history
+    is in memory (:func:`~matcher.learning.evaluation.feature_workers`); pass them to
+    :func:`load_history_source` and :func:`run_training`. None where forking is not safe."""
+    with ev.feature_workers(PairFeaturizer(Recommender(config or EngineConfig()).fit(catalog))) as workers:
+        yield workers
+
+
 def load_history_source(history_dir: Path | None, db_url: str | None, catalog: Catalog,
-                        skip_invalid: bool = False) -> tuple[History, Any]:
+                        skip_invalid: bool = False, workers: ev.FeatureWorkers | None = None
+                        ) -> tuple[History, Any]:
     """The history to learn from (a folder, else the store) and the generator's hidden draws if any."""
     from .generator import read_hidden
     from .history_io import read_history
     from .history_store import HistoryStore
 
     if history_dir is not None:
-        result = read_history(history_dir, catalog=catalog, skip_invalid=skip_invalid)
+        result = read_history(history_dir, catalog=catalog, skip_invalid=skip_invalid,
+                              pool=workers.pool if workers is not None else None)
         return result.history, read_hidden(history_dir)
     with HistoryStore(db_url) as store:
         return store.history(), None
@@ -511,7 +532,7 @@ def load_history_source(history_dir: Path | None, db_url: str | None, catalog: C
 def run_training(history: History, catalog: Catalog, registry: Any, *, promote: bool = True, force: bool = False,
                  seed: int = 0, hidden: Any = None, config: EngineConfig | None = None,
                  params: dict[str, Any] | None = None, participant_split_check: bool = True,
-                 progress: Progress | None = None) -> dict[str, Any]:
+                 progress: Progress | None = None, workers: ev.FeatureWorkers | None = None) -> dict[str, Any]:
     """Train, register the new version, and promote it if the gate allows (see :func:`promotion_decision`)."""
     from ..errors import MatcherError
     from .report import render_html
@@ -529,7 +550,8 @@ def run_training(history: History, catalog: Catalog, registry: Any, *, promote: 
         except MatcherError as exc:
             note = f"the promoted model {current} cannot be loaded ({exc.message})"
     result = train(history, catalog, config=config, seed=seed, params=params, hidden=hidden,
-                   participant_split_check=participant_split_check, progress=progress, compare=compare)
+                   participant_split_check=participant_split_check, progress=progress, compare=compare,
+                   workers=workers)
     ranking = result.report["time_split"]["ranking"]
     if compare:
         allowed, why = promotion_decision(ranking["model"], ranking["promoted"], force=force)

@@ -1,5 +1,6 @@
-"""Fewer garbage collections while training (matcher/learning/collection.py), and the validation split that
-no longer copies the dataset."""
+"""Training's speed-ups, which must not change what it computes: fewer garbage collections
+(matcher/learning/collection.py), the validation split that no longer copies the dataset, and the labelled
+pairs read off the stored JSON."""
 
 from __future__ import annotations
 
@@ -111,3 +112,62 @@ def test_validation_part_matches_splitting_a_copy_of_the_training_rows() -> None
         assert fit.tolist() == split.train[inner.train].tolist()
         assert valid.tolist() == split.train[inner.test].tolist()
         assert len(valid) and len(fit)
+
+
+def test_labelled_pairs_read_off_the_json_agree_with_the_records(small_generated) -> None:
+    h = small_generated.history
+    pairs = list(h.labelled_pairs())
+    records = list(h.labelled_enrollments())
+    assert len(pairs) == len(records) > 1000
+    for p, (e, o, y) in zip(pairs, records):
+        assert (p.participant_id, p.program_id, p.considered_program_ids, p.success, p.wage) == \
+            (e.participant_id, e.program_id, e.considered_program_ids, y, o.wage)
+        assert p.entry == (e.entry_date or e.referred_on).isoformat()
+
+
+def test_labelled_pairs_take_the_referral_date_and_quarterly_earnings_when_that_is_all_there_is() -> None:
+    from matcher.learning.history import Enrollment, History, Outcome, participant_record
+
+    people = [participant_record("p1", {"zip": "97217"})]
+    enrollments = [Enrollment.model_validate({"id": "e1", "participant_id": "p1", "program_id": "x",
+                                              "referred_on": "2025-03-04"}),
+                   Enrollment.model_validate({"id": "e2", "participant_id": "p1", "program_id": "y"}),
+                   Enrollment.model_validate({"id": "e3", "participant_id": "p1", "program_id": "z"})]
+    outcomes = [Outcome.model_validate({"enrollment_id": "e1", "completed": True, "employed_q2": True,
+                                        "median_quarterly_earnings": 10400}),
+                Outcome.model_validate({"enrollment_id": "e2", "completed": True})]  # employed_q2 unknown
+    pairs = list(History(people, enrollments, outcomes).labelled_pairs())
+    assert [(p.program_id, p.entry, p.success, p.wage) for p in pairs] == [("x", "2025-03-04", True, 20.0)]
+
+
+def test_features_built_on_workers_forked_before_reading_equal_the_serial_ones(small_history_dir: Path) -> None:
+    from matcher.catalog import default_catalog
+    from matcher.learning.training import training_workers
+
+    catalog = default_catalog()
+    with training_workers(catalog) as workers:
+        if workers is None:
+            pytest.skip("this machine cannot fork two workers here")
+        history = read_history(small_history_dir, catalog=catalog, pool=workers.pool).history
+        early = ev.build_dataset(history, workers.featurizer, chunk=256, early=workers)
+        serial = ev.build_dataset(history, workers.featurizer, chunk=256, workers=1)
+        assert workers.pool._state == "RUN"  # read_history does not close a pool it was given
+    assert len(early) == len(serial) > 1000
+    for name in ("columns", "entry", "label", "wage", "excluded", "x", "target"):
+        np.testing.assert_array_equal(getattr(early, name), getattr(serial, name), err_msg=name)
+    assert early.participant_ids == serial.participant_ids and list(early.demographics) == list(serial.demographics)
+
+
+def test_workers_forked_for_one_featurizer_refuse_another(small_history_dir: Path) -> None:
+    from matcher.catalog import default_catalog
+    from matcher.engine import Recommender
+    from matcher.learning.pair_features import PairFeaturizer
+    from matcher.learning.training import training_workers
+
+    catalog = default_catalog()
+    history = read_history(small_history_dir, catalog=catalog).history
+    with training_workers(catalog) as workers:
+        if workers is None:
+            pytest.skip("this machine cannot fork two workers here")
+        with pytest.raises(ValueError, match="another featurizer"):
+            ev.build_dataset(history, PairFeaturizer(Recommender().fit(catalog)), early=workers)
