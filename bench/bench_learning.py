@@ -11,9 +11,9 @@ on (``ModelRecommender.recommend``: the answer a person sees, with relative scor
 reasons, which the engine itself makes when a model is on), measured in the same run.
 
 Training: a history of N enrollments is generated once (seeded, cached under --cache) in its own process;
-then, each in a fresh process (peak RSS is that process's own), (a) the fit: read the folder, build the pair
-features, fit and calibrate the model; (b) the full ``matcher train`` run without the participant-split
-check (fit + blend weight + evaluation on at most 6,000 held-out queries + audit + artifact).
+then, each in a fresh process (peak RSS is that process's own; its workers come on top), (a) the fit: read
+the folder, build the pair features, fit and calibrate the model; (b) the full ``matcher train`` run without
+the participant-split check (fit + blend weight + evaluation on at most 6,000 held-out queries + audit + artifact).
 Results go to bench/results/bench_learning.json; the machine's load average is recorded with every figure.
 """
 
@@ -90,12 +90,14 @@ from matcher.learning import evaluation as ev
 from matcher.learning.history_io import read_history
 from matcher.learning.model import SuccessModel
 from matcher.learning.pair_features import PairFeaturizer
+from matcher.learning.training import training_workers
 folder = sys.argv[1]
 catalog = default_catalog()
-h = read_history(folder, catalog=catalog).history
-t1 = time.perf_counter()
-fz = PairFeaturizer(Recommender().fit(catalog))
-ds = ev.build_dataset(h, fz)
+with training_workers(catalog) as workers:  # as matcher train does: forked before the history is read
+    h = read_history(folder, catalog=catalog, pool=workers.pool if workers else None).history
+    t1 = time.perf_counter()
+    fz = workers.featurizer if workers else PairFeaturizer(Recommender().fit(catalog))
+    ds = ev.build_dataset(h, fz, early=workers)
 t2 = time.perf_counter()
 split = ev.time_split(ds)
 fit, _ = ev.validation_part(ds, split)

@@ -90,8 +90,8 @@ class Dataset:
 PARALLEL_MIN_ROWS = 40_000
 #: ... and above this many too, for the 4 GB memory budget: at 1M enrollments two workers cut the features
 #: from 68 to 58 s but the processes' summed PSS peaked at 4.21 GB (serial: 3.42 GB): workers forked from a
-#: parent holding the whole history copy its heap pages as they allocate (docs/benchmarks.md). Forking them
-#: before the history is read would let this go.
+#: parent holding the whole history copy its heap pages as they allocate (docs/benchmarks.md). Workers forked
+#: before the history is read (:func:`feature_workers`, what ``matcher train`` uses) have no such limit.
 PARALLEL_MAX_ROWS = 300_000
 
 
