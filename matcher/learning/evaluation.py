@@ -246,7 +246,7 @@ def feature_workers(featurizer: PairFeaturizer, processes: int | None = None) ->
     _EARLY = featurizer
     try:
         with fewer_collections():  # frozen, the inherited objects are not copied by the children's collections
-            pool = multiprocessing.get_context("fork").Pool(n)
+            pool = multiprocessing.get_context("fork").Pool(n, initializer=_one_blas_thread)
         try:
             yield FeatureWorkers(featurizer, pool, n)
         finally:
@@ -301,10 +301,20 @@ def _map_chunks(job: _ChunkJob, chunks: list[np.ndarray], workers: int, early: F
     # Inherited objects stay shared only while nothing writes to them: frozen, the children's garbage
     # collections do not visit (and so copy) every object of the history.
     try:
-        with fewer_collections(), multiprocessing.get_context("fork").Pool(workers) as pool:
+        with fewer_collections(), multiprocessing.get_context("fork").Pool(workers, initializer=_one_blas_thread
+                                                                           ) as pool:
             yield from _in_flight(pool, workers, chunks, lambda rows: (_run_inherited, (rows, job.payload(rows))))
     finally:
         _JOB = None
+
+
+def _one_blas_thread() -> None:
+    """In each feature worker: one BLAS thread. The workers already fill the cores; a second BLAS thread
+    per worker only spins (at 100k: 7.3 s of features on one thread cost 12 CPU s on two, for the same
+    wall time), and two workers' spinning threads slowed both by a quarter (docs/benchmarks.md)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
 
 
 def _in_flight(pool: Any, workers: int, chunks: list[np.ndarray],

@@ -140,34 +140,47 @@ def test_labelled_pairs_take_the_referral_date_and_quarterly_earnings_when_that_
     assert [(p.program_id, p.entry, p.success, p.wage) for p in pairs] == [("x", "2025-03-04", True, 20.0)]
 
 
-def test_features_built_on_workers_forked_before_reading_equal_the_serial_ones(small_history_dir: Path) -> None:
-    from matcher.catalog import default_catalog
-    from matcher.learning.training import training_workers
+#: Run in a fresh interpreter: feature workers are forked only where no other thread runs, and a test session
+#: has threads left by earlier tests (the service's), so in-process these tests would only ever skip.
+EARLY_WORKERS = """
+import sys
+import numpy as np
+from matcher.catalog import default_catalog
+from matcher.engine import Recommender
+from matcher.learning import evaluation as ev
+from matcher.learning.history_io import read_history
+from matcher.learning.pair_features import PairFeaturizer
+from matcher.learning.training import training_workers
 
-    catalog = default_catalog()
-    with training_workers(catalog) as workers:
-        if workers is None:
-            pytest.skip("this machine cannot fork two workers here")
-        history = read_history(small_history_dir, catalog=catalog, pool=workers.pool).history
-        early = ev.build_dataset(history, workers.featurizer, chunk=256, early=workers)
-        serial = ev.build_dataset(history, workers.featurizer, chunk=256, workers=1)
-        assert workers.pool._state == "RUN"  # read_history does not close a pool it was given
-    assert len(early) == len(serial) > 1000
-    for name in ("columns", "entry", "label", "wage", "excluded", "x", "target"):
-        np.testing.assert_array_equal(getattr(early, name), getattr(serial, name), err_msg=name)
-    assert early.participant_ids == serial.participant_ids and list(early.demographics) == list(serial.demographics)
+catalog = default_catalog()
+with training_workers(catalog) as workers:
+    assert workers is not None and workers.processes == 2, workers
+    history = read_history(sys.argv[1], catalog=catalog, pool=workers.pool).history
+    early = ev.build_dataset(history, workers.featurizer, chunk=256, early=workers)
+    serial = ev.build_dataset(history, workers.featurizer, chunk=256, workers=1)
+    assert workers.pool._state == "RUN"  # read_history does not close a pool it was given
+    try:
+        ev.build_dataset(history, PairFeaturizer(Recommender().fit(catalog)), early=workers)
+        raise AssertionError("workers forked for one featurizer took another")
+    except ValueError as exc:
+        assert "another featurizer" in str(exc)
+assert len(early) == len(serial) > 1000
+for name in ("columns", "entry", "label", "wage", "excluded", "x", "target"):
+    np.testing.assert_array_equal(getattr(early, name), getattr(serial, name), err_msg=name)
+assert early.participant_ids == serial.participant_ids and list(early.demographics) == list(serial.demographics)
+print("same features")
+"""
 
 
-def test_workers_forked_for_one_featurizer_refuse_another(small_history_dir: Path) -> None:
-    from matcher.catalog import default_catalog
-    from matcher.engine import Recommender
-    from matcher.learning.pair_features import PairFeaturizer
-    from matcher.learning.training import training_workers
+def test_workers_forked_before_reading_build_the_serial_features_and_refuse_another_featurizer(
+        small_history_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
 
-    catalog = default_catalog()
-    history = read_history(small_history_dir, catalog=catalog).history
-    with training_workers(catalog) as workers:
-        if workers is None:
-            pytest.skip("this machine cannot fork two workers here")
-        with pytest.raises(ValueError, match="another featurizer"):
-            ev.build_dataset(history, PairFeaturizer(Recommender().fit(catalog)), early=workers)
+    if "fork" not in __import__("multiprocessing").get_all_start_methods() or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs fork and two CPUs")
+    run = subprocess.run([sys.executable, "-c", EARLY_WORKERS, str(small_history_dir)], capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "same features" in run.stdout
