@@ -18,6 +18,7 @@ no cookie.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 from typing import Any
@@ -34,6 +35,8 @@ MAX_COOKIE_BYTES = 3800
 class KioskSession(SecureCookieSession):
     #: The cookie was there but older than the inactivity limit (its answers were dropped).
     expired: bool = False
+    #: ... and it held answers (the only thing read of an expired cookie: to say "your answers were cleared").
+    expired_with_answers: bool = False
 
 
 def fernet_for(secret: str) -> Fernet:
@@ -60,10 +63,12 @@ class EncryptedCookieSessionInterface(SessionInterface):
         except InvalidToken:
             session = self.session_class()
             try:  # readable, only too old: say so once ("your answers were cleared")
-                self.fernet.decrypt(data)
+                old = self.fernet.decrypt(data)
                 session.expired = True
             except InvalidToken:
-                pass
+                return session
+            with contextlib.suppress(ValueError, AttributeError):  # not JSON, or not an object: no answers
+                session.expired_with_answers = bool(json.loads(old).get("answers"))
             return session
         try:
             values = json.loads(payload)

@@ -369,7 +369,9 @@ def start_over() -> Any:
 @public(rate_limited=True)
 def timeout() -> Any:
     """Where an idle page goes after the inactivity limit (by script, or by a meta refresh without one)."""
-    had_answers = bool(_answers())
+    # The page's script and the cookie's expiry run on the same clock, and Fernet counts whole seconds: the
+    # cookie can be a moment past the limit when the page gets here, its answers already dropped.
+    had_answers = bool(_answers()) or bool(getattr(session, "expired_with_answers", False))
     session.clear()
     response = redirect(url_for("kiosk.welcome"), code=303)
     response.headers["Clear-Site-Data"] = '"cache", "storage"'

@@ -259,6 +259,34 @@ def test_answers_older_than_the_inactivity_limit_are_gone_even_without_a_page_lo
     assert 'checked' not in html.split('id="step-form"')[1].split("</form>")[0]
 
 
+def test_the_timeout_page_says_answers_were_cleared_when_the_cookie_just_expired(make_app, monkeypatch):
+    """The page's timer and the cookie's limit are the same length: the script can arrive a moment late."""
+    import time as time_module
+
+    app = make_app(kiosk_secret_key="k", kiosk_reset_minutes=5)
+    client = app.test_client()
+    answer_all(client)
+    real = time_module.time
+    monkeypatch.setattr(time_module, "time", lambda: real() + 5 * 60 + 2)
+    response = client.get("/timeout")
+    assert response.status_code == 303
+    page = client.get("/").get_data(as_text=True)
+    assert "cleared because the screen was not used" in page
+    assert client.get_cookie("kiosk") is None or session_of(app, client).get("answers") is None
+
+
+def test_the_timeout_page_says_nothing_was_cleared_when_nothing_was_answered(make_app, monkeypatch):
+    import time as time_module
+
+    app = make_app(kiosk_secret_key="k", kiosk_reset_minutes=5)
+    client = app.test_client()
+    client.get("/")  # a cookie with no answers (the language, the CSRF secret)
+    real = time_module.time
+    monkeypatch.setattr(time_module, "time", lambda: real() + 5 * 60 + 2)
+    client.get("/timeout")
+    assert "cleared because the screen was not used" not in client.get("/").get_data(as_text=True)
+
+
 def test_the_engine_resolver_never_sees_typed_text(kiosk_app, kiosk_client):
     """The kiosk resolves free text itself: the engine's per-worker phrase cache holds ids and codes only."""
     answers = {**TRANSIT_NEEDS_INCOME, "skills": {**TRANSIT_NEEDS_INCOME["skills"], "skills": "forklift, welding",
