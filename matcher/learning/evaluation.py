@@ -224,7 +224,7 @@ def _run_early(columns: np.ndarray, blobs: list[bytes]) -> _ChunkFeatures:
 
 
 @contextmanager
-def feature_workers(featurizer: PairFeaturizer, processes: int | None = None) -> Iterator[FeatureWorkers | None]:
+def feature_workers(featurizer: PairFeaturizer) -> Iterator[FeatureWorkers | None]:
     """Fork worker processes now, before a large history is read, for reading it and building its features.
 
     Workers forked later, from a process that holds the history, copy its memory pages as they allocate:
@@ -234,13 +234,10 @@ def feature_workers(featurizer: PairFeaturizer, processes: int | None = None) ->
     other threads running: a service job builds its features in its own process as before).
     """
     import multiprocessing
-    import os
-    import threading
 
     global _EARLY
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    n = min(MAX_WORKERS, cpus) if processes is None else processes
-    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    n = _forkable()
+    if n <= 1:
         yield None
         return
     _EARLY = featurizer
@@ -259,17 +256,21 @@ def feature_workers(featurizer: PairFeaturizer, processes: int | None = None) ->
 def _worker_count(workers: int | None, rows: int) -> int:
     if workers is not None:
         return max(1, workers)
+    return _forkable() if PARALLEL_MIN_ROWS <= rows <= PARALLEL_MAX_ROWS else 1
+
+
+def _forkable() -> int:
+    """How many feature workers to fork here and now: one per usable CPU (at most :data:`MAX_WORKERS`), or 1
+    (none) where fork is missing or other threads run: forking a process that runs other threads (a service
+    job's heartbeat) can leave a lock held in the child, so such callers build the features themselves."""
     import multiprocessing
     import os
     import threading
 
-    # Forking a process that runs other threads (a service job's heartbeat) can leave a lock held in the
-    # child: such callers build the features here.
-    if (not PARALLEL_MIN_ROWS <= rows <= PARALLEL_MAX_ROWS or "fork" not in multiprocessing.get_all_start_methods()
-            or threading.active_count() > 1):
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return 1
-    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else os.cpu_count() or 1))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cpus))
 
 
 #: The job the forked workers inherit (set only while a pool runs).

@@ -436,7 +436,7 @@ class History:
 
     def participant_from_json(self, blob: bytes) -> Participant:
         """The participant whose stored JSON this is (for a blob sent to another process)."""
-        return self._people().decode(blob)
+        return participant_from_json(blob)
 
     def _people(self) -> Records[Participant]:
         people = self.participants
