@@ -245,14 +245,19 @@ def test_start_over_deletes_the_cookie_and_tells_the_browser_to_clear_the_site(k
     assert kiosk_client.get("/results").status_code == 303  # nothing to show
 
 
+def _clock_forward(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Every later reading of the clock (the cookie's age among them) is ``seconds`` later."""
+    import time as time_module
+
+    real = time_module.time
+    monkeypatch.setattr(time_module, "time", lambda: real() + seconds)
+
+
 def test_answers_older_than_the_inactivity_limit_are_gone_even_without_a_page_load(make_app, monkeypatch):
     app = make_app(kiosk_secret_key="k", kiosk_reset_minutes=5)
     client = app.test_client()
     answer_all(client)
-    import time as time_module
-
-    real = time_module.time
-    monkeypatch.setattr(time_module, "time", lambda: real() + 5 * 60 + 2)
+    _clock_forward(monkeypatch, 5 * 60 + 2)
     response = client.get("/results")
     assert response.status_code == 303  # the cookie is read as empty: nothing answered
     html = client.get("/step/interests").get_data(as_text=True)
@@ -261,13 +266,10 @@ def test_answers_older_than_the_inactivity_limit_are_gone_even_without_a_page_lo
 
 def test_the_timeout_page_says_answers_were_cleared_when_the_cookie_just_expired(make_app, monkeypatch):
     """The page's timer and the cookie's limit are the same length: the script can arrive a moment late."""
-    import time as time_module
-
     app = make_app(kiosk_secret_key="k", kiosk_reset_minutes=5)
     client = app.test_client()
     answer_all(client)
-    real = time_module.time
-    monkeypatch.setattr(time_module, "time", lambda: real() + 5 * 60 + 2)
+    _clock_forward(monkeypatch, 5 * 60 + 2)
     response = client.get("/timeout")
     assert response.status_code == 303
     page = client.get("/").get_data(as_text=True)
@@ -276,13 +278,10 @@ def test_the_timeout_page_says_answers_were_cleared_when_the_cookie_just_expired
 
 
 def test_the_timeout_page_says_nothing_was_cleared_when_nothing_was_answered(make_app, monkeypatch):
-    import time as time_module
-
     app = make_app(kiosk_secret_key="k", kiosk_reset_minutes=5)
     client = app.test_client()
     client.get("/")  # a cookie with no answers (the language, the CSRF secret)
-    real = time_module.time
-    monkeypatch.setattr(time_module, "time", lambda: real() + 5 * 60 + 2)
+    _clock_forward(monkeypatch, 5 * 60 + 2)
     client.get("/timeout")
     assert "cleared because the screen was not used" not in client.get("/").get_data(as_text=True)
 
