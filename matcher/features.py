@@ -621,7 +621,11 @@ def _transfer(resolved: tuple[ResolvedProfile, ...], cat: CompiledCatalog, skill
         elements[el_rows, el_cols] = 1.0
         if jobs:  # what each past job taught: the element levels of its occupation, the best over jobs
             np.maximum.at(elements, np.asarray(job_rows, dtype=np.int64), cat.occ_element_level[jobs])
-    transfer = elements @ cat.occ_element_weights.T if n_el else np.zeros((b, n_occ), np.float32)
+    # In float64, then rounded to float32: OpenBLAS's float32 product rounds a row differently with the
+    # batch's size on some CPUs (Haswell kernels), so a person's scores would depend on who else was in
+    # the batch; float64 error is far below float32's rounding step, so each row comes out the same.
+    transfer = ((elements.astype(np.float64) @ cat.occ_element_weights.T.astype(np.float64)).astype(np.float32)
+                if n_el else np.zeros((b, n_occ), np.float32))
     # Each of the seeker's skills the taxonomy links to an occupation adds SKILL_LINK_TRANSFER (the product
     # counts the links per cell); capped at 1. Links are few: only the linked cells are touched.
     links = (skills @ cat.skill_occ).tocoo()
