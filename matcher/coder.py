@@ -29,11 +29,23 @@ How a title is coded:
    ``NB_MIX`` × its posterior + (1 - ``NB_MIX``) × vote share × best similarity,
    so a reworded title whose exact word pairs nobody wrote is still placed.
    The O*NET-SOC code is then chosen among the neighbours within that SOC.
-4. **Calibrate**: the winner's mixed score goes through
-   an isotonic map fitted on cross-validated titles the index had not seen,
-   so ``confidence`` reads as the chance that the 6-digit SOC code is right.
-   Exact hits take the same road: a title O*NET lists under two occupations
-   gets a middling confidence, not 1.0.
+4. **Re-rank**: the 5 best SOC codes by mixed score are scored again by
+   boosted trees (:mod:`matcher.boosted_trees`) that read, for each, what the
+   vote could not weigh together: its mixed score, word-model posterior and
+   vote share, how close its closest title is, how its 30 nearest titles split
+   between O*NET and Census rows, how much its major group gathers among the
+   10 best codes, whether the title's role words (supervisor, helper,
+   teacher, sales...) agree with the occupation's own title, and how often the
+   title's last and first word head the occupation's titles
+   (:data:`RERANK_FEATURES`). The trees were fitted on cross-validated Census
+   training titles; their output is the chance the code is right, scaled so a
+   title's chances sum to at most 1 (:func:`reranked_order`; a curated title
+   seen verbatim still settles the title).
+5. **Calibrate**: the winner's score goes through an isotonic map (knots at
+   the centre of each step, so it keeps the trees' order) fitted on
+   cross-validated titles the index had not seen, so ``confidence`` reads as
+   the chance that the 6-digit SOC code is right. Exact hits take the same
+   road: a title O*NET lists under two occupations gets less than 1.0.
 
 Below the threshold the coder still returns its ranked candidates; the
 normalizer reports them as suggestions ("did you mean").
@@ -41,7 +53,6 @@ normalizer reports them as suggestions ("did you mean").
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gzip
 import json
@@ -54,6 +65,7 @@ from typing import Any
 
 import numpy as np
 
+from .boosted_trees import BoostedTrees
 from .errors import DataError
 from .paths import data_dir
 
@@ -75,6 +87,11 @@ CURATED_VOTE = 50.0  # a curated title seen verbatim (once folded) outvotes any 
 # mixed with the neighbours' vote as NB_MIX × its posterior + (1 - NB_MIX) × vote share × best similarity.
 NB_ALPHA = 0.1
 NB_MIX = 0.3
+# The re-ranker (5.): how many candidates it orders, how many candidates make a group's sums,
+# how many nearest titles describe each candidate's neighbourhood.
+RERANK_POOL = 5
+GROUP_POOL = 10
+CONTEXT_NEIGHBOURS = 30
 
 
 
@@ -201,10 +218,91 @@ def title_features(tokens: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(feats))
 
 
+# Role families: a title's role words and an occupation's own title agree or not (re-ranker inputs).
+ROLE_FAMILIES: dict[str, frozenset[str]] = {name: frozenset(_words(words)) for name, words in (
+    ("supervisor", "supervisor foreman boss head lead overseer superintendent overlooker"),
+    ("manager", "manager director administrator executive"),
+    ("helper", "helper"),
+    ("teacher", "teacher instructor professor tutor"),
+    ("sales", "sales salesman salesperson seller"),
+    ("clerk", "clerk"),
+    ("operator", "operator tender"),
+    ("technician", "technician technologist"),
+    ("engineer", "engineer"),
+    ("assistant", "assistant aide attendant"),
+    ("repairer", "repairer mechanic"),
+    ("inspector", "inspector tester examiner"),
+    ("driver", "driver"),
+    ("laborer", "laborer worker"),
+    ("nurse", "nurse nursing"),
+)}
+_FAMILY_BIT = {name: 1 << i for i, name in enumerate(ROLE_FAMILIES)}
+
+# What the re-ranker reads for each candidate SOC code, in column order.
+RERANK_FEATURES = (
+    "score", "rank", "word_model", "vote_share", "gap_to_first",
+    "best_similarity", "n_words", "known_share", "n_neighbour_socs",
+    "shared_roles", "title_only_roles", "soc_only_roles", "word_overlap",
+    "title_supervisor", "soc_supervisor", "soc_manager", "soc_helper", "soc_all_other", "soc_teacher", "soc_sales",
+    "group_score", "minor_group_score", "group_vote_share", "group_word_model",
+    "closest_similarity", "near_titles", "near_onet_vote", "near_census_vote", "similarity_gap",
+    "group_near_onet_vote", "group_near_census_vote",
+    "head_last", "head_first", "last_is_head", "curated_verbatim",
+)
+CURATED_COLUMN = RERANK_FEATURES.index("curated_verbatim")
+
+
+_WORD_FAMILIES: dict[str, int] = {}
+for _name, _members in ROLE_FAMILIES.items():
+    for _word in _members:
+        _WORD_FAMILIES[_word] = _WORD_FAMILIES.get(_word, 0) | _FAMILY_BIT[_name]
+
+
+def role_families(tokens: Iterable[str]) -> int:
+    """The role families a set of title words names, as bits of :data:`ROLE_FAMILIES`."""
+    bits = 0
+    for word in tokens:
+        bits |= _WORD_FAMILIES.get(word, 0)
+    return bits
+
+
 def feature_weight(feature: str, idf: float) -> float:
     if "|" in feature:
         return idf * PAIR_WEIGHT
     return idf * (ROLE_BOOST if feature in ROLE_WORDS else 1.0)
+
+
+def _nearest(rows: np.ndarray, sims: np.ndarray, m: int) -> np.ndarray:
+    """Positions of the ``m`` most similar titles, best first, ties by row.
+
+    Which of many equally close titles count must not depend on argpartition's order, and
+    curated rows (the first rows) win such ties ("mechanic" is seen verbatim under 19 SOC
+    codes; the curated one settles it). Only the titles as close as the m-th are sorted.
+    """
+    if len(sims) > m:
+        kth = sims[np.argpartition(-sims, m - 1)[m - 1]]
+        near = np.flatnonzero(sims >= kth)
+    else:
+        near = np.arange(len(sims))
+    return near[np.lexsort((rows[near], -sims[near]))][:m]
+
+
+def reranked_order(prob: np.ndarray, curated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, order best first) of one title's candidates from the re-ranker's chances.
+
+    The trees score each candidate on its own, but a title is one occupation: when the chances
+    add up to more than 1 they are scaled down to sum to 1, so a title O*NET files under two
+    codes ("iron worker": 0.90 and 0.34) is not trusted as if it were one (on the
+    cross-validated titles this also ranks answers better than the raw chance).
+    A curated title seen verbatim settles the title: its code goes first with the pool's best
+    score ("mechanic" is filed under 19 codes; the project's curated title says which). The
+    re-ranker, fitted on Census titles, has seen too few curated hits to learn that itself.
+    Ties keep the mixed-score order, so equal scores cannot swap between runs.
+    """
+    scores = prob / max(1.0, float(prob.sum()))
+    if curated.any():
+        scores[curated] = scores.max()
+    return scores, np.lexsort((np.arange(len(scores)), -np.round(scores, 9), ~curated))
 
 
 @dataclass(frozen=True)
@@ -229,6 +327,19 @@ class CodedTitle:
         return self.candidates[0] if self.candidates else None
 
 
+@dataclass
+class _Pool:
+    """A title's candidate SOC codes before the re-ranker: best first by mixed score."""
+
+    text: str
+    socs: np.ndarray  # SOC indices, the first ``n`` are the candidates
+    n: int
+    scores: np.ndarray  # their mixed scores
+    onet: list[int]  # the O*NET-SOC index chosen within each
+    best_sim: float
+    X: np.ndarray | None  # re-ranker inputs, one row per candidate
+
+
 class TitleCoder:
     """The fitted job-title coder (``load_coder()`` gives the shipped one).
 
@@ -248,7 +359,9 @@ class TitleCoder:
                  soc_default: np.ndarray, calibration_x: np.ndarray, calibration_y: np.ndarray,
                  threshold: float, nb_ptr: np.ndarray, nb_soc: np.ndarray, nb_log: np.ndarray,
                  nb_prior: np.ndarray, nb_norm: np.ndarray, abbreviations: Mapping[str, str] | None = None,
-                 head_words: Iterable[str] = (), meta: Mapping[str, Any] | None = None) -> None:
+                 head_words: Iterable[str] = (), soc_titles: Sequence[str] = (),
+                 reranker: BoostedTrees | None = None, heads: Mapping[str, Mapping[str, float]] | None = None,
+                 meta: Mapping[str, Any] | None = None) -> None:
         self.vocabulary_ = list(vocabulary)
         self.feature_id_ = {f: i for i, f in enumerate(self.vocabulary_)}
         self.weights_ = np.asarray(weights, dtype=np.float32)
@@ -273,6 +386,26 @@ class TitleCoder:
         # Words that end many job titles (operator, cook, welder, aide...): a phrase with one reads as a title.
         self.head_words_ = frozenset(head_words)
         self.meta = dict(meta or {})
+        # Each SOC code's own title (O*NET's title for it), folded: the re-ranker compares a title's words with it.
+        self.soc_titles_ = list(soc_titles) or [""] * len(self.socs_)
+        if len(self.soc_titles_) != len(self.socs_):
+            raise ValueError("soc_titles must give one title per SOC code")
+        self._soc_words = [frozenset(title_tokens(t, self.abbreviations)) for t in self.soc_titles_]
+        self._soc_roles = np.asarray([role_families(w) for w in self._soc_words], dtype=np.int64)
+        self._soc_major = np.asarray([int(s[:2]) for s in self.socs_], dtype=np.int64)
+        self._soc_minor = np.asarray([int(s[:2]) * 10 + int(s[3]) for s in self.socs_], dtype=np.int64)
+        # What each SOC code's own title says, in the re-ranker's column order (soc_supervisor ... soc_sales).
+        flags = [self._soc_roles & _FAMILY_BIT["supervisor"], self._soc_roles & _FAMILY_BIT["manager"],
+                 self._soc_roles & _FAMILY_BIT["helper"], np.asarray([s.endswith("9") for s in self.socs_]),
+                 self._soc_roles & _FAMILY_BIT["teacher"], self._soc_roles & _FAMILY_BIT["sales"]]
+        self._soc_flags = (np.column_stack(flags) > 0).astype(np.float64)
+        self.reranker_ = reranker
+        # Head words: for a word, the share of each SOC code's O*NET titles it is the head of
+        # ("operator" heads most of Sewing Machine Operators' titles, "sales" none of them).
+        soc_index = {code: i for i, code in enumerate(self.socs_)}
+        self.heads_ = {word: {soc_index[c]: float(v) for c, v in shares.items()}
+                       for word, shares in (heads or {}).items()}
+        self._census = self.source_ == SOURCE_KINDS.index("census")
         self._build_postings()
         unigrams = [i for i, f in enumerate(self.vocabulary_) if "|" not in f]
         self._words: dict[tuple[str, int], list[str]] = {}
@@ -283,8 +416,6 @@ class TitleCoder:
         # An unknown word weighs as a word seen once would.
         self._unknown_weight = float(self.weights_[unigrams].max()) if unigrams else 1.0
         self._typo_cache: dict[str, str] = {}
-        self._cal_x = self.calibration_x_.tolist()
-        self._cal_y = self.calibration_y_.tolist()
         self._by_feature: Any = None  # the postings as a scipy matrix, made on the first code_many
 
     # ------------------------------------------------------------------ index
@@ -313,16 +444,20 @@ class TitleCoder:
         ("electricain" → "electrician"); failing that it still counts in the norm (as a
         rare word would), so "stay at home mom" is not taken for whatever "home" alone is.
         """
+        _, idx, w = self._query(text)
+        return idx, w
+
+    def _query(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         tokens = [self._known_word(t) for t in title_tokens(text, self.abbreviations)]
         feats = title_features(tokens)
         ids = [self.feature_id_[f] for f in feats if f in self.feature_id_]
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            return tokens, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         idx = np.asarray(ids, dtype=np.int64)
         w = self.weights_[idx].astype(np.float64)
         unknown = sum(1 for t in dict.fromkeys(tokens) if t not in self.feature_id_)
         norm = np.sqrt((w ** 2).sum() + unknown * self._unknown_weight ** 2)
-        return idx, (w / norm).astype(np.float32)
+        return tokens, idx, (w / norm).astype(np.float32)
 
     def _known_word(self, tok: str) -> str:
         if tok in self.feature_id_:
@@ -346,7 +481,7 @@ class TitleCoder:
 
     def code(self, text: str, top: int = 5) -> CodedTitle:
         """Code one title: up to ``top`` candidates with calibrated confidences, best first."""
-        idx, w = self.query_vector(text)
+        tokens, idx, w = self._query(text)
         if len(idx) == 0:
             return CodedTitle(text, (), 0.0)
         spans = [(self._post_ptr[i], self._post_ptr[i + 1]) for i in idx.tolist()]
@@ -354,7 +489,7 @@ class TitleCoder:
         vals = np.concatenate([self._post_data[a:b].astype(np.float64) * wi for (a, b), wi in zip(spans, w.tolist())])
         uniq, inv = np.unique(rows, return_inverse=True)
         sims = np.bincount(inv, weights=vals)
-        return self._decide(text, uniq, sims, top, idx)
+        return self._finish([self._pool(text, tokens, uniq, sims, top, idx)], top)[0]
 
     def looks_like_title(self, text: str) -> bool:
         """True when the phrase has a word that ends many job titles ("welder", "asst", "cocinero")."""
@@ -362,101 +497,218 @@ class TitleCoder:
 
     def code_many(self, texts: Iterable[str], top: int = 5, batch: int = 1024) -> list[CodedTitle]:
         """Code many titles; the same answers as :meth:`code`, several times faster (one sparse product a batch)."""
+        out: list[CodedTitle] = []
+        for chunk in self._chunks(texts, batch):
+            out.extend(self._finish(self._pools(chunk, top), top))
+        return out
+
+    def candidate_table(self, texts: Iterable[str], batch: int = 1024) -> list[tuple[list[str], np.ndarray] | None]:
+        """For each title, its candidate SOC codes (best first by mixed score) and the re-ranker's inputs.
+
+        None for a title with no known word. The build fits the re-ranker on these.
+        """
+        out: list[tuple[list[str], np.ndarray] | None] = []
+        for chunk in self._chunks(texts, batch):
+            for pool in self._pools(chunk, RERANK_POOL, features=True):
+                if isinstance(pool, CodedTitle) or pool.X is None:
+                    out.append(None)
+                else:
+                    out.append(([self.socs_[s] for s in pool.socs[:pool.n].tolist()], pool.X))
+        return out
+
+    @staticmethod
+    def _chunks(texts: Iterable[str], batch: int) -> Iterable[list[str]]:
+        items = list(texts)
+        for start in range(0, len(items), batch):
+            yield items[start:start + batch]
+
+    def _pools(self, chunk: list[str], top: int, features: bool | None = None) -> list[_Pool | CodedTitle]:
+        """Each title's pool (or its empty answer), with one sparse product for the whole chunk."""
         from scipy import sparse
 
         if self._by_feature is None:
             self._by_feature = sparse.csr_matrix((self._post_data, self._post_rows, self._post_ptr),
                                                  shape=(len(self.vocabulary_), self.n_titles_))
-        items = list(texts)
-        out: list[CodedTitle] = []
-        for start in range(0, len(items), batch):
-            chunk = items[start:start + batch]
-            vectors = [self.query_vector(t) for t in chunk]
-            indptr = np.cumsum([0] + [len(v[0]) for v in vectors])
-            indices = np.concatenate([v[0] for v in vectors]) if indptr[-1] else np.zeros(0, dtype=np.int64)
-            data = np.concatenate([v[1] for v in vectors]) if indptr[-1] else np.zeros(0, dtype=np.float32)
-            queries = sparse.csr_matrix((data.astype(np.float64), indices, indptr),
-                                        shape=(len(chunk), len(self.vocabulary_)))
-            sims = (queries @ self._by_feature).tocsr()
-            sims.sort_indices()
-            for i, text in enumerate(chunk):
-                a, b = sims.indptr[i], sims.indptr[i + 1]
-                if a == b:
-                    out.append(CodedTitle(text, (), 0.0))
-                else:
-                    out.append(self._decide(text, sims.indices[a:b], sims.data[a:b], top, vectors[i][0]))
-        return out
+        queries_ = [self._query(t) for t in chunk]
+        indptr = np.cumsum([0] + [len(q[1]) for q in queries_])
+        indices = np.concatenate([q[1] for q in queries_]) if indptr[-1] else np.zeros(0, dtype=np.int64)
+        data = np.concatenate([q[2] for q in queries_]) if indptr[-1] else np.zeros(0, dtype=np.float32)
+        queries = sparse.csr_matrix((data.astype(np.float64), indices, indptr),
+                                    shape=(len(chunk), len(self.vocabulary_)))
+        # Each title's matches in no particular order: nothing below depends on it.
+        sims = (queries @ self._by_feature).tocsr()
+        pools: list[_Pool | CodedTitle] = []
+        for i, text in enumerate(chunk):
+            a, b = sims.indptr[i], sims.indptr[i + 1]
+            if a == b:
+                pools.append(CodedTitle(text, (), 0.0))
+            else:
+                pools.append(self._pool(text, queries_[i][0], sims.indices[a:b], sims.data[a:b], top,
+                                        queries_[i][1], features))
+        return pools
 
     def word_model(self, features: np.ndarray) -> np.ndarray:
         """Naive-Bayes posterior over SOC codes for a title's known features (each counted once)."""
-        ptr = self.nb_ptr_
-        spans = [(ptr[f], ptr[f + 1]) for f in features.tolist()]
-        socs = np.concatenate([self.nb_soc_[a:b] for a, b in spans])
-        logs = np.concatenate([self.nb_log_[a:b] for a, b in spans])
-        lp = np.asarray(np.bincount(socs, weights=logs, minlength=len(self.nb_prior_)), dtype=np.float64)
+        # The postings of every feature, one after another: position p of feature j's run is entry
+        # starts[j] + (p - where the run begins).
+        starts = self.nb_ptr_[features]
+        lengths = self.nb_ptr_[features + 1] - starts
+        at = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+        lp: np.ndarray = np.bincount(self.nb_soc_[at], weights=self.nb_log_[at], minlength=len(self.nb_prior_))
+        lp = lp.astype(np.float64, copy=False)
         lp += self.nb_prior_
-        lp += len(spans) * self.nb_norm_
+        lp += len(features) * self.nb_norm_
         lp -= lp.max()
         np.exp(lp, out=lp)
         lp /= lp.sum()
         return lp
 
-    def _decide(self, text: str, rows: np.ndarray, sims: np.ndarray, top: int,
-                features: np.ndarray) -> CodedTitle:
+    def _pool(self, text: str, tokens: list[str], rows: np.ndarray, sims: np.ndarray, top: int,
+              features: np.ndarray, with_inputs: bool | None = None) -> _Pool:
         # Rounded so that summing in another order (code_many's sparse product) cannot reorder ties.
         sims = np.round(sims, 7)
-        k = min(N_NEIGHBOURS, len(sims))
-        if len(sims) > k:
-            # Every title as close as the k-th, then best first with ties by row: which of many equally
-            # close titles vote must not depend on argpartition's order, and curated rows (the first
-            # rows) win such ties ("mechanic" is seen verbatim under 19 SOC codes; the curated one settles it).
-            kth = sims[np.argpartition(-sims, k - 1)[k - 1]]
-            near = np.flatnonzero(sims >= kth)
-        else:
-            near = np.arange(len(sims))
-        near = near[np.lexsort((rows[near], -sims[near]))][:k]
-        best_sim = float(sims[near[0]])
+        inputs = bool(with_inputs or (with_inputs is None and self.reranker_ is not None))
+        nearest = _nearest(rows, sims, max(N_NEIGHBOURS, CONTEXT_NEIGHBOURS) if inputs else N_NEIGHBOURS)
+        near = rows[nearest[:N_NEIGHBOURS]]
+        best_sim = float(sims[nearest[0]])
         votes: dict[int, float] = {}
         onet_votes: dict[int, dict[int, float]] = {}
-        for j in near.tolist():
-            r, s = int(rows[j]), float(sims[j])
-            v = max(s, 1e-9) ** VOTE_POWER * (float(self._vote_scale[r]) if s >= 0.999 else 1.0)
-            soc = int(self.soc_[r])
+        curated_soc = -1  # the SOC code of a curated title seen verbatim (it settles the title)
+        for s, scale, soc, o in zip(sims[nearest[:N_NEIGHBOURS]].tolist(), self._vote_scale[near].tolist(),
+                                    self.soc_[near].tolist(), self.onet_[near].tolist()):
+            v = max(s, 1e-9) ** VOTE_POWER * (scale if s >= 0.999 else 1.0)
+            if s >= 0.999 and scale > 1.0 and curated_soc < 0:
+                curated_soc = soc
             votes[soc] = votes.get(soc, 0.0) + v
-            o = int(self.onet_[r])
             if o >= 0:
                 soc_votes = onet_votes.setdefault(soc, {})
                 soc_votes[o] = soc_votes.get(o, 0.0) + v
         total = sum(votes.values())
         # The mixed score of every SOC the neighbours or the word model put forward.
-        mixed = self.word_model(features)
-        mixed *= NB_MIX
+        posterior = self.word_model(features)
+        mixed = posterior * NB_MIX
         for soc, v in votes.items():
             mixed[soc] += (1.0 - NB_MIX) * (v / total) * best_sim
-        k = min(top, len(mixed))
+        n_pool = max(top, RERANK_POOL)
+        k = min(max(n_pool, GROUP_POOL), len(mixed))
         best = np.argpartition(-mixed, k - 1)[:k]
-        ranked = sorted(((int(soc), float(mixed[soc])) for soc in best.tolist()),
-                        key=lambda kv: (-kv[1], self.socs_[kv[0]]))
-        candidates = []
-        for soc, score in ranked:
-            if score <= 0.0:
-                break
+        ranked = sorted((int(soc) for soc in best.tolist() if mixed[soc] > 0.0),
+                        key=lambda soc: (-mixed[soc], self.socs_[soc]))
+        socs = np.asarray(ranked, dtype=np.int64)
+        n = min(n_pool, len(socs))
+        onet = []
+        for soc in ranked[:n]:
             per = onet_votes.get(soc)
-            onet = max(per.items(), key=lambda kv: (kv[1], -kv[0]))[0] if per else int(self.soc_default_[soc])
-            candidates.append(Candidate(self.onet_codes_[onet], self.socs_[soc], self.calibrate(score)))
-        return CodedTitle(text, tuple(candidates), round(best_sim, 4))
+            onet.append(max(per.items(), key=lambda kv: (kv[1], -kv[0]))[0] if per else int(self.soc_default_[soc]))
+        pool = _Pool(text, socs, n, mixed[socs], onet, best_sim, None)
+        if n and inputs:
+            vote_share = np.asarray([votes.get(s, 0.0) / total for s in ranked])
+            pool.X = self._rerank_inputs(tokens, rows, sims, nearest, socs, n, mixed[socs], posterior[socs],
+                                         vote_share, best_sim, len(votes), curated_soc)
+        return pool
+
+    def _rerank_inputs(self, tokens: list[str], rows: np.ndarray, sims: np.ndarray, nearest: np.ndarray,
+                       socs: np.ndarray, n: int,
+                       scores: np.ndarray, posterior: np.ndarray, vote_share: np.ndarray, best_sim: float,
+                       n_neighbour_socs: int, curated_soc: int = -1) -> np.ndarray:
+        """One row of :data:`RERANK_FEATURES` for each of the first ``n`` codes in ``socs``."""
+        k = len(socs)
+        cand = socs[:n]
+        # Where each labelled title's SOC code stands among the pool's codes (-1: not among them).
+        slot = np.full(len(self.socs_), -1, dtype=np.int64)
+        slot[socs] = np.arange(k)
+        row_slot = slot[self.soc_[rows]]
+        # Each candidate's closest title, over every labelled title that shares a feature.
+        mine = (row_slot >= 0) & (row_slot < n)
+        closest = np.zeros(n)
+        np.maximum.at(closest, row_slot[mine], sims[mine])
+        # The nearest titles (ties by row): how many are each code's, and their vote from O*NET or the Census.
+        order = nearest[:CONTEXT_NEIGHBOURS]
+        near_slot = row_slot[order]
+        pooled = near_slot >= 0
+        near_slot = near_slot[pooled]
+        near_w = sims[order][pooled] ** VOTE_POWER
+        near_census = self._census[rows[order][pooled]]
+        near_n = np.bincount(near_slot, minlength=k).astype(np.float64)
+        near_census_vote = np.bincount(near_slot, weights=near_w * near_census, minlength=k)
+        near_onet_vote = np.bincount(near_slot, weights=near_w * ~near_census, minlength=k)
+        # Sums over the codes of the same major (and minor) group among the best GROUP_POOL.
+        major, minor = self._soc_major[socs], self._soc_minor[socs]
+        same_major = (major[:n, None] == major[None, :]).astype(np.float64)
+        same_minor = (minor[:n, None] == minor[None, :]).astype(np.float64)
+        words = frozenset(tokens)
+        title_roles = role_families(words)
+        soc_roles = self._soc_roles[cand]
+        overlap = [len(words & self._soc_words[s]) for s in cand.tolist()]
+        n_words = len(tokens)
+        known = sum(t in self.feature_id_ for t in tokens) / max(1, n_words)
+        last = self.heads_.get(tokens[-1], {}) if tokens else {}
+        first = self.heads_.get(tokens[0], {}) if tokens else {}
+        X = np.empty((n, len(RERANK_FEATURES)), dtype=np.float64)
+        X[:, 0] = scores[:n]
+        X[:, 1] = np.arange(n)
+        X[:, 2] = posterior[:n]
+        X[:, 3] = vote_share[:n]
+        X[:, 4] = scores[0] - scores[:n]
+        X[:, 5:9] = (best_sim, n_words, known, n_neighbour_socs)
+        X[:, 9] = np.bitwise_count(soc_roles & title_roles)
+        X[:, 10] = np.bitwise_count(title_roles & ~soc_roles)
+        X[:, 11] = np.bitwise_count(soc_roles & ~title_roles)
+        X[:, 12] = overlap
+        X[:, 12] /= max(1, len(words))
+        X[:, 13] = bool(title_roles & _FAMILY_BIT["supervisor"])
+        X[:, 14:20] = self._soc_flags[cand]
+        X[:, 20] = same_major @ scores
+        X[:, 21] = same_minor @ scores
+        X[:, 22] = same_major @ vote_share
+        X[:, 23] = same_major @ posterior
+        X[:, 24] = closest
+        X[:, 25] = near_n[:n]
+        X[:, 26] = near_onet_vote[:n]
+        X[:, 27] = near_census_vote[:n]
+        X[:, 28] = best_sim - closest
+        X[:, 29] = same_major @ near_onet_vote
+        X[:, 30] = same_major @ near_census_vote
+        X[:, 31] = [last.get(s, 0.0) for s in cand.tolist()]
+        X[:, 32] = [first.get(s, 0.0) for s in cand.tolist()]
+        X[:, 33] = bool(last)
+        X[:, CURATED_COLUMN] = cand == curated_soc
+        return X
+
+    def _finish(self, pools: Sequence[_Pool | CodedTitle], top: int) -> list[CodedTitle]:
+        """Re-rank every pool's candidates (one batch through the trees) and calibrate."""
+        ready = [(p, p.X) for p in pools if isinstance(p, _Pool) and p.X is not None]
+        reranked: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id(pool) → (chances, curated)
+        if ready and self.reranker_ is not None:
+            prob = self.reranker_.predict_proba(np.vstack([X for _, X in ready]))
+            starts = np.cumsum([0] + [p.n for p, _ in ready])
+            reranked = {id(p): (prob[starts[i]:starts[i + 1]], X[:, CURATED_COLUMN] > 0)
+                        for i, (p, X) in enumerate(ready)}
+        ranked: list[tuple[_Pool, list[int], np.ndarray]] = []
+        for p in pools:
+            if isinstance(p, CodedTitle):
+                continue
+            if id(p) in reranked:
+                scores, order = reranked_order(*reranked[id(p)])
+            else:
+                scores = p.scores[:p.n]
+                order = np.argsort(-np.round(scores, 9), kind="stable")
+            chosen = order[:top]
+            ranked.append((p, chosen.tolist(), scores[chosen]))
+        # Every candidate of the batch through the calibration at once.
+        chances = iter(self.calibrate_many(np.concatenate([c for *_, c in ranked])).tolist() if ranked else [])
+        done = {id(p): CodedTitle(p.text, tuple(Candidate(self.onet_codes_[p.onet[i]], self.socs_[int(p.socs[i])],
+                                                          next(chances)) for i in chosen), round(p.best_sim, 4))
+                for p, chosen, _ in ranked}
+        return [p if isinstance(p, CodedTitle) else done[id(p)] for p in pools]
 
     def calibrate(self, score: float) -> float:
-        """Raw score (vote share × best similarity) → chance the SOC code is right (isotonic map)."""
-        xs, ys = self._cal_x, self._cal_y
-        i = bisect.bisect_right(xs, score)
-        if i == 0:
-            return round(ys[0], 4)
-        if i == len(xs):
-            return round(ys[-1], 4)
-        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
-        return round(y0 + (y1 - y0) * (score - x0) / (x1 - x0) if x1 > x0 else y1, 4)
+        """A title's re-ranked score → chance the SOC code is right (the isotonic map, to 4 digits)."""
+        return float(self.calibrate_many(np.asarray([score]))[0])
 
+    def calibrate_many(self, scores: np.ndarray) -> np.ndarray:
+        """:meth:`calibrate` of many scores (the map is piecewise linear between its knots, flat beyond them)."""
+        return np.round(np.interp(scores, self.calibration_x_, self.calibration_y_), 4)
 
     # ------------------------------------------------------------------ persistence
 
@@ -468,6 +720,7 @@ class TitleCoder:
             "calibration_x": self.calibration_x_, "calibration_y": self.calibration_y_,
             "nb_ptr": self.nb_ptr_.astype(np.int32), "nb_soc": self.nb_soc_.astype(np.int16),
             "nb_log": self.nb_log_.astype(np.float32), "nb_prior": self.nb_prior_, "nb_norm": self.nb_norm_,
+            **(self.reranker_.arrays("rerank_") if self.reranker_ is not None else {}),
         }
 
 
@@ -491,8 +744,11 @@ def _load(folder: Path) -> TitleCoder:
             threshold=meta["threshold"], nb_ptr=arrays["nb_ptr"], nb_soc=arrays["nb_soc"],
             nb_log=arrays["nb_log"], nb_prior=arrays["nb_prior"], nb_norm=arrays["nb_norm"],
             abbreviations=meta.get("abbreviations", {}),
-            head_words=meta.get("head_words", ()),
-            meta={k: v for k, v in meta.items() if k not in ("vocabulary", "socs", "onet_codes", "head_words")},
+            head_words=meta.get("head_words", ()), soc_titles=meta.get("soc_titles", ()),
+            heads=meta.get("heads"),
+            reranker=BoostedTrees.from_arrays(arrays, "rerank_") if "rerank_roots" in arrays else None,
+            meta={k: v for k, v in meta.items()
+                  if k not in ("vocabulary", "socs", "onet_codes", "head_words", "soc_titles", "heads")},
         )
     except FileNotFoundError as exc:
         raise DataError(f"title coder file missing: {exc.filename}; {REBUILD_HINT}", field="coder") from None
