@@ -337,7 +337,26 @@ class _Pool:
     scores: np.ndarray  # their mixed scores
     onet: list[int]  # the O*NET-SOC index chosen within each
     best_sim: float
-    X: np.ndarray | None  # re-ranker inputs, one row per candidate
+    X: np.ndarray | None  # re-ranker inputs, one row per candidate (filled for a whole batch at once)
+    parts: _Parts | None = None  # what the inputs are made of, until X is filled
+
+
+@dataclass
+class _Parts:
+    """One title's share of the re-ranker's inputs: per pool code (``k``), per candidate (``n``), per title."""
+
+    scores: np.ndarray  # k: mixed score
+    posterior: np.ndarray  # k: word-model posterior
+    vote_share: np.ndarray  # k
+    near_n: np.ndarray  # k: titles among the nearest CONTEXT_NEIGHBOURS
+    near_onet: np.ndarray  # k: their vote, O*NET rows
+    near_census: np.ndarray  # k: their vote, Census rows
+    closest: np.ndarray  # n: the closest title of each candidate
+    overlap: list[float]  # n: share of the title's words in the occupation's own title
+    head_last: list[float]  # n
+    head_first: list[float]  # n
+    title: tuple[float, float, float, float, int, bool, int]  # best_sim, words, known, socs voted, roles,
+    #                                                           last word is a head, curated SOC (-1: none)
 
 
 class TitleCoder:
@@ -489,7 +508,9 @@ class TitleCoder:
         vals = np.concatenate([self._post_data[a:b].astype(np.float64) * wi for (a, b), wi in zip(spans, w.tolist())])
         uniq, inv = np.unique(rows, return_inverse=True)
         sims = np.bincount(inv, weights=vals)
-        return self._finish([self._pool(text, tokens, uniq, sims, top, idx)], top)[0]
+        pools: list[_Pool | CodedTitle] = [self._pool(text, tokens, uniq, sims, top, idx)]
+        self._fill_inputs(pools)
+        return self._finish(pools, top)[0]
 
     def looks_like_title(self, text: str) -> bool:
         """True when the phrase has a word that ends many job titles ("welder", "asst", "cocinero")."""
@@ -545,6 +566,7 @@ class TitleCoder:
             else:
                 pools.append(self._pool(text, queries_[i][0], sims.indices[a:b], sims.data[a:b], top,
                                         queries_[i][1], features))
+        self._fill_inputs(pools)
         return pools
 
     def word_model(self, features: np.ndarray) -> np.ndarray:
@@ -603,15 +625,14 @@ class TitleCoder:
         pool = _Pool(text, socs, n, mixed[socs], onet, best_sim, None)
         if n and inputs:
             vote_share = np.asarray([votes.get(s, 0.0) / total for s in ranked])
-            pool.X = self._rerank_inputs(tokens, rows, sims, nearest, socs, n, mixed[socs], posterior[socs],
-                                         vote_share, best_sim, len(votes), curated_soc)
+            pool.parts = self._rerank_parts(tokens, rows, sims, nearest, socs, n, mixed[socs], posterior[socs],
+                                            vote_share, best_sim, len(votes), curated_soc)
         return pool
 
-    def _rerank_inputs(self, tokens: list[str], rows: np.ndarray, sims: np.ndarray, nearest: np.ndarray,
-                       socs: np.ndarray, n: int,
-                       scores: np.ndarray, posterior: np.ndarray, vote_share: np.ndarray, best_sim: float,
-                       n_neighbour_socs: int, curated_soc: int = -1) -> np.ndarray:
-        """One row of :data:`RERANK_FEATURES` for each of the first ``n`` codes in ``socs``."""
+    def _rerank_parts(self, tokens: list[str], rows: np.ndarray, sims: np.ndarray, nearest: np.ndarray,
+                      socs: np.ndarray, n: int, scores: np.ndarray, posterior: np.ndarray, vote_share: np.ndarray,
+                      best_sim: float, n_neighbour_socs: int, curated_soc: int) -> _Parts:
+        """What one title adds to the re-ranker's inputs (the first ``n`` codes in ``socs`` are its candidates)."""
         k = len(socs)
         cand = socs[:n]
         # Where each labelled title's SOC code stands among the pool's codes (-1: not among them).
@@ -629,51 +650,84 @@ class TitleCoder:
         near_slot = near_slot[pooled]
         near_w = sims[order][pooled] ** VOTE_POWER
         near_census = self._census[rows[order][pooled]]
-        near_n = np.bincount(near_slot, minlength=k).astype(np.float64)
-        near_census_vote = np.bincount(near_slot, weights=near_w * near_census, minlength=k)
-        near_onet_vote = np.bincount(near_slot, weights=near_w * ~near_census, minlength=k)
-        # Sums over the codes of the same major (and minor) group among the best GROUP_POOL.
-        major, minor = self._soc_major[socs], self._soc_minor[socs]
-        same_major = (major[:n, None] == major[None, :]).astype(np.float64)
-        same_minor = (minor[:n, None] == minor[None, :]).astype(np.float64)
         words = frozenset(tokens)
-        title_roles = role_families(words)
-        soc_roles = self._soc_roles[cand]
-        overlap = [len(words & self._soc_words[s]) for s in cand.tolist()]
         n_words = len(tokens)
-        known = sum(t in self.feature_id_ for t in tokens) / max(1, n_words)
         last = self.heads_.get(tokens[-1], {}) if tokens else {}
         first = self.heads_.get(tokens[0], {}) if tokens else {}
-        X = np.empty((n, len(RERANK_FEATURES)), dtype=np.float64)
-        X[:, 0] = scores[:n]
-        X[:, 1] = np.arange(n)
-        X[:, 2] = posterior[:n]
-        X[:, 3] = vote_share[:n]
-        X[:, 4] = scores[0] - scores[:n]
-        X[:, 5:9] = (best_sim, n_words, known, n_neighbour_socs)
-        X[:, 9] = np.bitwise_count(soc_roles & title_roles)
-        X[:, 10] = np.bitwise_count(title_roles & ~soc_roles)
-        X[:, 11] = np.bitwise_count(soc_roles & ~title_roles)
-        X[:, 12] = overlap
-        X[:, 12] /= max(1, len(words))
-        X[:, 13] = bool(title_roles & _FAMILY_BIT["supervisor"])
+        codes = cand.tolist()
+        return _Parts(
+            scores=scores, posterior=posterior, vote_share=vote_share,
+            near_n=np.bincount(near_slot, minlength=k).astype(np.float64),
+            near_onet=np.bincount(near_slot, weights=near_w * ~near_census, minlength=k),
+            near_census=np.bincount(near_slot, weights=near_w * near_census, minlength=k),
+            closest=closest,
+            overlap=[len(words & self._soc_words[c]) / max(1, len(words)) for c in codes],
+            head_last=[last.get(c, 0.0) for c in codes], head_first=[first.get(c, 0.0) for c in codes],
+            title=(best_sim, n_words, sum(t in self.feature_id_ for t in tokens) / max(1, n_words),
+                   n_neighbour_socs, role_families(words), bool(last), curated_soc),
+        )
+
+    def _fill_inputs(self, pools: Sequence[_Pool | CodedTitle]) -> None:
+        """Each pool's re-ranker inputs (one row of :data:`RERANK_FEATURES` per candidate), built for the batch."""
+        todo = [p for p in pools if isinstance(p, _Pool) and p.parts is not None]
+        if not todo:
+            return
+        parts = [p.parts for p in todo if p.parts is not None]
+        k = np.asarray([len(p.socs) for p in todo])
+        n = np.asarray([p.n for p in todo])
+        title_of = np.repeat(np.arange(len(todo)), k)  # per pool code (all titles' codes one after another)
+        rank = np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
+        socs = np.concatenate([p.socs for p in todo])
+        scores, posterior, share, near_n, near_onet, near_census = (
+            np.concatenate([getattr(q, name) for q in parts])
+            for name in ("scores", "posterior", "vote_share", "near_n", "near_onet", "near_census"))
+        # Sums over the codes of the same major (and minor) group among a title's best GROUP_POOL.
+        major = np.unique(title_of * 100 + self._soc_major[socs], return_inverse=True)[1]
+        minor = np.unique(title_of * 1000 + self._soc_minor[socs], return_inverse=True)[1]
+
+        def in_major(w: np.ndarray) -> np.ndarray:
+            return np.bincount(major, weights=w)[major][is_cand]
+
+        is_cand = rank < n[title_of]
+        cand, title = socs[is_cand], title_of[is_cand]
+        best_sim, n_words, known, voted, roles, last_is_head, curated = (
+            np.asarray(col)[title] for col in zip(*(q.title for q in parts)))
+        soc_roles = self._soc_roles[cand]
+        closest = np.concatenate([q.closest for q in parts])
+        X = np.empty((len(cand), len(RERANK_FEATURES)), dtype=np.float64)
+        X[:, 0] = scores[is_cand]
+        X[:, 1] = rank[is_cand]
+        X[:, 2] = posterior[is_cand]
+        X[:, 3] = share[is_cand]
+        X[:, 4] = scores[rank == 0][title] - X[:, 0]
+        X[:, 5] = best_sim
+        X[:, 6] = n_words
+        X[:, 7] = known
+        X[:, 8] = voted
+        X[:, 9] = np.bitwise_count(soc_roles & roles)
+        X[:, 10] = np.bitwise_count(roles & ~soc_roles)
+        X[:, 11] = np.bitwise_count(soc_roles & ~roles)
+        X[:, 12] = [v for q in parts for v in q.overlap]
+        X[:, 13] = (roles & _FAMILY_BIT["supervisor"]) > 0
         X[:, 14:20] = self._soc_flags[cand]
-        X[:, 20] = same_major @ scores
-        X[:, 21] = same_minor @ scores
-        X[:, 22] = same_major @ vote_share
-        X[:, 23] = same_major @ posterior
+        X[:, 20] = in_major(scores)
+        X[:, 21] = np.bincount(minor, weights=scores)[minor][is_cand]
+        X[:, 22] = in_major(share)
+        X[:, 23] = in_major(posterior)
         X[:, 24] = closest
-        X[:, 25] = near_n[:n]
-        X[:, 26] = near_onet_vote[:n]
-        X[:, 27] = near_census_vote[:n]
+        X[:, 25] = near_n[is_cand]
+        X[:, 26] = near_onet[is_cand]
+        X[:, 27] = near_census[is_cand]
         X[:, 28] = best_sim - closest
-        X[:, 29] = same_major @ near_onet_vote
-        X[:, 30] = same_major @ near_census_vote
-        X[:, 31] = [last.get(s, 0.0) for s in cand.tolist()]
-        X[:, 32] = [first.get(s, 0.0) for s in cand.tolist()]
-        X[:, 33] = bool(last)
-        X[:, CURATED_COLUMN] = cand == curated_soc
-        return X
+        X[:, 29] = in_major(near_onet)
+        X[:, 30] = in_major(near_census)
+        X[:, 31] = [v for q in parts for v in q.head_last]
+        X[:, 32] = [v for q in parts for v in q.head_first]
+        X[:, 33] = last_is_head
+        X[:, CURATED_COLUMN] = cand == curated
+        bounds = np.cumsum(n)
+        for p, a, b in zip(todo, bounds - n, bounds):
+            p.X, p.parts = X[a:b], None
 
     def _finish(self, pools: Sequence[_Pool | CodedTitle], top: int) -> list[CodedTitle]:
         """Re-rank every pool's candidates (one batch through the trees) and calibrate."""
