@@ -305,7 +305,7 @@ def reranked_order(prob: np.ndarray, curated: np.ndarray) -> tuple[np.ndarray, n
     return scores, np.lexsort((np.arange(len(scores)), -np.round(scores, 9), ~curated))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One occupation a title may be: O*NET-SOC code, its SOC 2018 code and the calibrated confidence."""
 
@@ -314,7 +314,7 @@ class Candidate:
     confidence: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodedTitle:
     """What the coder says about one title: candidates best first (empty when no word is known)."""
 
