@@ -423,8 +423,10 @@ class Normalizer:
         In order: an employer's name stays unmatched (with its common jobs); a phrase with a
         credential word that found a credential is it; an exact skill hit; a job title seen
         verbatim; an exact technology or tool name; a confident title that reads as one (it has
-        a word such as "operator", "cook" or "aide"); a fuzzy skill; any confident title when
-        no skill comes close.
+        a word such as "operator", "cook" or "aide"); a fuzzy skill, unless the phrase reads as a
+        title the coder was unsure of ("mechanic" is not the knowledge area "Mechanical": it stays
+        unmatched, its occupations first among the suggestions); any confident title when no
+        skill comes close.
         """
         if skill.method == "employer":
             return skill
@@ -438,9 +440,10 @@ class Normalizer:
             return occ  # "welder" is a job title before it is O*NET's tool "Welders"
         if strong:
             return skill
-        if occ.matched and self.coder.looks_like_title(text):
+        title_like = self.coder.looks_like_title(text)
+        if occ.matched and title_like:
             return occ
-        if skill.matched:
+        if skill.matched and not (title_like and skill.method == "fuzzy" and occ.suggestions):
             return skill
         if occ.matched and not skill.suggestions:
             return occ  # "retail": no skill is near, and the coder is sure

@@ -266,3 +266,14 @@ def test_cli_skills_search_table_and_json():
 def test_cli_skills_show_unknown_id_exits_2():
     result = CliRunner().invoke(main, ["skills", "show", "cred:nope", "--json"])
     assert result.exit_code == 2 and json.loads(result.output)["field"] == "skill_id"
+
+
+def test_a_title_the_coder_is_unsure_of_is_not_read_as_a_fuzzy_skill():
+    # "mechanic" is filed under many occupations; with the coder unsure of it (here: a threshold it
+    # cannot reach), the fuzzy skill match "Mechanical" (a knowledge area) must not take its place.
+    strict = Normalizer(load_taxonomy(), occupation_threshold=0.99)
+    assert strict.normalize_occupation("mechanic").status == "unmatched"
+    assert strict.normalize("mechanic", kind="skill").id == "2.C.3.e"  # asked for a skill, it is the nearest
+    match = strict.normalize("mechanic")
+    assert match.status == "unmatched" and match.kind is None
+    assert match.suggestions[0][0] == "49-3023.00"  # the curated reading, first among the suggestions
