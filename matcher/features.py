@@ -89,7 +89,7 @@ class CompiledCatalog:
     occ_major: np.ndarray
     occ_broad: np.ndarray  # SOC broad occupation (e.g. 31113 for 31-1131.00)
     element_index: Mapping[str, int]
-    occ_element_weights: np.ndarray  # (n_occ, n_el) row-normalised importance of key elements
+    occ_element_weights: np.ndarray  # (n_occ, n_el) row-normalised importance of key elements (float64)
     occ_element_level: np.ndarray  # (n_occ, n_el) level 0..1 (what doing that job teaches you)
     # practical
     unit: np.ndarray
@@ -237,9 +237,12 @@ def _occupations(programs: tuple[Program, ...], taxonomy: Any) -> dict[str, Any]
 def _elements(occ_index: Mapping[str, int], n_occ: int, taxonomy: Any
               ) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
     """O*NET skill/knowledge elements: per occupation, row-normalised importance of the key
-    elements (those rated at least ELEMENT_MIN_IMPORTANCE) and the level the job uses."""
+    elements (those rated at least ELEMENT_MIN_IMPORTANCE) and the level the job uses.
+
+    The weights are float32 values held as float64, made so once here: the transfer product
+    (:func:`_transfer`) runs in float64."""
     if taxonomy is None:
-        return {}, np.zeros((n_occ, 0), np.float32), np.zeros((n_occ, 0), np.float32)
+        return {}, np.zeros((n_occ, 0), np.float64), np.zeros((n_occ, 0), np.float32)
     m_codes, element_ids, importance, level = taxonomy.occupation_element_matrix()
     weights = np.zeros((n_occ, len(element_ids)), dtype=np.float32)
     levels = np.zeros((n_occ, len(element_ids)), dtype=np.float32)
@@ -250,7 +253,7 @@ def _elements(occ_index: Mapping[str, int], n_occ: int, taxonomy: Any
     totals[totals == 0] = 1.0
     weights[rows] = (important / totals)[src]
     levels[rows] = level[src]
-    return {e: i for i, e in enumerate(element_ids)}, weights, levels
+    return {e: i for i, e in enumerate(element_ids)}, weights.astype(np.float64), levels
 
 
 def _skills(programs: tuple[Program, ...], taxonomy: Any, occ_index: Mapping[str, int]) -> dict[str, Any]:
@@ -600,7 +603,7 @@ def _transfer(resolved: tuple[ResolvedProfile, ...], cat: CompiledCatalog, skill
     b = len(resolved)
     n_occ = max(len(cat.occ_codes), 1)
     n_el = cat.occ_element_weights.shape[1]
-    elements = np.zeros((b, n_el), dtype=np.float32)
+    elements = np.zeros((b, n_el), dtype=np.float64)  # float64 for the product below
     el_rows: list[int] = []
     el_cols: list[int] = []
     job_rows: list[int] = []
@@ -624,7 +627,7 @@ def _transfer(resolved: tuple[ResolvedProfile, ...], cat: CompiledCatalog, skill
     # In float64, then rounded to float32: OpenBLAS's float32 product rounds a row differently with the
     # batch's size on some CPUs (Haswell kernels), so a person's scores would depend on who else was in
     # the batch; float64 error is far below float32's rounding step, so each row comes out the same.
-    transfer = ((elements.astype(np.float64) @ cat.occ_element_weights.T.astype(np.float64)).astype(np.float32)
+    transfer = ((elements @ cat.occ_element_weights.T).astype(np.float32)
                 if n_el else np.zeros((b, n_occ), np.float32))
     # Each of the seeker's skills the taxonomy links to an occupation adds SKILL_LINK_TRANSFER (the product
     # counts the links per cell); capped at 1. Links are few: only the linked cells are touched.
