@@ -530,7 +530,7 @@ class TitleCoder:
         """
         out: list[tuple[list[str], np.ndarray] | None] = []
         for chunk in self._chunks(texts, batch):
-            for pool in self._pools(chunk, RERANK_POOL, features=True):
+            for pool in self._pools(chunk, RERANK_POOL, with_inputs=True):
                 if isinstance(pool, CodedTitle) or pool.X is None:
                     out.append(None)
                 else:
@@ -543,7 +543,7 @@ class TitleCoder:
         for start in range(0, len(items), batch):
             yield items[start:start + batch]
 
-    def _pools(self, chunk: list[str], top: int, features: bool | None = None) -> list[_Pool | CodedTitle]:
+    def _pools(self, chunk: list[str], top: int, with_inputs: bool | None = None) -> list[_Pool | CodedTitle]:
         """Each title's pool (or its empty answer), with one sparse product for the whole chunk."""
         from scipy import sparse
 
@@ -565,7 +565,7 @@ class TitleCoder:
                 pools.append(CodedTitle(text, (), 0.0))
             else:
                 pools.append(self._pool(text, queries_[i][0], sims.indices[a:b], sims.data[a:b], top,
-                                        queries_[i][1], features))
+                                        queries_[i][1], with_inputs))
         self._fill_inputs(pools)
         return pools
 
@@ -669,15 +669,15 @@ class TitleCoder:
 
     def _fill_inputs(self, pools: Sequence[_Pool | CodedTitle]) -> None:
         """Each pool's re-ranker inputs (one row of :data:`RERANK_FEATURES` per candidate), built for the batch."""
-        todo = [p for p in pools if isinstance(p, _Pool) and p.parts is not None]
+        todo = [(p, p.parts) for p in pools if isinstance(p, _Pool) and p.parts is not None]
         if not todo:
             return
-        parts = [p.parts for p in todo if p.parts is not None]
-        k = np.asarray([len(p.socs) for p in todo])
-        n = np.asarray([p.n for p in todo])
+        parts = [q for _, q in todo]
+        k = np.asarray([len(p.socs) for p, _ in todo])
+        n = np.asarray([p.n for p, _ in todo])
         title_of = np.repeat(np.arange(len(todo)), k)  # per pool code (all titles' codes one after another)
         rank = np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
-        socs = np.concatenate([p.socs for p in todo])
+        socs = np.concatenate([p.socs for p, _ in todo])
         scores, posterior, share, near_n, near_onet, near_census = (
             np.concatenate([getattr(q, name) for q in parts])
             for name in ("scores", "posterior", "vote_share", "near_n", "near_onet", "near_census"))
@@ -726,7 +726,7 @@ class TitleCoder:
         X[:, 33] = last_is_head
         X[:, CURATED_COLUMN] = cand == curated
         bounds = np.cumsum(n)
-        for p, a, b in zip(todo, bounds - n, bounds):
+        for (p, _), a, b in zip(todo, bounds - n, bounds):
             p.X, p.parts = X[a:b], None
 
     def _finish(self, pools: Sequence[_Pool | CodedTitle], top: int) -> list[CodedTitle]:
