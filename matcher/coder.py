@@ -186,12 +186,16 @@ def _spanish_forms(tok: str) -> tuple[str, ...]:
 
 def title_tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> list[str]:
     """The words a title is coded on (the build and every query use this one function)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _NOTE_RE.sub(" ", text)
-    without_except = _EXCEPT_RE.sub(" ", text)
-    if _NON_WORD_RE.sub("", without_except):  # a title that is nothing but the clause keeps its words
-        text = without_except
+    text = text.lower()
+    if not text.isascii():  # accents go (NFKD would leave plain ASCII as it is)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if "\\" in text:
+        text = _NOTE_RE.sub(" ", text)
+    if "exc" in text:  # every spelling of the clause has it
+        without_except = _EXCEPT_RE.sub(" ", text)
+        if _NON_WORD_RE.sub("", without_except):  # a title that is nothing but the clause keeps its words
+            text = without_except
     text = text.replace("'", "").replace("\u2019", "").replace("&", " and ")
     out: list[str] = []
     for raw in _NON_WORD_RE.split(text):
@@ -199,10 +203,19 @@ def title_tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> l
             continue
         expanded = TITLE_ABBREVIATIONS.get(raw) or (abbreviations or {}).get(raw) or raw
         for tok in expanded.split():
-            if tok not in STOP_WORDS and (len(tok) > 1 or tok.isdigit()):  # "n/a" is not a title
-                out.append(_neutral(_singular(tok)))
+            folded = _fold_word(tok)
+            if folded:
+                out.append(folded)
     kept = [t for t in out if t not in LEVEL_WORDS]
     return kept or out  # "apprentice" alone stays a word
+
+
+@functools.lru_cache(maxsize=65_536)
+def _fold_word(tok: str) -> str:
+    """One word as it is coded ("" for a word that says nothing); memoised: titles share most words."""
+    if tok in STOP_WORDS or (len(tok) == 1 and not tok.isdigit()):  # "n/a" is not a title
+        return ""
+    return _neutral(_singular(tok))
 
 
 def title_features(tokens: Sequence[str]) -> list[str]:
@@ -272,37 +285,70 @@ def feature_weight(feature: str, idf: float) -> float:
     return idf * (ROLE_BOOST if feature in ROLE_WORDS else 1.0)
 
 
-def _nearest(rows: np.ndarray, sims: np.ndarray, m: int) -> np.ndarray:
-    """Positions of the ``m`` most similar titles, best first, ties by row.
+def _rank_within(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Each element's position within its group (``group`` sorted: a group's elements are together)."""
+    starts = np.cumsum(np.bincount(group, minlength=n_groups)) - np.bincount(group, minlength=n_groups)
+    return np.arange(len(group)) - starts[group]
 
-    Which of many equally close titles count must not depend on argpartition's order, and
-    curated rows (the first rows) win such ties ("mechanic" is seen verbatim under 19 SOC
-    codes; the curated one settles it). Only the titles as close as the m-th are sorted.
+
+def _nearest_many(title: np.ndarray, rows: np.ndarray, tenths: np.ndarray, n_titles: int,
+                  m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``m`` most similar labelled titles of each title: (entry positions, rank), by title, best first.
+
+    ``title``, ``rows``, ``tenths`` list every (title, labelled title, similarity) that shares a feature,
+    the similarity in units of 1e-7. Ties go by row: which of many equally close titles count must
+    not depend on a sort's order, and curated rows (the first rows) win them ("mechanic" is seen
+    verbatim under 19 SOC codes; the curated one settles it). Sorting every match would cost more
+    than the rest of the coding, so a histogram of similarities first finds, per title, the level
+    the m-th best lies on; only the matches at or above it are sorted (the same answer as sorting them all).
     """
-    if len(sims) > m:
-        kth = sims[np.argpartition(-sims, m - 1)[m - 1]]
-        near = np.flatnonzero(sims >= kth)
+    level = tenths >> 17  # 77 levels of 0.013 from 0 to 1
+    levels = int(level.max()) + 1 if len(level) else 1
+    counts = np.bincount(title * levels + level, minlength=n_titles * levels).reshape(n_titles, levels)
+    # above[:, j]: matches on the top j + 1 levels; the m-th best is on the first level where that reaches m.
+    above = np.cumsum(counts[:, ::-1], axis=1)
+    floor = levels - 1 - np.minimum((above < m).sum(axis=1), levels - 1)
+    kept = np.flatnonzero(level >= floor[title])
+    # One sort key: title, then similarity (best first), then row.
+    row_bits, sim_bits = max(1, int(rows.max(initial=0)).bit_length()), 25
+    if (n_titles << (row_bits + sim_bits)) < 1 << 62:
+        key = (title[kept] << (row_bits + sim_bits)) | (((1 << sim_bits) - tenths[kept]) << row_bits) | rows[kept]
+        kept = kept[np.argsort(key, kind="stable")]
     else:
-        near = np.arange(len(sims))
-    return near[np.lexsort((rows[near], -sims[near]))][:m]
+        kept = kept[np.lexsort((rows[kept], -tenths[kept], title[kept]))]
+    rank = _rank_within(title[kept], n_titles)
+    first = rank < m
+    return kept[first], rank[first]
 
 
-def reranked_order(prob: np.ndarray, curated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, order best first) of one title's candidates from the re-ranker's chances.
+def reranked_orders(prob: np.ndarray, curated: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, order) of many titles' candidates from the re-ranker's chances.
 
-    The trees score each candidate on its own, but a title is one occupation: when the chances
-    add up to more than 1 they are scaled down to sum to 1, so a title O*NET files under two
-    codes ("iron worker": 0.90 and 0.34) is not trusted as if it were one (on the
+    ``sizes`` says how many candidates each title has (a title's candidates are together);
+    ``order`` lists every candidate, title by title, each title's best first.
+    The trees score each candidate on its own, but a title is one occupation: when a title's
+    chances add up to more than 1 they are scaled down to sum to 1, so a title O*NET files
+    under two codes ("iron worker": 0.90 and 0.34) is not trusted as if it were one (on the
     cross-validated titles this also ranks answers better than the raw chance).
-    A curated title seen verbatim settles the title: its code goes first with the pool's best
+    A curated title seen verbatim settles the title: its code goes first with the title's best
     score ("mechanic" is filed under 19 codes; the project's curated title says which). The
     re-ranker, fitted on Census titles, has seen too few curated hits to learn that itself.
     Ties keep the mixed-score order, so equal scores cannot swap between runs.
     """
-    scores = prob / max(1.0, float(prob.sum()))
+    sizes = np.asarray(sizes, dtype=np.int64)
+    title = np.repeat(np.arange(len(sizes)), sizes)
+    scores = prob / np.maximum(1.0, np.bincount(title, weights=prob, minlength=len(sizes)))[title]
     if curated.any():
-        scores[curated] = scores.max()
-    return scores, np.lexsort((np.arange(len(scores)), -np.round(scores, 9), ~curated))
+        best = np.zeros(len(sizes))
+        np.maximum.at(best, title, scores)
+        scores = np.where(curated, best[title], scores)
+    local = _rank_within(title, len(sizes))
+    return scores, np.lexsort((local, -np.round(scores, 9), ~curated, title))
+
+
+def reranked_order(prob: np.ndarray, curated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`reranked_orders` of one title's candidates."""
+    return reranked_orders(prob, curated, np.asarray([len(prob)]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,35 +374,44 @@ class CodedTitle:
 
 
 @dataclass
-class _Pool:
-    """A title's candidate SOC codes before the re-ranker: best first by mixed score."""
+class _Batch:
+    """A chunk of titles on their way through the coder, every title's numbers in one array.
 
-    text: str
-    socs: np.ndarray  # SOC indices, the first ``n`` are the candidates
-    n: int
-    scores: np.ndarray  # their mixed scores
-    onet: list[int]  # the O*NET-SOC index chosen within each
-    best_sim: float
-    X: np.ndarray | None  # re-ranker inputs, one row per candidate (filled for a whole batch at once)
-    parts: _Parts | None = None  # what the inputs are made of, until X is filled
+    Pool arrays hold each title's pool of SOC codes (its best ``k`` by mixed score, best
+    first), one title after another; candidate arrays the first ``n`` codes of each pool,
+    the ones the re-ranker orders. A title with no known word has an empty pool.
+    """
+
+    texts: list[str]
+    best_sim: np.ndarray  # per title: similarity of the closest labelled title
+    k: np.ndarray  # per title: codes in its pool
+    n: np.ndarray  # per title: candidates among them
+    socs: np.ndarray  # per pool code: SOC index
+    scores: np.ndarray  # per pool code: mixed score
+    onet: np.ndarray  # per candidate: the O*NET-SOC index chosen within its SOC
+    X: np.ndarray | None = None  # per candidate: re-ranker inputs (RERANK_FEATURES)
+
+    @property
+    def is_candidate(self) -> np.ndarray:
+        """Which pool codes are candidates (the first ``n`` of each pool)."""
+        return _rank_within(np.repeat(np.arange(len(self.k)), self.k), len(self.k)) < np.repeat(self.n, self.k)
+
 
 
 @dataclass
-class _Parts:
-    """One title's share of the re-ranker's inputs: per pool code (``k``), per candidate (``n``), per title."""
+class _TitleWords:
+    """Per title of a batch: its word count, distinct words, share of known words, role families,
+    whether its last word heads titles; as sparse rows, its words among the SOC titles' words and
+    its last and first word among the head words."""
 
-    scores: np.ndarray  # k: mixed score
-    posterior: np.ndarray  # k: word-model posterior
-    vote_share: np.ndarray  # k
-    near_n: np.ndarray  # k: titles among the nearest CONTEXT_NEIGHBOURS
-    near_onet: np.ndarray  # k: their vote, O*NET rows
-    near_census: np.ndarray  # k: their vote, Census rows
-    closest: np.ndarray  # n: the closest title of each candidate
-    overlap: list[float]  # n: share of the title's words in the occupation's own title
-    head_last: list[float]  # n
-    head_first: list[float]  # n
-    title: tuple[float, float, float, float, int, bool, int]  # best_sim, words, known, socs voted, roles,
-    #                                                           last word is a head, curated SOC (-1: none)
+    n_words: np.ndarray
+    n_unique: np.ndarray
+    known: np.ndarray
+    roles: np.ndarray
+    last_is_head: np.ndarray
+    present: Any
+    last: Any
+    first: Any
 
 
 class TitleCoder:
@@ -435,7 +490,13 @@ class TitleCoder:
         # An unknown word weighs as a word seen once would.
         self._unknown_weight = float(self.weights_[unigrams].max()) if unigrams else 1.0
         self._typo_cache: dict[str, str] = {}
-        self._by_feature: Any = None  # the postings as a scipy matrix, made on the first code_many
+        # Made on first use (_matrices): postings, word model, SOC title words and head shares as scipy matrices.
+        self._by_feature: Any = None
+        self._nb_matrix: Any = None
+        self._soc_word_matrix: Any = None
+        self._head_matrix: Any = None
+        self._soc_word_index = {w: i for i, w in enumerate(sorted(frozenset().union(*self._soc_words)))}
+        self._head_index = {w: i for i, w in enumerate(self.heads_)}
 
     # ------------------------------------------------------------------ index
 
@@ -457,26 +518,38 @@ class TitleCoder:
     # ------------------------------------------------------------------ coding
 
     def query_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(feature ids, normalised weights) of a title; empty when none of its words is known.
+        """(feature ids, normalised weights) of a title; empty when none of its words is known."""
+        _, _, idx, w = self._queries([text])
+        return idx, w.astype(np.float32)
+
+    def _queries(self, texts: Sequence[str]) -> tuple[list[list[str]], np.ndarray, np.ndarray, np.ndarray]:
+        """Each title's words, and its known features with normalised weights as CSR parts (ptr, ids, weights).
 
         A word the model has never seen is first read as the known word one typo away
         ("electricain" → "electrician"); failing that it still counts in the norm (as a
         rare word would), so "stay at home mom" is not taken for whatever "home" alone is.
         """
-        _, idx, w = self._query(text)
-        return idx, w
-
-    def _query(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        tokens = [self._known_word(t) for t in title_tokens(text, self.abbreviations)]
-        feats = title_features(tokens)
-        ids = [self.feature_id_[f] for f in feats if f in self.feature_id_]
-        if not ids:
-            return tokens, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        fid = self.feature_id_
+        words: list[list[str]] = []
+        ids: list[int] = []
+        lengths: list[int] = []
+        unknown: list[int] = []
+        for text in texts:
+            tokens = [self._known_word(t) for t in title_tokens(text, self.abbreviations)]
+            known = [fid[f] for f in title_features(tokens) if f in fid]
+            words.append(tokens)
+            ids.extend(known)
+            lengths.append(len(known))
+            unknown.append(sum(1 for t in dict.fromkeys(tokens) if t not in fid) if known else 0)
+        ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=ptr[1:])
         idx = np.asarray(ids, dtype=np.int64)
+        owner = np.repeat(np.arange(len(texts)), lengths)
         w = self.weights_[idx].astype(np.float64)
-        unknown = sum(1 for t in dict.fromkeys(tokens) if t not in self.feature_id_)
-        norm = np.sqrt((w ** 2).sum() + unknown * self._unknown_weight ** 2)
-        return tokens, idx, (w / norm).astype(np.float32)
+        norm = np.sqrt(np.bincount(owner, weights=w ** 2, minlength=len(texts))
+                       + np.asarray(unknown, dtype=np.float64) * self._unknown_weight ** 2)
+        # Weights are held in float32, as the labelled titles' are.
+        return words, ptr, idx, (w / norm[owner]).astype(np.float32).astype(np.float64)
 
     def _known_word(self, tok: str) -> str:
         if tok in self.feature_id_:
@@ -500,27 +573,17 @@ class TitleCoder:
 
     def code(self, text: str, top: int = 5) -> CodedTitle:
         """Code one title: up to ``top`` candidates with calibrated confidences, best first."""
-        tokens, idx, w = self._query(text)
-        if len(idx) == 0:
-            return CodedTitle(text, (), 0.0)
-        spans = [(self._post_ptr[i], self._post_ptr[i + 1]) for i in idx.tolist()]
-        rows = np.concatenate([self._post_rows[a:b] for a, b in spans])
-        vals = np.concatenate([self._post_data[a:b].astype(np.float64) * wi for (a, b), wi in zip(spans, w.tolist())])
-        uniq, inv = np.unique(rows, return_inverse=True)
-        sims = np.bincount(inv, weights=vals)
-        pools: list[_Pool | CodedTitle] = [self._pool(text, tokens, uniq, sims, top, idx)]
-        self._fill_inputs(pools)
-        return self._finish(pools, top)[0]
+        return self.code_many([text], top)[0]
 
     def looks_like_title(self, text: str) -> bool:
         """True when the phrase has a word that ends many job titles ("welder", "asst", "cocinero")."""
         return any(tok in self.head_words_ for tok in title_tokens(text, self.abbreviations))
 
     def code_many(self, texts: Iterable[str], top: int = 5, batch: int = 1024) -> list[CodedTitle]:
-        """Code many titles; the same answers as :meth:`code`, several times faster (one sparse product a batch)."""
+        """Code many titles (a batch at a time: each step runs over the whole batch at once)."""
         out: list[CodedTitle] = []
         for chunk in self._chunks(texts, batch):
-            out.extend(self._finish(self._pools(chunk, top), top))
+            out.extend(self._finish(self._batch(chunk, top), top))
         return out
 
     def candidate_table(self, texts: Iterable[str], batch: int = 1024) -> list[tuple[list[str], np.ndarray] | None]:
@@ -530,11 +593,12 @@ class TitleCoder:
         """
         out: list[tuple[list[str], np.ndarray] | None] = []
         for chunk in self._chunks(texts, batch):
-            for pool in self._pools(chunk, RERANK_POOL, with_inputs=True):
-                if isinstance(pool, CodedTitle) or pool.X is None:
-                    out.append(None)
-                else:
-                    out.append(([self.socs_[s] for s in pool.socs[:pool.n].tolist()], pool.X))
+            b = self._batch(chunk, RERANK_POOL, with_inputs=True)
+            assert b.X is not None
+            socs = b.socs[b.is_candidate].tolist()
+            ends = np.cumsum(b.n).tolist()
+            for n, end in zip(b.n.tolist(), ends):
+                out.append(([self.socs_[s] for s in socs[end - n:end]], b.X[end - n:end]) if n else None)
         return out
 
     @staticmethod
@@ -543,218 +607,264 @@ class TitleCoder:
         for start in range(0, len(items), batch):
             yield items[start:start + batch]
 
-    def _pools(self, chunk: list[str], top: int, with_inputs: bool | None = None) -> list[_Pool | CodedTitle]:
-        """Each title's pool (or its empty answer), with one sparse product for the whole chunk."""
-        from scipy import sparse
-
+    def _matrices(self) -> tuple[Any, Any]:
+        """The labelled titles by feature (an inverted index) and the word model, as scipy matrices."""
         if self._by_feature is None:
+            from scipy import sparse
+
             self._by_feature = sparse.csr_matrix((self._post_data, self._post_rows, self._post_ptr),
                                                  shape=(len(self.vocabulary_), self.n_titles_))
-        queries_ = [self._query(t) for t in chunk]
-        indptr = np.cumsum([0] + [len(q[1]) for q in queries_])
-        indices = np.concatenate([q[1] for q in queries_]) if indptr[-1] else np.zeros(0, dtype=np.int64)
-        data = np.concatenate([q[2] for q in queries_]) if indptr[-1] else np.zeros(0, dtype=np.float32)
-        queries = sparse.csr_matrix((data.astype(np.float64), indices, indptr),
-                                    shape=(len(chunk), len(self.vocabulary_)))
-        # Each title's matches in no particular order: nothing below depends on it.
-        sims = (queries @ self._by_feature).tocsr()
-        pools: list[_Pool | CodedTitle] = []
-        for i, text in enumerate(chunk):
-            a, b = sims.indptr[i], sims.indptr[i + 1]
-            if a == b:
-                pools.append(CodedTitle(text, (), 0.0))
-            else:
-                pools.append(self._pool(text, queries_[i][0], sims.indices[a:b], sims.data[a:b], top,
-                                        queries_[i][1], with_inputs))
-        self._fill_inputs(pools)
-        return pools
+            self._nb_matrix = sparse.csr_matrix((self.nb_log_, self.nb_soc_, self.nb_ptr_),
+                                                shape=(len(self.vocabulary_), len(self.socs_)))
+            # Which words each SOC code's own title has, and the share of its titles each head word heads.
+            pairs = np.asarray([(self._soc_word_index[w], c) for c, words in enumerate(self._soc_words)
+                                for w in words], dtype=np.int64).reshape(-1, 2)
+            self._soc_word_matrix = sparse.csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])),
+                                                      shape=(len(self._soc_word_index), len(self.socs_)))
+            shares = [(self._head_index[w], c, v) for w, per in self.heads_.items() for c, v in per.items()]
+            self._head_matrix = sparse.csr_matrix(
+                ([v for *_, v in shares], ([w for w, *_ in shares], [c for _, c, _ in shares])),
+                shape=(len(self._head_index), len(self.socs_)))
+        return self._by_feature, self._nb_matrix
 
     def word_model(self, features: np.ndarray) -> np.ndarray:
         """Naive-Bayes posterior over SOC codes for a title's known features (each counted once)."""
-        # The postings of every feature, one after another: position p of feature j's run is entry
-        # starts[j] + (p - where the run begins).
-        starts = self.nb_ptr_[features]
-        lengths = self.nb_ptr_[features + 1] - starts
-        at = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
-        lp: np.ndarray = np.bincount(self.nb_soc_[at], weights=self.nb_log_[at], minlength=len(self.nb_prior_))
-        lp = lp.astype(np.float64, copy=False)
+        return self._word_models(np.asarray([0, len(features)]), np.asarray(features, dtype=np.int64))[0]
+
+    def _word_models(self, ptr: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """:meth:`word_model` of many titles (features as CSR parts), one row per title."""
+        from scipy import sparse
+
+        _, nb = self._matrices()
+        present = sparse.csr_matrix((np.ones(len(idx)), idx, ptr), shape=(len(ptr) - 1, len(self.vocabulary_)))
+        lp: np.ndarray = (present @ nb).toarray()
         lp += self.nb_prior_
-        lp += len(features) * self.nb_norm_
-        lp -= lp.max()
+        lp += np.diff(ptr)[:, None] * self.nb_norm_
+        lp -= lp.max(axis=1, keepdims=True)
         np.exp(lp, out=lp)
-        lp /= lp.sum()
+        lp /= lp.sum(axis=1, keepdims=True)
         return lp
 
-    def _pool(self, text: str, tokens: list[str], rows: np.ndarray, sims: np.ndarray, top: int,
-              features: np.ndarray, with_inputs: bool | None = None) -> _Pool:
-        # Rounded so that summing in another order (code_many's sparse product) cannot reorder ties.
-        sims = np.round(sims, 7)
+    def _batch(self, chunk: list[str], top: int, with_inputs: bool | None = None) -> _Batch:
+        """Steps 1-3 for a chunk of titles: each title's pool of SOC codes, and the re-ranker's inputs."""
+        from scipy import sparse
+
         inputs = bool(with_inputs or (with_inputs is None and self.reranker_ is not None))
-        nearest = _nearest(rows, sims, max(N_NEIGHBOURS, CONTEXT_NEIGHBOURS) if inputs else N_NEIGHBOURS)
-        near = rows[nearest[:N_NEIGHBOURS]]
-        best_sim = float(sims[nearest[0]])
-        votes: dict[int, float] = {}
-        onet_votes: dict[int, dict[int, float]] = {}
-        curated_soc = -1  # the SOC code of a curated title seen verbatim (it settles the title)
-        for s, scale, soc, o in zip(sims[nearest[:N_NEIGHBOURS]].tolist(), self._vote_scale[near].tolist(),
-                                    self.soc_[near].tolist(), self.onet_[near].tolist()):
-            v = max(s, 1e-9) ** VOTE_POWER * (scale if s >= 0.999 else 1.0)
-            if s >= 0.999 and scale > 1.0 and curated_soc < 0:
-                curated_soc = soc
-            votes[soc] = votes.get(soc, 0.0) + v
-            if o >= 0:
-                soc_votes = onet_votes.setdefault(soc, {})
-                soc_votes[o] = soc_votes.get(o, 0.0) + v
-        total = sum(votes.values())
-        # The mixed score of every SOC the neighbours or the word model put forward.
-        posterior = self.word_model(features)
+        n_titles, n_socs = len(chunk), len(self.socs_)
+        tokens, ptr, idx, w = self._queries(chunk)
+        by_feature, _ = self._matrices()
+        queries = sparse.csr_matrix((w, idx, ptr), shape=(n_titles, len(self.vocabulary_)))
+        # Every (title, labelled title) pair that shares a feature, in no particular order: nothing below depends on it.
+        matches = (queries @ by_feature).tocsr()
+        title = np.repeat(np.arange(n_titles), np.diff(matches.indptr))
+        rows = matches.indices.astype(np.int64)
+        # Rounded to 7 decimals (as np.round does it), so summing in another order cannot reorder ties;
+        # as integers too, to sort on.
+        scaled = matches.data * 1e7
+        np.rint(scaled, out=scaled)
+        sims = scaled / 1e7
+        tenths = scaled.astype(np.int64)
+        has = np.bincount(title, minlength=n_titles) > 0
+
+        near, near_rank = _nearest_many(title, rows, tenths, n_titles, max(N_NEIGHBOURS, CONTEXT_NEIGHBOURS)
+                                        if inputs else N_NEIGHBOURS)
+        best_sim = np.zeros(n_titles)
+        best_sim[title[near[near_rank == 0]]] = sims[near[near_rank == 0]]
+
+        # 3. The vote of the N_NEIGHBOURS nearest, per (title, SOC code).
+        voter = near[near_rank < N_NEIGHBOURS]
+        v_title, v_row, v_sim = title[voter], rows[voter], sims[voter]
+        v_soc = self.soc_[v_row].astype(np.int64)
+        exact = v_sim >= 0.999
+        scale = self._vote_scale[v_row]
+        # Python's pow, not numpy's (whose SIMD power can differ in the last bit): the votes the shipped
+        # re-ranker was fitted on, to the bit (a few thousand powers a batch).
+        v = np.asarray([max(x, 1e-9) ** VOTE_POWER for x in v_sim.tolist()]) * np.where(exact, scale, 1.0)
+        curated_soc = np.full(n_titles, -1, dtype=np.int64)  # a curated title seen verbatim settles the title
+        hits = np.flatnonzero(exact & (scale > 1.0))
+        hit_titles, first_hit = np.unique(v_title[hits], return_index=True)
+        curated_soc[hit_titles] = v_soc[hits[first_hit]]
+        vote_key = v_title * n_socs + v_soc
+        pair, first_vote, inverse = np.unique(vote_key, return_index=True, return_inverse=True)
+        pair_votes = np.bincount(inverse, weights=v)
+        pair_title = pair // n_socs
+        by_first = np.argsort(first_vote)  # a title's total adds its codes in the order they were first voted for
+        total = np.bincount(pair_title[by_first], weights=pair_votes[by_first], minlength=n_titles)
+
+        posterior = self._word_models(ptr, idx)
         mixed = posterior * NB_MIX
-        for soc, v in votes.items():
-            mixed[soc] += (1.0 - NB_MIX) * (v / total) * best_sim
+        mixed.reshape(-1)[pair] += (1.0 - NB_MIX) * (pair_votes / total[pair_title]) * best_sim[pair_title]
+
+        # Each title's pool: its best codes by mixed score (ties by code), the first n_pool of them candidates.
         n_pool = max(top, RERANK_POOL)
-        k = min(max(n_pool, GROUP_POOL), len(mixed))
-        best = np.argpartition(-mixed, k - 1)[:k]
-        ranked = sorted((int(soc) for soc in best.tolist() if mixed[soc] > 0.0),
-                        key=lambda soc: (-mixed[soc], self.socs_[soc]))
-        socs = np.asarray(ranked, dtype=np.int64)
-        n = min(n_pool, len(socs))
-        onet = []
-        for soc in ranked[:n]:
-            per = onet_votes.get(soc)
-            onet.append(max(per.items(), key=lambda kv: (kv[1], -kv[0]))[0] if per else int(self.soc_default_[soc]))
-        pool = _Pool(text, socs, n, mixed[socs], onet, best_sim, None)
-        if n and inputs:
-            vote_share = np.asarray([votes.get(s, 0.0) / total for s in ranked])
-            pool.parts = self._rerank_parts(tokens, rows, sims, nearest, socs, n, mixed[socs], posterior[socs],
-                                            vote_share, best_sim, len(votes), curated_soc)
-        return pool
+        k_max = min(max(n_pool, GROUP_POOL), n_socs)
+        kth = -np.partition(-mixed, k_max - 1, axis=1)[:, k_max - 1]
+        pool_title, pool_soc = np.nonzero((mixed >= kth[:, None]) & (mixed > 0.0) & has[:, None])
+        order = np.lexsort((pool_soc, -mixed[pool_title, pool_soc], pool_title))
+        rank = _rank_within(pool_title[order], n_titles)
+        order = order[rank < k_max]
+        pool_title, pool_soc, rank = pool_title[order], pool_soc[order], rank[rank < k_max]
+        k = np.bincount(pool_title, minlength=n_titles)
+        n = np.minimum(n_pool, k)
+        is_cand = rank < n[pool_title]
+        cand_title, cand_soc = pool_title[is_cand], pool_soc[is_cand]
 
-    def _rerank_parts(self, tokens: list[str], rows: np.ndarray, sims: np.ndarray, nearest: np.ndarray,
-                      socs: np.ndarray, n: int, scores: np.ndarray, posterior: np.ndarray, vote_share: np.ndarray,
-                      best_sim: float, n_neighbour_socs: int, curated_soc: int) -> _Parts:
-        """What one title adds to the re-ranker's inputs (the first ``n`` codes in ``socs`` are its candidates)."""
-        k = len(socs)
-        cand = socs[:n]
-        # Where each labelled title's SOC code stands among the pool's codes (-1: not among them).
-        slot = np.full(len(self.socs_), -1, dtype=np.int64)
-        slot[socs] = np.arange(k)
-        row_slot = slot[self.soc_[rows]]
+        # The O*NET-SOC code within each candidate SOC: the one its voters gave most, else the SOC's default.
+        onet = self.soc_default_[cand_soc].astype(np.int64)
+        v_onet = self.onet_[v_row].astype(np.int64)
+        rated = v_onet >= 0
+        if rated.any():
+            n_onet = len(self.onet_codes_)
+            triple, inverse = np.unique(vote_key[rated] * n_onet + v_onet[rated], return_inverse=True)
+            triple_votes = np.bincount(inverse, weights=v[rated])
+            owner, code = triple // n_onet, triple % n_onet
+            best = np.lexsort((code, -triple_votes, owner))
+            best = best[np.r_[True, owner[best][1:] != owner[best][:-1]]]  # the first of each (title, SOC)
+            at = np.searchsorted(owner[best], cand_title * n_socs + cand_soc)
+            at = np.minimum(at, len(best) - 1)
+            found = owner[best][at] == cand_title * n_socs + cand_soc
+            onet[found] = code[best][at[found]]
+
+        b = _Batch(chunk, best_sim, k, n, pool_soc, mixed[pool_title, pool_soc], onet)
+        if inputs and len(cand_soc):
+            share = np.zeros(len(pool_soc))
+            at = np.minimum(np.searchsorted(pair, pool_title * n_socs + pool_soc), len(pair) - 1)
+            voted = pair[at] == pool_title * n_socs + pool_soc
+            share[voted] = pair_votes[at[voted]] / total[pool_title[voted]]
+            b.X = self._rerank_inputs(b, tokens, pool_title, rank, posterior[pool_title, pool_soc], share,
+                                      (title, rows, sims), near[near_rank < CONTEXT_NEIGHBOURS],
+                                      np.bincount(pair_title, minlength=n_titles), curated_soc)
+        return b
+
+    def _rerank_inputs(self, b: _Batch, tokens: list[list[str]], pool_title: np.ndarray, rank: np.ndarray,
+                       posterior: np.ndarray, share: np.ndarray, matches: tuple[np.ndarray, np.ndarray, np.ndarray],
+                       near: np.ndarray, n_voted: np.ndarray, curated_soc: np.ndarray) -> np.ndarray:
+        """The re-ranker's inputs, one row of :data:`RERANK_FEATURES` per candidate of the batch.
+
+        ``matches`` are every (title, labelled title, similarity) of the batch, ``near`` the positions of
+        each title's CONTEXT_NEIGHBOURS nearest among them; the other arrays run over the pool codes.
+        """
+        title, rows, sims = matches
+        n_titles, n_socs = len(b.texts), len(self.socs_)
+        is_cand = rank < b.n[pool_title]
+        cand, cand_title = b.socs[is_cand], pool_title[is_cand]
         # Each candidate's closest title, over every labelled title that shares a feature.
-        mine = (row_slot >= 0) & (row_slot < n)
-        closest = np.zeros(n)
-        np.maximum.at(closest, row_slot[mine], sims[mine])
-        # The nearest titles (ties by row): how many are each code's, and their vote from O*NET or the Census.
-        order = nearest[:CONTEXT_NEIGHBOURS]
-        near_slot = row_slot[order]
-        pooled = near_slot >= 0
-        near_slot = near_slot[pooled]
-        near_w = sims[order][pooled] ** VOTE_POWER
-        near_census = self._census[rows[order][pooled]]
-        words = frozenset(tokens)
-        n_words = len(tokens)
-        last = self.heads_.get(tokens[-1], {}) if tokens else {}
-        first = self.heads_.get(tokens[0], {}) if tokens else {}
-        codes = cand.tolist()
-        return _Parts(
-            scores=scores, posterior=posterior, vote_share=vote_share,
-            near_n=np.bincount(near_slot, minlength=k).astype(np.float64),
-            near_onet=np.bincount(near_slot, weights=near_w * ~near_census, minlength=k),
-            near_census=np.bincount(near_slot, weights=near_w * near_census, minlength=k),
-            closest=closest,
-            overlap=[len(words & self._soc_words[c]) / max(1, len(words)) for c in codes],
-            head_last=[last.get(c, 0.0) for c in codes], head_first=[first.get(c, 0.0) for c in codes],
-            title=(best_sim, n_words, sum(t in self.feature_id_ for t in tokens) / max(1, n_words),
-                   n_neighbour_socs, role_families(words), bool(last), curated_soc),
-        )
+        slots = np.full(n_titles * n_socs, -1, dtype=np.int64)  # (title, SOC) → its candidate (-1: none)
+        slots[cand_title * n_socs + cand] = np.arange(len(cand))
+        at = slots[title * n_socs + self.soc_[rows]]
+        mine = at >= 0
+        closest = np.zeros(len(cand))
+        np.maximum.at(closest, at[mine], sims[mine])
+        # The nearest titles (ties by row): how many are each pool code's, and their vote from O*NET or the Census.
+        slots[cand_title * n_socs + cand] = -1
+        slots[pool_title * n_socs + b.socs] = np.arange(len(rank))  # (title, SOC) → its pool code
+        near_key = slots[title[near] * n_socs + self.soc_[rows[near]]]
+        near, near_key = near[near_key >= 0], near_key[near_key >= 0]
+        near_w = sims[near] ** VOTE_POWER
+        census = self._census[rows[near]]
+        near_n = np.bincount(near_key, minlength=len(rank)).astype(np.float64)
+        near_onet = np.bincount(near_key, weights=near_w * ~census, minlength=len(rank))
+        near_census = np.bincount(near_key, weights=near_w * census, minlength=len(rank))
 
-    def _fill_inputs(self, pools: Sequence[_Pool | CodedTitle]) -> None:
-        """Each pool's re-ranker inputs (one row of :data:`RERANK_FEATURES` per candidate), built for the batch."""
-        todo = [(p, p.parts) for p in pools if isinstance(p, _Pool) and p.parts is not None]
-        if not todo:
-            return
-        parts = [q for _, q in todo]
-        k = np.asarray([len(p.socs) for p, _ in todo])
-        n = np.asarray([p.n for p, _ in todo])
-        title_of = np.repeat(np.arange(len(todo)), k)  # per pool code (all titles' codes one after another)
-        rank = np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
-        socs = np.concatenate([p.socs for p, _ in todo])
-        scores, posterior, share, near_n, near_onet, near_census = (
-            np.concatenate([getattr(q, name) for q in parts])
-            for name in ("scores", "posterior", "vote_share", "near_n", "near_onet", "near_census"))
-        # Sums over the codes of the same major (and minor) group among a title's best GROUP_POOL.
-        major = np.unique(title_of * 100 + self._soc_major[socs], return_inverse=True)[1]
-        minor = np.unique(title_of * 1000 + self._soc_minor[socs], return_inverse=True)[1]
+        # What the title's words say about each candidate: shared words with its own title, head-word shares.
+        words = self._title_words(tokens)
+        shared = (words.present @ self._soc_word_matrix).toarray()
+        overlap = shared[cand_title, cand] / np.maximum(1, words.n_unique)[cand_title]
+        head_last = (words.last @ self._head_matrix).toarray()[cand_title, cand]
+        head_first = (words.first @ self._head_matrix).toarray()[cand_title, cand]
+
+        # Sums over the codes of the same major (and minor) group among a title's pool.
+        major = np.unique(pool_title * 100 + self._soc_major[b.socs], return_inverse=True)[1]
+        minor = np.unique(pool_title * 1000 + self._soc_minor[b.socs], return_inverse=True)[1]
 
         def in_major(w: np.ndarray) -> np.ndarray:
             return np.bincount(major, weights=w)[major][is_cand]
 
-        is_cand = rank < n[title_of]
-        cand, title = socs[is_cand], title_of[is_cand]
-        best_sim, n_words, known, voted, roles, last_is_head, curated = (
-            np.asarray(col)[title] for col in zip(*(q.title for q in parts)))
+        first_score = b.scores[rank == 0][np.searchsorted(pool_title[rank == 0], cand_title)]
         soc_roles = self._soc_roles[cand]
-        closest = np.concatenate([q.closest for q in parts])
+        title_roles = words.roles[cand_title]
         X = np.empty((len(cand), len(RERANK_FEATURES)), dtype=np.float64)
-        X[:, 0] = scores[is_cand]
+        X[:, 0] = b.scores[is_cand]
         X[:, 1] = rank[is_cand]
         X[:, 2] = posterior[is_cand]
         X[:, 3] = share[is_cand]
-        X[:, 4] = scores[rank == 0][title] - X[:, 0]
-        X[:, 5] = best_sim
-        X[:, 6] = n_words
-        X[:, 7] = known
-        X[:, 8] = voted
-        X[:, 9] = np.bitwise_count(soc_roles & roles)
-        X[:, 10] = np.bitwise_count(roles & ~soc_roles)
-        X[:, 11] = np.bitwise_count(soc_roles & ~roles)
-        X[:, 12] = [v for q in parts for v in q.overlap]
-        X[:, 13] = (roles & _FAMILY_BIT["supervisor"]) > 0
+        X[:, 4] = first_score - X[:, 0]
+        X[:, 5] = b.best_sim[cand_title]
+        X[:, 6] = words.n_words[cand_title]
+        X[:, 7] = words.known[cand_title]
+        X[:, 8] = n_voted[cand_title]
+        X[:, 9] = np.bitwise_count(soc_roles & title_roles)
+        X[:, 10] = np.bitwise_count(title_roles & ~soc_roles)
+        X[:, 11] = np.bitwise_count(soc_roles & ~title_roles)
+        X[:, 12] = overlap
+        X[:, 13] = (title_roles & _FAMILY_BIT["supervisor"]) > 0
         X[:, 14:20] = self._soc_flags[cand]
-        X[:, 20] = in_major(scores)
-        X[:, 21] = np.bincount(minor, weights=scores)[minor][is_cand]
+        X[:, 20] = in_major(b.scores)
+        X[:, 21] = np.bincount(minor, weights=b.scores)[minor][is_cand]
         X[:, 22] = in_major(share)
         X[:, 23] = in_major(posterior)
         X[:, 24] = closest
         X[:, 25] = near_n[is_cand]
         X[:, 26] = near_onet[is_cand]
         X[:, 27] = near_census[is_cand]
-        X[:, 28] = best_sim - closest
+        X[:, 28] = X[:, 5] - closest
         X[:, 29] = in_major(near_onet)
         X[:, 30] = in_major(near_census)
-        X[:, 31] = [v for q in parts for v in q.head_last]
-        X[:, 32] = [v for q in parts for v in q.head_first]
-        X[:, 33] = last_is_head
-        X[:, CURATED_COLUMN] = cand == curated
-        bounds = np.cumsum(n)
-        for (p, _), a, b in zip(todo, bounds - n, bounds):
-            p.X, p.parts = X[a:b], None
+        X[:, 31] = head_last
+        X[:, 32] = head_first
+        X[:, 33] = words.last_is_head[cand_title]
+        X[:, CURATED_COLUMN] = cand == curated_soc[cand_title]
+        return X
 
-    def _finish(self, pools: Sequence[_Pool | CodedTitle], top: int) -> list[CodedTitle]:
-        """Re-rank every pool's candidates (one batch through the trees) and calibrate."""
-        ready = [(p, p.X) for p in pools if isinstance(p, _Pool) and p.X is not None]
-        reranked: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id(pool) → (chances, curated)
-        if ready and self.reranker_ is not None:
-            prob = self.reranker_.predict_proba(np.vstack([X for _, X in ready]))
-            starts = np.cumsum([0] + [p.n for p, _ in ready])
-            reranked = {id(p): (prob[starts[i]:starts[i + 1]], X[:, CURATED_COLUMN] > 0)
-                        for i, (p, X) in enumerate(ready)}
-        ranked: list[tuple[_Pool, list[int], np.ndarray]] = []
-        for p in pools:
-            if isinstance(p, CodedTitle):
-                continue
-            if id(p) in reranked:
-                scores, order = reranked_order(*reranked[id(p)])
-            else:
-                scores = p.scores[:p.n]
-                order = np.argsort(-np.round(scores, 9), kind="stable")
-            chosen = order[:top]
-            ranked.append((p, chosen.tolist(), scores[chosen]))
-        # Every candidate of the batch through the calibration at once.
-        chances = iter(self.calibrate_many(np.concatenate([c for *_, c in ranked])).tolist() if ranked else [])
-        done = {id(p): CodedTitle(p.text, tuple(Candidate(self.onet_codes_[p.onet[i]], self.socs_[int(p.socs[i])],
-                                                          next(chances)) for i in chosen), round(p.best_sim, 4))
-                for p, chosen, _ in ranked}
-        return [p if isinstance(p, CodedTitle) else done[id(p)] for p in pools]
+    def _title_words(self, tokens: list[list[str]]) -> _TitleWords:
+        """What the re-ranker reads off each title's words (one loop over the titles, the rest as matrices)."""
+        from scipy import sparse
+
+        fid, soc_word, head = self.feature_id_, self._soc_word_index, self._head_index
+        n_words, n_unique, known, roles, last, first = [], [], [], [], [], []
+        ptr: list[int] = [0]
+        ids: list[int] = []
+        for title in tokens:
+            unique = frozenset(title)
+            n_words.append(len(title))
+            n_unique.append(len(unique))
+            known.append(sum(w in fid for w in title) / max(1, len(title)))
+            roles.append(role_families(unique))
+            last.append(head.get(title[-1], -1) if title else -1)
+            first.append(head.get(title[0], -1) if title else -1)
+            ids.extend(soc_word[w] for w in unique if w in soc_word)
+            ptr.append(len(ids))
+
+        def one_hot(index: list[int]) -> Any:
+            at = np.asarray(index, dtype=np.int64)
+            rows = np.flatnonzero(at >= 0)
+            return sparse.csr_matrix((np.ones(len(rows)), (rows, at[rows])), shape=(len(tokens), len(head)))
+
+        last_head = np.asarray(last) >= 0
+        return _TitleWords(
+            n_words=np.asarray(n_words, dtype=np.float64), n_unique=np.asarray(n_unique, dtype=np.int64),
+            known=np.asarray(known, dtype=np.float64), roles=np.asarray(roles, dtype=np.int64),
+            last_is_head=last_head.astype(np.float64),
+            present=sparse.csr_matrix((np.ones(len(ids)), ids, ptr), shape=(len(tokens), len(soc_word))),
+            last=one_hot(last), first=one_hot(first))
+
+    def _finish(self, b: _Batch, top: int) -> list[CodedTitle]:
+        """Steps 4-5: re-rank every title's candidates (one batch through the trees) and calibrate."""
+        n_titles = len(b.texts)
+        cand_title = np.repeat(np.arange(n_titles), b.n)
+        is_cand = b.is_candidate
+        if b.X is not None and self.reranker_ is not None:
+            scores, order = reranked_orders(self.reranker_.predict_proba(b.X), b.X[:, CURATED_COLUMN] > 0, b.n)
+        else:
+            scores = b.scores[is_cand]
+            order = np.lexsort((_rank_within(cand_title, n_titles), -np.round(scores, 9), cand_title))
+        chosen = order[_rank_within(cand_title[order], n_titles) < top]
+        found: list[list[Candidate]] = [[] for _ in range(n_titles)]
+        for t, o, s, c in zip(cand_title[chosen].tolist(), b.onet[chosen].tolist(),
+                              b.socs[is_cand][chosen].tolist(), self.calibrate_many(scores[chosen]).tolist()):
+            found[t].append(Candidate(self.onet_codes_[o], self.socs_[s], c))
+        return [CodedTitle(text, tuple(c), round(float(sim), 4) if c else 0.0)
+                for text, c, sim in zip(b.texts, found, b.best_sim.tolist())]
 
     def calibrate(self, score: float) -> float:
         """A title's re-ranked score → chance the SOC code is right (the isotonic map, to 4 digits)."""

@@ -16,9 +16,11 @@ from matcher.cli import main
 from matcher.coder import (
     _FAMILY_BIT,
     RERANK_FEATURES,
+    _nearest_many,
     RERANK_POOL,
     load_coder,
     reranked_order,
+    reranked_orders,
     role_families,
     title_features,
     title_tokens,
@@ -380,3 +382,31 @@ def test_reranked_chances_sum_to_at_most_one_and_a_curated_title_settles():
     scores, order = reranked_order(np.array([0.2, 0.5]), np.array([True, False]))
     assert scores.tolist() == [0.5, 0.5] and order.tolist() == [0, 1]  # the curated code first, best chance
     assert reranked_order(np.array([0.3, 0.3]), np.zeros(2, dtype=bool))[1].tolist() == [0, 1]  # ties: mixed order
+
+
+def test_many_titles_reranked_at_once_are_each_reranked_as_alone():
+    rng = np.random.default_rng(7)
+    sizes = np.array([3, 1, 5, 2, 4])
+    prob = np.round(rng.random(sizes.sum()), 1)  # rounded: ties, which must keep the mixed-score order
+    curated = rng.random(sizes.sum()) < 0.15
+    scores, order = reranked_orders(prob, curated, sizes)
+    starts = np.cumsum(sizes) - sizes
+    for a, n in zip(starts, sizes):
+        alone_scores, alone_order = reranked_order(prob[a:a + n], curated[a:a + n])
+        assert np.array_equal(scores[a:a + n], alone_scores)
+        assert order[a:a + n].tolist() == (alone_order + a).tolist()
+
+
+def test_the_nearest_titles_are_the_best_by_similarity_then_row_whatever_the_histogram_levels():
+    rng = np.random.default_rng(3)
+    n_titles, m = 40, 30
+    title = np.sort(rng.integers(0, n_titles, 20_000))
+    rows = rng.permutation(60_000)[:20_000]
+    # Few distinct similarities (many ties, on one level or across several), some titles with fewer than m.
+    tenths = rng.choice([10_000_000, 9_000_000, 5_000_001, 5_000_000, 120_000, 3], size=20_000)
+    title[title == 5] = 6
+    near, rank = _nearest_many(title, rows, tenths, n_titles, m)
+    expected = np.lexsort((rows, -tenths, title))
+    expected = np.concatenate([expected[title[expected] == t][:m] for t in range(n_titles)])
+    assert near.tolist() == expected.tolist()
+    assert rank.tolist() == [i for t in range(n_titles) for i in range(min(m, int((title == t).sum())))]
