@@ -92,6 +92,8 @@ NB_MIX = 0.3
 RERANK_POOL = 5
 GROUP_POOL = 10
 CONTEXT_NEIGHBOURS = 30
+# Batches of up to this many titles gather their matches without scipy (its fixed cost per product is more).
+SMALL_BATCH = 16
 
 
 
@@ -285,6 +287,19 @@ def feature_weight(feature: str, idf: float) -> float:
     return idf * (ROLE_BOOST if feature in ROLE_WORDS else 1.0)
 
 
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[i], ..., starts[i] + lengths[i] - 1`` for every i, one after another."""
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``values`` at ``wanted`` among the sorted ``keys`` (0 where a key is missing; negative keys never match)."""
+    if not len(keys):
+        return np.zeros(len(wanted))
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where((keys[at] == wanted) & (wanted >= 0), values[at], 0.0)
+
+
 def _rank_within(group: np.ndarray, n_groups: int) -> np.ndarray:
     """Each element's position within its group (``group`` sorted: a group's elements are together)."""
     starts = np.cumsum(np.bincount(group, minlength=n_groups)) - np.bincount(group, minlength=n_groups)
@@ -401,17 +416,18 @@ class _Batch:
 @dataclass
 class _TitleWords:
     """Per title of a batch: its word count, distinct words, share of known words, role families,
-    whether its last word heads titles; as sparse rows, its words among the SOC titles' words and
-    its last and first word among the head words."""
+    whether its last word heads titles, its distinct words among the SOC titles' words (CSR parts:
+    ``word_ptr``, ``word_ids``) and its last and first word among the head words (-1: not one)."""
 
     n_words: np.ndarray
     n_unique: np.ndarray
     known: np.ndarray
     roles: np.ndarray
     last_is_head: np.ndarray
-    present: Any
-    last: Any
-    first: Any
+    word_ptr: np.ndarray
+    word_ids: np.ndarray
+    last: np.ndarray
+    first: np.ndarray
 
 
 class TitleCoder:
@@ -490,13 +506,18 @@ class TitleCoder:
         # An unknown word weighs as a word seen once would.
         self._unknown_weight = float(self.weights_[unigrams].max()) if unigrams else 1.0
         self._typo_cache: dict[str, str] = {}
-        # Made on first use (_matrices): postings, word model, SOC title words and head shares as scipy matrices.
-        self._by_feature: Any = None
-        self._nb_matrix: Any = None
-        self._soc_word_matrix: Any = None
-        self._head_matrix: Any = None
+        self._by_feature: Any = None  # the postings as a scipy matrix, made for the first large batch
+        # Which words each SOC code's own title has, and the share of its titles each head word heads,
+        # as sorted keys word × SOC (looked up with np.searchsorted).
+        n_socs = len(self.socs_)
         self._soc_word_index = {w: i for i, w in enumerate(sorted(frozenset().union(*self._soc_words)))}
+        self._soc_word_keys = np.unique(np.asarray([self._soc_word_index[w] * n_socs + c
+                                                    for c, words in enumerate(self._soc_words) for w in words],
+                                                   dtype=np.int64))
         self._head_index = {w: i for i, w in enumerate(self.heads_)}
+        shares = sorted((self._head_index[w] * n_socs + c, v) for w, per in self.heads_.items() for c, v in per.items())
+        self._head_keys = np.asarray([k for k, _ in shares], dtype=np.int64)
+        self._head_values = np.asarray([v for _, v in shares], dtype=np.float64)
 
     # ------------------------------------------------------------------ index
 
@@ -607,25 +628,37 @@ class TitleCoder:
         for start in range(0, len(items), batch):
             yield items[start:start + batch]
 
-    def _matrices(self) -> tuple[Any, Any]:
-        """The labelled titles by feature (an inverted index) and the word model, as scipy matrices."""
+    def _by_feature_matrix(self) -> Any:
+        """The labelled titles by feature (an inverted index) as a scipy matrix, for a large batch's product."""
         if self._by_feature is None:
             from scipy import sparse
 
-            self._by_feature = sparse.csr_matrix((self._post_data, self._post_rows, self._post_ptr),
-                                                 shape=(len(self.vocabulary_), self.n_titles_))
-            self._nb_matrix = sparse.csr_matrix((self.nb_log_, self.nb_soc_, self.nb_ptr_),
-                                                shape=(len(self.vocabulary_), len(self.socs_)))
-            # Which words each SOC code's own title has, and the share of its titles each head word heads.
-            pairs = np.asarray([(self._soc_word_index[w], c) for c, words in enumerate(self._soc_words)
-                                for w in words], dtype=np.int64).reshape(-1, 2)
-            self._soc_word_matrix = sparse.csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])),
-                                                      shape=(len(self._soc_word_index), len(self.socs_)))
-            shares = [(self._head_index[w], c, v) for w, per in self.heads_.items() for c, v in per.items()]
-            self._head_matrix = sparse.csr_matrix(
-                ([v for *_, v in shares], ([w for w, *_ in shares], [c for _, c, _ in shares])),
-                shape=(len(self._head_index), len(self.socs_)))
-        return self._by_feature, self._nb_matrix
+            # float64, as the product computes: scipy would otherwise convert the whole matrix on every call.
+            self._by_feature = sparse.csr_matrix((self._post_data.astype(np.float64), self._post_rows,
+                                                  self._post_ptr), shape=(len(self.vocabulary_), self.n_titles_))
+        return self._by_feature
+
+    def _matches(self, ptr: np.ndarray, idx: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (title, labelled title, cosine similarity) that shares a feature, as three arrays by title.
+
+        A few titles gather their features' postings directly; a large batch is one sparse product
+        (whose fixed cost is more than the whole gather for a few titles). Both add a pair's parts in
+        the order of the title's features, so both give the same similarities to the bit.
+        """
+        n_titles = len(ptr) - 1
+        if n_titles > SMALL_BATCH:
+            from scipy import sparse
+
+            queries = sparse.csr_matrix((w, idx, ptr), shape=(n_titles, len(self.vocabulary_)))
+            matches = (queries @ self._by_feature_matrix()).tocsr()
+            return (np.repeat(np.arange(n_titles), np.diff(matches.indptr)), matches.indices.astype(np.int64),
+                    matches.data)
+        lengths = self._post_ptr[idx + 1] - self._post_ptr[idx]
+        at = _ranges(self._post_ptr[idx], lengths)
+        owner = np.repeat(np.repeat(np.arange(n_titles), np.diff(ptr)), lengths)
+        pair, inverse = np.unique(owner * self.n_titles_ + self._post_rows[at], return_inverse=True)
+        sims = np.bincount(inverse, weights=self._post_data[at].astype(np.float64) * np.repeat(w, lengths))
+        return pair // self.n_titles_, pair % self.n_titles_, sims
 
     def word_model(self, features: np.ndarray) -> np.ndarray:
         """Naive-Bayes posterior over SOC codes for a title's known features (each counted once)."""
@@ -633,11 +666,13 @@ class TitleCoder:
 
     def _word_models(self, ptr: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """:meth:`word_model` of many titles (features as CSR parts), one row per title."""
-        from scipy import sparse
-
-        _, nb = self._matrices()
-        present = sparse.csr_matrix((np.ones(len(idx)), idx, ptr), shape=(len(ptr) - 1, len(self.vocabulary_)))
-        lp: np.ndarray = (present @ nb).toarray()
+        n_titles, n_socs = len(ptr) - 1, len(self.socs_)
+        lengths = self.nb_ptr_[idx + 1] - self.nb_ptr_[idx]
+        at = _ranges(self.nb_ptr_[idx], lengths)
+        owner = np.repeat(np.repeat(np.arange(n_titles), np.diff(ptr)), lengths)
+        lp: np.ndarray = np.bincount(owner * n_socs + self.nb_soc_[at], weights=self.nb_log_[at],
+                                     minlength=n_titles * n_socs).astype(np.float64, copy=False)
+        lp = lp.reshape(n_titles, n_socs)
         lp += self.nb_prior_
         lp += np.diff(ptr)[:, None] * self.nb_norm_
         lp -= lp.max(axis=1, keepdims=True)
@@ -647,20 +682,14 @@ class TitleCoder:
 
     def _batch(self, chunk: list[str], top: int, with_inputs: bool | None = None) -> _Batch:
         """Steps 1-3 for a chunk of titles: each title's pool of SOC codes, and the re-ranker's inputs."""
-        from scipy import sparse
-
         inputs = bool(with_inputs or (with_inputs is None and self.reranker_ is not None))
         n_titles, n_socs = len(chunk), len(self.socs_)
         tokens, ptr, idx, w = self._queries(chunk)
-        by_feature, _ = self._matrices()
-        queries = sparse.csr_matrix((w, idx, ptr), shape=(n_titles, len(self.vocabulary_)))
-        # Every (title, labelled title) pair that shares a feature, in no particular order: nothing below depends on it.
-        matches = (queries @ by_feature).tocsr()
-        title = np.repeat(np.arange(n_titles), np.diff(matches.indptr))
-        rows = matches.indices.astype(np.int64)
+        # Every (title, labelled title) pair that shares a feature, by title, in no particular order within one.
+        title, rows, products = self._matches(ptr, idx, w)
         # Rounded to 7 decimals (as np.round does it), so summing in another order cannot reorder ties;
         # as integers too, to sort on.
-        scaled = matches.data * 1e7
+        scaled = products * 1e7
         np.rint(scaled, out=scaled)
         sims = scaled / 1e7
         tenths = scaled.astype(np.int64)
@@ -768,10 +797,14 @@ class TitleCoder:
 
         # What the title's words say about each candidate: shared words with its own title, head-word shares.
         words = self._title_words(tokens)
-        shared = (words.present @ self._soc_word_matrix).toarray()
-        overlap = shared[cand_title, cand] / np.maximum(1, words.n_unique)[cand_title]
-        head_last = (words.last @ self._head_matrix).toarray()[cand_title, cand]
-        head_first = (words.first @ self._head_matrix).toarray()[cand_title, cand]
+        per_title = np.diff(words.word_ptr)
+        pair_cand = np.repeat(np.arange(len(cand)), per_title[cand_title])
+        pair_word = words.word_ids[_ranges(words.word_ptr[cand_title], per_title[cand_title])]
+        shared = np.bincount(pair_cand, weights=_lookup(self._soc_word_keys, np.ones(len(self._soc_word_keys)),
+                                                        pair_word * n_socs + cand[pair_cand]), minlength=len(cand))
+        overlap = shared / np.maximum(1, words.n_unique)[cand_title]
+        head_last = _lookup(self._head_keys, self._head_values, words.last[cand_title] * n_socs + cand)
+        head_first = _lookup(self._head_keys, self._head_values, words.first[cand_title] * n_socs + cand)
 
         # Sums over the codes of the same major (and minor) group among a title's pool.
         major = np.unique(pool_title * 100 + self._soc_major[b.socs], return_inverse=True)[1]
@@ -817,9 +850,7 @@ class TitleCoder:
         return X
 
     def _title_words(self, tokens: list[list[str]]) -> _TitleWords:
-        """What the re-ranker reads off each title's words (one loop over the titles, the rest as matrices)."""
-        from scipy import sparse
-
+        """What the re-ranker reads off each title's words (one loop over the titles)."""
         fid, soc_word, head = self.feature_id_, self._soc_word_index, self._head_index
         n_words, n_unique, known, roles, last, first = [], [], [], [], [], []
         ptr: list[int] = [0]
@@ -834,19 +865,12 @@ class TitleCoder:
             first.append(head.get(title[0], -1) if title else -1)
             ids.extend(soc_word[w] for w in unique if w in soc_word)
             ptr.append(len(ids))
-
-        def one_hot(index: list[int]) -> Any:
-            at = np.asarray(index, dtype=np.int64)
-            rows = np.flatnonzero(at >= 0)
-            return sparse.csr_matrix((np.ones(len(rows)), (rows, at[rows])), shape=(len(tokens), len(head)))
-
-        last_head = np.asarray(last) >= 0
+        last_at = np.asarray(last, dtype=np.int64)
         return _TitleWords(
             n_words=np.asarray(n_words, dtype=np.float64), n_unique=np.asarray(n_unique, dtype=np.int64),
             known=np.asarray(known, dtype=np.float64), roles=np.asarray(roles, dtype=np.int64),
-            last_is_head=last_head.astype(np.float64),
-            present=sparse.csr_matrix((np.ones(len(ids)), ids, ptr), shape=(len(tokens), len(soc_word))),
-            last=one_hot(last), first=one_hot(first))
+            last_is_head=(last_at >= 0).astype(np.float64), word_ptr=np.asarray(ptr, dtype=np.int64),
+            word_ids=np.asarray(ids, dtype=np.int64), last=last_at, first=np.asarray(first, dtype=np.int64))
 
     def _finish(self, b: _Batch, top: int) -> list[CodedTitle]:
         """Steps 4-5: re-rank every title's candidates (one batch through the trees) and calibrate."""

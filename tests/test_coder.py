@@ -16,8 +16,9 @@ from matcher.cli import main
 from matcher.coder import (
     _FAMILY_BIT,
     RERANK_FEATURES,
-    _nearest_many,
     RERANK_POOL,
+    SMALL_BATCH,
+    _nearest_many,
     load_coder,
     reranked_order,
     reranked_orders,
@@ -349,6 +350,22 @@ def test_code_many_matches_code_on_many_titles(coder):
               "auxiliar de enfermeria", "truck driver cdl", "Sr. mgr, HR", "forest technician", "lead cashier",
               "maintenance mechanic", "night shift supervisor warehouse", "x", "zzzz qqqq"]
     assert coder.code_many(titles, batch=4) == [coder.code(t) for t in titles]
+
+
+def test_a_large_batch_and_a_few_titles_find_the_same_matches_to_the_bit(coder):
+    # Above SMALL_BATCH titles the matches come from one sparse product, below it from the postings directly.
+    titles = ["cook", "Supervisor delivery room", "forest technician", "zzzz qqqq", "lead cashier", "welder"] * 4
+    assert len(titles) > SMALL_BATCH
+    many = coder.code_many(titles, batch=len(titles))
+    assert many == coder.code_many(titles, batch=3)
+    _, ptr, idx, w = coder._queries(titles)
+    big = coder._matches(ptr, idx, w)
+    order = np.lexsort((big[1], big[0]))
+    small = [coder._matches(ptr[i:i + 2] - ptr[i], idx[ptr[i]:ptr[i + 1]], w[ptr[i]:ptr[i + 1]])
+             for i in range(len(titles))]
+    assert np.array_equal(big[0][order], np.concatenate([np.full(len(s[0]), i) for i, s in enumerate(small)]))
+    assert np.array_equal(big[1][order], np.concatenate([s[1] for s in small]))
+    assert np.array_equal(big[2][order], np.concatenate([s[2] for s in small]))  # the same sums, not just close
 
 
 def test_isotonic_knots_sit_at_the_centre_of_each_step():
