@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as L_  # noqa: N812 - the gettext conventio
 from matcher.records import EducationLevel, Sector, TimeOfDay, TravelMode
 
 STEPS = ("interests", "skills", "place", "time", "private")
+OCCUPATION_CODE = re.compile(r"\d{2}-\d{4}\.\d{2}")
 MAX_TEXT = 80
 MAX_SKILLS = 20
 MAX_SKILLS_TEXT = 600
@@ -154,6 +155,10 @@ def _skills(form: Mapping[str, Any]) -> StepResult:
     out.values["past_job"] = job[:MAX_TEXT]
     if len(job) > MAX_TEXT:
         out.errors["past_job"] = _("Please use %(n)d letters or fewer.", n=MAX_TEXT)
+    # The occupation picked for the past job from "did you mean" (a hidden field the page carries):
+    # only the shape of an O*NET-SOC code is kept; matching.py uses it only if it is a suggestion for the text.
+    code = _one(form, "past_job_code")
+    out.values["past_job_code"] = code if OCCUPATION_CODE.fullmatch(code) else ""
     education = _one(form, "education")
     allowed = {e.value for e in EDUCATION}
     out.values["education"] = education if education in allowed else ""
@@ -239,7 +244,7 @@ FIELD_ORDER = {
 #: What a step holds before anyone answers it.
 DEFAULTS: dict[str, dict[str, Any]] = {
     "interests": {"sectors": [], "job_goal": ""},
-    "skills": {"skills": "", "past_job": "", "education": "", "languages": []},
+    "skills": {"skills": "", "past_job": "", "past_job_code": "", "education": "", "languages": []},
     "place": {"zip": "", "travel": [], "online_ok": "yes"},
     "time": {"times": [], "hours": "", "needs_income": "", "adults": "1", "children": "0"},
     "private": {"barriers": []},

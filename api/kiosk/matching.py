@@ -68,8 +68,10 @@ def resolve_free_text(answers: Mapping[str, Any], taxonomy: Any) -> Resolved:
             if fid not in target:
                 target.append(fid)
             out.understood.append((phrase, name))
-    for field_name, text, target in (("past_job", step_values(answers, "skills")["past_job"], out.work_codes),
-                                     ("job_goal", step_values(answers, "interests")["job_goal"], out.goal_codes)):
+    past = step_values(answers, "skills")
+    for field_name, text, picked, target in (
+            ("past_job", past["past_job"], past.get("past_job_code", ""), out.work_codes),
+            ("job_goal", step_values(answers, "interests")["job_goal"], "", out.goal_codes)):
         if not text:
             continue
         try:
@@ -77,12 +79,21 @@ def resolve_free_text(answers: Mapping[str, Any], taxonomy: Any) -> Resolved:
         except MatcherError:
             out.unmatched.append(Unmatched(field_name, text))
             continue
+        suggestions = _suggest(match)
+        chosen = dict(suggestions).get(picked) if picked else None
         if match.matched and match.id:
             if match.id not in target:
                 target.append(match.id)
             out.understood.append((text, str(match.name or match.id)))
+        elif chosen is not None:
+            # The person picked one of the occupations suggested for what they typed ("assembler" →
+            # Team Assemblers): the coder was unsure between them, the person is not. A code picked for
+            # other words is not among this text's suggestions, so it is never applied to the wrong job.
+            if picked not in target:
+                target.append(picked)
+            out.understood.append((text, chosen))
         else:
-            out.unmatched.append(Unmatched(field_name, text, _suggest(match)))
+            out.unmatched.append(Unmatched(field_name, text, suggestions))
     return out
 
 

@@ -201,20 +201,35 @@ def save_step(name: str) -> Any:
 
 
 def _did_you_mean(values: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-    """Apply the suggestions a person picked; then the skills still not understood, with suggestions."""
+    """Apply the suggestions a person picked; then the skills and past job still not understood, with suggestions.
+
+    A skill is replaced by the name picked; the past job keeps its words and gains the occupation
+    code picked (``use_job``), since an occupation's name typed back is not always coded to it.
+    """
     skills = A.split_skills(values["skills"])
     picked = {k[len("use_"):]: v for k, v in request.form.items() if k.startswith("use_") and v}
+    picked.pop("job", None)
     if picked:
         renamed = []
         for i, text in enumerate(skills):
             choice = A.clean_text(picked.get(str(i), ""))
             renamed.append(choice if choice else text)
         values = {**values, "skills": ", ".join(dict.fromkeys(renamed))}
+    if "use_job" in request.form:  # "keep what I typed" sends it empty
+        code = A.clean_text(request.form.get("use_job", ""))
+        values = {**values, "past_job_code": code if A.OCCUPATION_CODE.fullmatch(code) else ""}
     taxonomy = services().runtime.snapshot().recommender.base.taxonomy_
-    probe = {"skills": {"skills": values["skills"], "past_job": ""}}
-    unmatched = [u for u in resolve_free_text(probe, taxonomy).unmatched if u.suggestions]
+    probe = {"skills": {"skills": values["skills"], "past_job": values["past_job"],
+                        "past_job_code": values.get("past_job_code", "")}}
+    resolved = resolve_free_text(probe, taxonomy)
+    # A pick holds only while it is one of the suggestions for the past job's words as they are now.
+    applied = values.get("past_job_code", "") in resolved.work_codes
+    if not applied or not any(u.field == "past_job" for u in resolve_free_text(
+            {"skills": {"skills": "", "past_job": values["past_job"]}}, taxonomy).unmatched):
+        values = {**values, "past_job_code": ""}
     index = {t.casefold(): i for i, t in enumerate(A.split_skills(values["skills"]))}
-    return values, [(index.get(u.text.casefold(), -1), u) for u in unmatched]
+    return values, [(index.get(u.text.casefold(), -1) if u.field == "skills" else "job", u)
+                    for u in resolved.unmatched if u.suggestions]
 
 
 def _render_step(name: str, values: dict[str, Any], errors: dict[str, str], answers: dict[str, Any], *,

@@ -167,6 +167,29 @@ def test_without_needing_income_paid_options_are_not_pushed_first(live_kiosk, ne
     assert "Paid options" not in page.inner_text("main")
 
 
+def test_a_past_job_is_picked_from_did_you_mean_by_keyboard(live_kiosk, new_page):
+    page = new_page()
+    page.goto(live_kiosk.url + "/step/skills")
+    type_into(page, "#past_job-field", "assembler")
+    check(page, "#languages-en")
+    submit(page)
+    box = page.inner_text(".did-you-mean")
+    assert "Your last job: assembler" in box and "Team Assemblers" in box
+    label = page.inner_text("label[for=use-job-1]")
+    tab_to(page, "input[type=radio][name=use_job]")  # into the group, then the arrow keys, as a keyboard user does
+    for _ in range(6):
+        if page.is_checked("#use-job-1"):
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.is_checked("#use-job-1")
+    submit(page)
+    assert page.url.endswith("/step/place")
+    page.goto(live_kiosk.url + "/step/skills")
+    assert page.input_value("#past_job-field") == "assembler"  # the words stay as typed, the pick beside them
+    code = page.get_attribute("input[name=past_job_code]", "value")
+    assert code and code[2] == "-" and label  # an O*NET-SOC code, picked by its name
+
+
 def test_spanish_keyboard_only(live_kiosk, new_page):
     page = new_page(viewport=PHONE)  # an English browser: the person presses "Español"
     fill_by_keyboard(page, live_kiosk.url, TRANSIT, lang="es")

@@ -99,6 +99,73 @@ def test_unmatched_skills_get_did_you_mean_and_the_choice_is_kept(kiosk_client):
     assert suggestion in kiosk_client.get("/step/skills").get_data(as_text=True)
 
 
+def _job_choices(html):
+    return re.findall(r'name="use_job" value="([^"]*)"', html)
+
+
+def test_a_past_job_the_coder_is_unsure_of_gets_occupations_to_pick_and_the_pick_is_used(kiosk_app, kiosk_client):
+    answers = {"skills": "", "past_job": "assembler", "languages": ["en"]}
+    response = post(kiosk_client, "/step/skills", answers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Your last job: assembler" in html
+    codes = _job_choices(html)
+    assert len(codes) == 4 and codes[-1] == ""  # three occupations, and "keep what I typed"
+    assert "Team Assemblers" in html
+    response = post(kiosk_client, "/step/skills", {**answers, "confirmed": "1", "use_job": codes[0]})
+    assert response.status_code == 303
+    kept = session_of(kiosk_app, kiosk_client)["answers"]["skills"]
+    assert kept["past_job"] == "assembler" and kept["past_job_code"] == codes[0]  # the words stay as typed
+    page = kiosk_client.get("/step/skills").get_data(as_text=True)
+    assert f'name="past_job_code" value="{codes[0]}"' in page
+    # The pick is what the engine sees, and the past job is no longer listed as not understood.
+    answer_all(kiosk_client, {**TRANSIT_NEEDS_INCOME, "skills": {**answers, "past_job_code": codes[0]}})
+    results = kiosk_client.get("/results").get_data(as_text=True)
+    assert "We could not match &#34;assembler&#34;" not in results and "We could not match" not in results
+
+
+def test_a_past_job_pick_holds_only_for_the_words_it_was_picked_for(kiosk_app, kiosk_client):
+    answers = {"skills": "", "past_job": "assembler", "languages": ["en"]}
+    codes = _job_choices(post(kiosk_client, "/step/skills", answers).get_data(as_text=True))
+    post(kiosk_client, "/step/skills", {**answers, "confirmed": "1", "use_job": codes[0]})
+    # The person changes the words: the page still carries the old pick, which no longer applies.
+    response = post(kiosk_client, "/step/skills", {**answers, "past_job": "laborer", "past_job_code": codes[0]})
+    html = response.get_data(as_text=True)
+    assert "Your last job: laborer" in html and codes[0] not in _job_choices(html)
+    response = post(kiosk_client, "/step/skills", {**answers, "past_job": "laborer", "past_job_code": codes[0],
+                                                   "confirmed": "1"})
+    assert response.status_code == 303
+    assert session_of(kiosk_app, kiosk_client)["answers"]["skills"]["past_job_code"] == ""
+    # A code that is not one of the suggestions for the words is never used, whatever the form says.
+    response = post(kiosk_client, "/step/skills", {**answers, "past_job_code": "29-1141.00", "confirmed": "1"})
+    assert session_of(kiosk_app, kiosk_client)["answers"]["skills"]["past_job_code"] == ""
+
+
+def test_keep_what_i_typed_drops_an_earlier_past_job_pick(kiosk_app, kiosk_client):
+    answers = {"skills": "", "past_job": "assembler", "languages": ["en"]}
+    codes = _job_choices(post(kiosk_client, "/step/skills", answers).get_data(as_text=True))
+    post(kiosk_client, "/step/skills", {**answers, "confirmed": "1", "use_job": codes[0]})
+    post(kiosk_client, "/step/skills", {**answers, "past_job_code": codes[0], "confirmed": "1", "use_job": ""})
+    assert session_of(kiosk_app, kiosk_client)["answers"]["skills"]["past_job_code"] == ""
+
+
+def test_a_picked_past_job_code_reaches_the_engine_only_among_the_suggestions(kiosk_app):
+    from api.kiosk.matching import resolve_free_text
+
+    with kiosk_app.app_context():
+        taxonomy = kiosk_app.extensions["matcher"].runtime.snapshot().recommender.base.taxonomy_
+    alone = resolve_free_text({"skills": {"past_job": "assembler"}}, taxonomy)
+    (unsure,) = alone.unmatched
+    first = unsure.suggestions[0][0]
+    picked = resolve_free_text({"skills": {"past_job": "assembler", "past_job_code": first}}, taxonomy)
+    assert picked.work_codes == [first] and picked.unmatched == []
+    assert picked.understood == [("assembler", unsure.suggestions[0][1])]
+    other = resolve_free_text({"skills": {"past_job": "assembler", "past_job_code": "29-1141.00"}}, taxonomy)
+    assert other.work_codes == [] and [u.text for u in other.unmatched] == ["assembler"]
+    # Words the coder is sure of are coded as before, whatever code came with them.
+    sure = resolve_free_text({"skills": {"past_job": "line cook", "past_job_code": first}}, taxonomy)
+    assert sure.work_codes and first not in sure.work_codes
+
+
 @pytest.fixture
 def fuzz_client(make_app):
     return make_app(kiosk_secret_key="k", public_rate_limit="100000/minute").test_client()
@@ -108,7 +175,8 @@ def fuzz_client(make_app):
 @given(step=st.sampled_from(STEPS), field=st.sampled_from(["sectors", "job_goal", "skills", "past_job", "education",
                                                            "languages", "zip", "travel", "online_ok", "times",
                                                            "hours", "needs_income", "adults", "children",
-                                                           "barriers", "use_0", "set_lang", "next"]),
+                                                           "barriers", "use_0", "use_job", "past_job_code",
+                                                           "set_lang", "next"]),
        value=st.one_of(st.text(max_size=300), st.text(alphabet="<>&\"'\x00\x1b\u202e ", max_size=40),
                        st.just("9" * 5000)))
 def test_no_input_makes_a_page_error(fuzz_client, step, field, value):
