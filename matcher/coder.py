@@ -651,8 +651,7 @@ class TitleCoder:
 
             queries = sparse.csr_matrix((w, idx, ptr), shape=(n_titles, len(self.vocabulary_)))
             matches = (queries @ self._by_feature_matrix()).tocsr()
-            return (np.repeat(np.arange(n_titles), np.diff(matches.indptr)), matches.indices.astype(np.int64),
-                    matches.data)
+            return np.repeat(np.arange(n_titles), np.diff(matches.indptr)), matches.indices, matches.data
         lengths = self._post_ptr[idx + 1] - self._post_ptr[idx]
         at = _ranges(self._post_ptr[idx], lengths)
         owner = np.repeat(np.repeat(np.arange(n_titles), np.diff(ptr)), lengths)
@@ -688,21 +687,20 @@ class TitleCoder:
         # Every (title, labelled title) pair that shares a feature, by title, in no particular order within one.
         title, rows, products = self._matches(ptr, idx, w)
         # Rounded to 7 decimals (as np.round does it), so summing in another order cannot reorder ties;
-        # as integers too, to sort on.
+        # as integers too, to sort on. The similarities themselves (scaled / 1e7) only where they are used.
         scaled = products * 1e7
         np.rint(scaled, out=scaled)
-        sims = scaled / 1e7
         tenths = scaled.astype(np.int64)
         has = np.bincount(title, minlength=n_titles) > 0
 
         near, near_rank = _nearest_many(title, rows, tenths, n_titles, max(N_NEIGHBOURS, CONTEXT_NEIGHBOURS)
                                         if inputs else N_NEIGHBOURS)
         best_sim = np.zeros(n_titles)
-        best_sim[title[near[near_rank == 0]]] = sims[near[near_rank == 0]]
+        best_sim[title[near[near_rank == 0]]] = scaled[near[near_rank == 0]] / 1e7
 
         # 3. The vote of the N_NEIGHBOURS nearest, per (title, SOC code).
         voter = near[near_rank < N_NEIGHBOURS]
-        v_title, v_row, v_sim = title[voter], rows[voter], sims[voter]
+        v_title, v_row, v_sim = title[voter], rows[voter], scaled[voter] / 1e7
         v_soc = self.soc_[v_row].astype(np.int64)
         exact = v_sim >= 0.999
         scale = self._vote_scale[v_row]
@@ -761,7 +759,7 @@ class TitleCoder:
             voted = pair[at] == pool_title * n_socs + pool_soc
             share[voted] = pair_votes[at[voted]] / total[pool_title[voted]]
             b.X = self._rerank_inputs(b, tokens, pool_title, rank, posterior[pool_title, pool_soc], share,
-                                      (title, rows, sims), near[near_rank < CONTEXT_NEIGHBOURS],
+                                      (title, rows, scaled), near[near_rank < CONTEXT_NEIGHBOURS],
                                       np.bincount(pair_title, minlength=n_titles), curated_soc)
         return b
 
@@ -770,10 +768,10 @@ class TitleCoder:
                        near: np.ndarray, n_voted: np.ndarray, curated_soc: np.ndarray) -> np.ndarray:
         """The re-ranker's inputs, one row of :data:`RERANK_FEATURES` per candidate of the batch.
 
-        ``matches`` are every (title, labelled title, similarity) of the batch, ``near`` the positions of
+        ``matches`` are every (title, labelled title, similarity × 1e7) of the batch, ``near`` the positions of
         each title's CONTEXT_NEIGHBOURS nearest among them; the other arrays run over the pool codes.
         """
-        title, rows, sims = matches
+        title, rows, scaled = matches  # scaled: similarities × 1e7, rounded
         n_titles, n_socs = len(b.texts), len(self.socs_)
         is_cand = rank < b.n[pool_title]
         cand, cand_title = b.socs[is_cand], pool_title[is_cand]
@@ -783,13 +781,13 @@ class TitleCoder:
         at = slots[title * n_socs + self.soc_[rows]]
         mine = at >= 0
         closest = np.zeros(len(cand))
-        np.maximum.at(closest, at[mine], sims[mine])
+        np.maximum.at(closest, at[mine], scaled[mine] / 1e7)
         # The nearest titles (ties by row): how many are each pool code's, and their vote from O*NET or the Census.
         slots[cand_title * n_socs + cand] = -1
         slots[pool_title * n_socs + b.socs] = np.arange(len(rank))  # (title, SOC) → its pool code
         near_key = slots[title[near] * n_socs + self.soc_[rows[near]]]
         near, near_key = near[near_key >= 0], near_key[near_key >= 0]
-        near_w = sims[near] ** VOTE_POWER
+        near_w = (scaled[near] / 1e7) ** VOTE_POWER
         census = self._census[rows[near]]
         near_n = np.bincount(near_key, minlength=len(rank)).astype(np.float64)
         near_onet = np.bincount(near_key, weights=near_w * ~census, minlength=len(rank))
