@@ -111,6 +111,20 @@ def _one(form: Mapping[str, Any], name: str) -> str:
     return clean_text(values[0]) if values else ""
 
 
+def _occupation_code(form: Mapping[str, Any], name: str) -> str:
+    """The occupation picked for a job from "did you mean" (a hidden field the page carries).
+
+    Only the shape of an O*NET-SOC code is kept (anything else is dropped: no person typed it);
+    matching.py uses it only while it is one of the suggestions for the job's words.
+    """
+    code = _one(form, name)
+    return code if OCCUPATION_CODE.fullmatch(code) else ""
+
+
+#: Each step's job typed as words, which "did you mean" can tie to an occupation code (``<field>_code``).
+JOB_FIELDS = {"skills": "past_job", "interests": "job_goal"}
+
+
 def _whole(text: str, low: int, high: int) -> int | None:
     if not re.fullmatch(r"\d{1,3}", text):
         return None
@@ -136,6 +150,7 @@ def _interests(form: Mapping[str, Any]) -> StepResult:
     out.values["job_goal"] = goal[:MAX_TEXT]
     if len(goal) > MAX_TEXT:
         out.errors["job_goal"] = _("Please use %(n)d letters or fewer.", n=MAX_TEXT)
+    out.values["job_goal_code"] = _occupation_code(form, "job_goal_code")
     return out
 
 
@@ -155,10 +170,7 @@ def _skills(form: Mapping[str, Any]) -> StepResult:
     out.values["past_job"] = job[:MAX_TEXT]
     if len(job) > MAX_TEXT:
         out.errors["past_job"] = _("Please use %(n)d letters or fewer.", n=MAX_TEXT)
-    # The occupation picked for the past job from "did you mean" (a hidden field the page carries):
-    # only the shape of an O*NET-SOC code is kept; matching.py uses it only if it is a suggestion for the text.
-    code = _one(form, "past_job_code")
-    out.values["past_job_code"] = code if OCCUPATION_CODE.fullmatch(code) else ""
+    out.values["past_job_code"] = _occupation_code(form, "past_job_code")
     education = _one(form, "education")
     allowed = {e.value for e in EDUCATION}
     out.values["education"] = education if education in allowed else ""
@@ -243,7 +255,7 @@ FIELD_ORDER = {
 
 #: What a step holds before anyone answers it.
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "interests": {"sectors": [], "job_goal": ""},
+    "interests": {"sectors": [], "job_goal": "", "job_goal_code": ""},
     "skills": {"skills": "", "past_job": "", "past_job_code": "", "education": "", "languages": []},
     "place": {"zip": "", "travel": [], "online_ok": "yes"},
     "time": {"times": [], "hours": "", "needs_income": "", "adults": "1", "children": "0"},

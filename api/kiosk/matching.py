@@ -68,10 +68,10 @@ def resolve_free_text(answers: Mapping[str, Any], taxonomy: Any) -> Resolved:
             if fid not in target:
                 target.append(fid)
             out.understood.append((phrase, name))
-    past = step_values(answers, "skills")
+    past, wanted = step_values(answers, "skills"), step_values(answers, "interests")
     for field_name, text, picked, target in (
             ("past_job", past["past_job"], past.get("past_job_code", ""), out.work_codes),
-            ("job_goal", step_values(answers, "interests")["job_goal"], "", out.goal_codes)):
+            ("job_goal", wanted["job_goal"], wanted.get("job_goal_code", ""), out.goal_codes)):
         if not text:
             continue
         try:

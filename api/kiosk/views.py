@@ -188,8 +188,8 @@ def save_step(name: str) -> Any:
     if not result.ok:
         _save(name, result.values, done=False)
         return _render_step(name, result.values, result.errors, _answers(), status=422)
-    if name == "skills":
-        values, unmatched = _did_you_mean(result.values)
+    if name in A.JOB_FIELDS:
+        values, unmatched = _did_you_mean(name, result.values)
         if unmatched and "confirmed" not in request.form:
             _save(name, values, done=False)
             return _render_step(name, values, {}, _answers(), unmatched=unmatched)
@@ -200,34 +200,35 @@ def save_step(name: str) -> Any:
     return redirect(url_for("kiosk.step", name=following) if following else url_for("kiosk.results"), code=303)
 
 
-def _did_you_mean(values: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-    """Apply the suggestions a person picked; then the skills and past job still not understood, with suggestions.
+def _did_you_mean(step: str, values: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """Apply the suggestions a person picked; then the step's words still not understood, with suggestions.
 
-    A skill is replaced by the name picked; the past job keeps its words and gains the occupation
-    code picked (``use_job``), since an occupation's name typed back is not always coded to it.
+    A skill is replaced by the name picked; a job (the last one, the one wanted) keeps its words and
+    gains the occupation code picked (``use_job``), since an occupation's name typed back is not always
+    coded to it.
     """
-    skills = A.split_skills(values["skills"])
-    picked = {k[len("use_"):]: v for k, v in request.form.items() if k.startswith("use_") and v}
-    picked.pop("job", None)
-    if picked:
-        renamed = []
-        for i, text in enumerate(skills):
-            choice = A.clean_text(picked.get(str(i), ""))
-            renamed.append(choice if choice else text)
-        values = {**values, "skills": ", ".join(dict.fromkeys(renamed))}
+    if step == "skills":
+        skills = A.split_skills(values["skills"])
+        picked = {k[len("use_"):]: v for k, v in request.form.items() if k.startswith("use_") and v}
+        picked.pop("job", None)
+        if picked:
+            renamed = []
+            for i, text in enumerate(skills):
+                choice = A.clean_text(picked.get(str(i), ""))
+                renamed.append(choice if choice else text)
+            values = {**values, "skills": ", ".join(dict.fromkeys(renamed))}
+    job = A.JOB_FIELDS[step]
     if "use_job" in request.form:  # "keep what I typed" sends it empty
         code = A.clean_text(request.form.get("use_job", ""))
-        values = {**values, "past_job_code": code if A.OCCUPATION_CODE.fullmatch(code) else ""}
+        values = {**values, f"{job}_code": code if A.OCCUPATION_CODE.fullmatch(code) else ""}
     taxonomy = services().runtime.snapshot().recommender.base.taxonomy_
-    probe = {"skills": {"skills": values["skills"], "past_job": values["past_job"],
-                        "past_job_code": values.get("past_job_code", "")}}
-    resolved = resolve_free_text(probe, taxonomy)
-    # A pick holds only while it is one of the suggestions for the past job's words as they are now.
-    applied = values.get("past_job_code", "") in resolved.work_codes
-    if not applied or not any(u.field == "past_job" for u in resolve_free_text(
-            {"skills": {"skills": "", "past_job": values["past_job"]}}, taxonomy).unmatched):
-        values = {**values, "past_job_code": ""}
-    index = {t.casefold(): i for i, t in enumerate(A.split_skills(values["skills"]))}
+    resolved = resolve_free_text({step: values}, taxonomy)
+    # A pick holds only while the words alone are not understood and it is one of their suggestions.
+    alone = resolve_free_text({step: {job: values[job]}}, taxonomy)
+    codes = resolved.work_codes if job == "past_job" else resolved.goal_codes
+    if values.get(f"{job}_code", "") not in codes or not any(u.field == job for u in alone.unmatched):
+        values = {**values, f"{job}_code": ""}
+    index = {t.casefold(): i for i, t in enumerate(A.split_skills(values.get("skills", "")))}
     return values, [(index.get(u.text.casefold(), -1) if u.field == "skills" else "job", u)
                     for u in resolved.unmatched if u.suggestions]
 
