@@ -111,7 +111,7 @@ def _one(form: Mapping[str, Any], name: str) -> str:
     return clean_text(values[0]) if values else ""
 
 
-def _occupation_code(form: Mapping[str, Any], name: str) -> str:
+def occupation_code(form: Mapping[str, Any], name: str) -> str:
     """The occupation picked for a job from "did you mean" (a hidden field the page carries).
 
     Only the shape of an O*NET-SOC code is kept (anything else is dropped: no person typed it);
@@ -150,7 +150,7 @@ def _interests(form: Mapping[str, Any]) -> StepResult:
     out.values["job_goal"] = goal[:MAX_TEXT]
     if len(goal) > MAX_TEXT:
         out.errors["job_goal"] = _("Please use %(n)d letters or fewer.", n=MAX_TEXT)
-    out.values["job_goal_code"] = _occupation_code(form, "job_goal_code")
+    out.values["job_goal_code"] = occupation_code(form, "job_goal_code")
     return out
 
 
@@ -170,7 +170,7 @@ def _skills(form: Mapping[str, Any]) -> StepResult:
     out.values["past_job"] = job[:MAX_TEXT]
     if len(job) > MAX_TEXT:
         out.errors["past_job"] = _("Please use %(n)d letters or fewer.", n=MAX_TEXT)
-    out.values["past_job_code"] = _occupation_code(form, "past_job_code")
+    out.values["past_job_code"] = occupation_code(form, "past_job_code")
     education = _one(form, "education")
     allowed = {e.value for e in EDUCATION}
     out.values["education"] = education if education in allowed else ""

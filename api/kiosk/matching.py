@@ -39,6 +39,8 @@ class Resolved:
     goal_codes: list[str] = field(default_factory=list)
     understood: list[tuple[str, str]] = field(default_factory=list)  # (typed, what it was taken to name)
     unmatched: list[Unmatched] = field(default_factory=list)
+    #: The job fields (past_job, job_goal) whose occupation came from the person's "did you mean" pick.
+    picked: set[str] = field(default_factory=set)
 
 
 def _normalizer(taxonomy: Any) -> Normalizer:
@@ -92,6 +94,7 @@ def resolve_free_text(answers: Mapping[str, Any], taxonomy: Any) -> Resolved:
             if picked not in target:
                 target.append(picked)
             out.understood.append((text, chosen))
+            out.picked.add(field_name)
         else:
             out.unmatched.append(Unmatched(field_name, text, suggestions))
     return out

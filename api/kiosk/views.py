@@ -219,14 +219,12 @@ def _did_you_mean(step: str, values: dict[str, Any]) -> tuple[dict[str, Any], li
             values = {**values, "skills": ", ".join(dict.fromkeys(renamed))}
     job = A.JOB_FIELDS[step]
     if "use_job" in request.form:  # "keep what I typed" sends it empty
-        code = A.clean_text(request.form.get("use_job", ""))
-        values = {**values, f"{job}_code": code if A.OCCUPATION_CODE.fullmatch(code) else ""}
+        values = {**values, f"{job}_code": A.occupation_code(request.form, "use_job")}
     taxonomy = services().runtime.snapshot().recommender.base.taxonomy_
     resolved = resolve_free_text({step: values}, taxonomy)
-    # A pick holds only while the words alone are not understood and it is one of their suggestions.
-    alone = resolve_free_text({step: {job: values[job]}}, taxonomy)
-    codes = resolved.work_codes if job == "past_job" else resolved.goal_codes
-    if values.get(f"{job}_code", "") not in codes or not any(u.field == job for u in alone.unmatched):
+    # A pick holds only while the words alone are not understood and it is one of their suggestions:
+    # resolve_free_text says when it applied one; any other stored code is dropped, not kept unused.
+    if job not in resolved.picked:
         values = {**values, f"{job}_code": ""}
     index = {t.casefold(): i for i, t in enumerate(A.split_skills(values.get("skills", "")))}
     return values, [(index.get(u.text.casefold(), -1) if u.field == "skills" else "job", u)

@@ -182,11 +182,14 @@ def test_a_picked_past_job_code_reaches_the_engine_only_among_the_suggestions(ki
     picked = resolve_free_text({"skills": {"past_job": "assembler", "past_job_code": first}}, taxonomy)
     assert picked.work_codes == [first] and picked.unmatched == []
     assert picked.understood == [("assembler", unsure.suggestions[0][1])]
+    assert picked.picked == {"past_job"} and alone.picked == set()
     other = resolve_free_text({"skills": {"past_job": "assembler", "past_job_code": "29-1141.00"}}, taxonomy)
     assert other.work_codes == [] and [u.text for u in other.unmatched] == ["assembler"]
+    assert other.picked == set()
     # Words the coder is sure of are coded as before, whatever code came with them.
     sure = resolve_free_text({"skills": {"past_job": "line cook", "past_job_code": first}}, taxonomy)
     assert sure.work_codes and first not in sure.work_codes
+    assert sure.picked == set()
 
 
 @pytest.fixture
