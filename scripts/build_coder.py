@@ -45,6 +45,7 @@ import csv
 import hashlib
 import json
 import math
+import os
 import re
 import sys
 import unicodedata
@@ -52,7 +53,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+# Byte-identical on any x86-64 machine: on CPUs with AVX-512, numpy's log, log1p, exp and power
+# take its own vector routines (SVML), which round the last bit differently from the loops every
+# other CPU runs; a word-model prior one bit off moves the re-ranker's split points. The build turns
+# them off before numpy loads (numpy 2.4's names for the AVX-512 targets); importing this module
+# from another program changes nothing.
+if __name__ == "__main__":
+    os.environ.setdefault("NPY_DISABLE_CPU_FEATURES", "X86_V4 AVX512_ICL AVX512_SPR")
+
+import numpy as np  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
