@@ -55,6 +55,31 @@ def test_the_copy_scores_exactly_as_scikit_learn(fitted):
     assert np.abs(trees.decision_function(X) - model.decision_function(X)).max() < 1e-12
 
 
+def test_a_row_scores_the_same_alone_as_in_any_batch(fitted):
+    model, X = fitted  # 2,000 rows: several of the walk's chunks
+    trees = from_sklearn(model)
+    whole = trees.decision_function(X)
+    assert [trees.decision_function(X[i:i + 1])[0] for i in range(0, len(X), 97)] == whole[::97].tolist()
+    assert np.array_equal(trees.decision_function(X[::-1]), whole[::-1])
+    assert trees.decision_function(np.zeros((0, 6))).shape == (0,)
+
+
+def test_a_tree_that_is_one_leaf_adds_its_value_to_every_row():
+    trees = BoostedTrees(feature=[1, 0, 0, 0], threshold=[0.5, 0.0, 0.0, 0.0], left=[1, 1, 2, 3],
+                         right=[2, 1, 2, 3], value=[0.0, -1.0, 2.0, 0.5], missing_left=[True, False, False, False],
+                         roots=[0, 3], baseline=0.0)
+    assert trees.decision_function(np.array([[0.0, 0.0], [0.0, 1.0]])).tolist() == [-0.5, 2.5]
+
+
+def test_trees_too_deep_for_the_level_layout_are_refused():
+    n = 2 * 17 + 1  # a chain 17 deep: an even node splits into a leaf (i + 1) and the next even node (i + 2)
+    left = [i + 1 if i % 2 == 0 and i < n - 1 else i for i in range(n)]
+    right = [i + 2 if i % 2 == 0 and i < n - 1 else i for i in range(n)]
+    with pytest.raises(ValueError, match="deeper than 16"):
+        BoostedTrees(feature=[0] * n, threshold=[0.0] * n, left=left, right=right, value=[0.0] * n,
+                     missing_left=[True] * n, roots=[0], baseline=0.0)
+
+
 def test_saved_arrays_load_the_same_model(fitted):
     model, X = fitted
     trees = from_sklearn(model)
