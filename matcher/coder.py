@@ -94,6 +94,9 @@ GROUP_POOL = 10
 CONTEXT_NEIGHBOURS = 30
 # Batches of up to this many titles gather their matches without scipy (its fixed cost per product is more).
 SMALL_BATCH = 16
+# Titles coded at once by code_many: a batch's matches (about 1,200 a title) then stay near the CPU's cache
+# between steps; 256 was measured faster than 1,024 (about 20 %) and than 64 or 128 (docs/benchmarks.md).
+BATCH = 256
 
 
 
@@ -600,14 +603,14 @@ class TitleCoder:
         """True when the phrase has a word that ends many job titles ("welder", "asst", "cocinero")."""
         return any(tok in self.head_words_ for tok in title_tokens(text, self.abbreviations))
 
-    def code_many(self, texts: Iterable[str], top: int = 5, batch: int = 1024) -> list[CodedTitle]:
+    def code_many(self, texts: Iterable[str], top: int = 5, batch: int = BATCH) -> list[CodedTitle]:
         """Code many titles (a batch at a time: each step runs over the whole batch at once)."""
         out: list[CodedTitle] = []
         for chunk in self._chunks(texts, batch):
             out.extend(self._finish(self._batch(chunk, top), top))
         return out
 
-    def candidate_table(self, texts: Iterable[str], batch: int = 1024) -> list[tuple[list[str], np.ndarray] | None]:
+    def candidate_table(self, texts: Iterable[str], batch: int = BATCH) -> list[tuple[list[str], np.ndarray] | None]:
         """For each title, its candidate SOC codes (best first by mixed score) and the re-ranker's inputs.
 
         None for a title with no known word. The build fits the re-ranker on these.
