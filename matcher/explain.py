@@ -28,7 +28,7 @@ import numpy as np
 
 from . import features as F  # noqa: N812 - the formulas' constants, read where they are defined
 from . import scoring as S  # noqa: N812
-from .i18n import _, get_language, ngettext
+from .i18n import _, get_language, ngettext, occupation_title
 from .policy import BARRIER_SUPPORTS, URGENT_SUPPORTS, support_applies
 from .profile_resolve import ResolvedProfile
 from .records import Barrier, Delivery, FieldStatus, PaidKind, Program, Support, TimeOfDay
@@ -123,8 +123,9 @@ class Explainer:
         return name
 
     def occupation_title(self, code: str) -> str:
+        """The occupation's title as the sentence's reader says it (O*NET's English, or a translation)."""
         if self.taxonomy is not None and code in self.taxonomy.occupations:
-            return str(self.taxonomy.occupations[code].title)
+            return occupation_title(code, str(self.taxonomy.occupations[code].title))
         return code
 
     # ------------------------------------------------------------------ one program

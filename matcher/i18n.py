@@ -25,6 +25,11 @@ language by adding a catalog (``python scripts/i18n.py init <lang>``, translate,
 English. Labels defined in tables at import time are marked with :func:`N_`
 (so extraction finds them) and translated where they are read.
 
+Occupation titles are data, not sentences: O*NET's English titles, and beside a catalog a
+translation of the common ones (``matcher/locale/<lang>/occupation_titles.csv``: code, title,
+and the English title it was written from). :func:`occupation_title` gives the title in the
+language in force, or O*NET's where none is written.
+
 No flask here: the web layer (``api/kiosk``) sets the language for a request
 and uses its own catalog for its own pages.
 """
@@ -32,6 +37,7 @@ and uses its own catalog for its own pages.
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import gettext as _gettext
 from collections.abc import Iterator
@@ -112,6 +118,30 @@ def pgettext(context: str, message: str) -> str:
     if lang == SOURCE_LANGUAGE:
         return message
     return translations(lang).pgettext(context, message)
+
+
+OCCUPATION_TITLES = "occupation_titles.csv"
+
+
+@functools.cache
+def occupation_titles(lang: str) -> dict[str, str]:
+    """O*NET-SOC code → title in ``lang``, for the occupations a translation was written for."""
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    path = locale_dir() / lang / OCCUPATION_TITLES
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["code"].strip(): row["title"].strip() for row in csv.DictReader(handle)
+                if row.get("code") and row.get("title")}
+
+
+def occupation_title(code: str, title: str) -> str:
+    """The occupation's title in the language in force; ``title`` (O*NET's English) where none is written."""
+    lang = _current.get()
+    if lang == SOURCE_LANGUAGE:
+        return title
+    return occupation_titles(lang).get(code, title)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention, which extraction tools look for

@@ -169,3 +169,15 @@ def test_to_dict_gives_every_field_of_every_record_and_nothing_private() -> None
     assert isinstance(item["parts"], dict) and isinstance(item["reasons"], list)
     assert all(isinstance(s, dict) and "message" in s for s in data["to_arrange"])
     assert "_arrange" not in item
+
+
+def test_occupations_in_a_reason_are_titled_in_the_reader_s_language() -> None:
+    from matcher import i18n
+
+    built = engine([program("p", target_occupations=["47-2031.00"])])
+    profile = {**SEEKER, "work_history": ["47-3012.00"]}
+    [rec] = built.recommend(profile).items
+    assert "Leads to Carpenters, close to your work as Helpers--Carpenters" in rec.reasons
+    with i18n.language("es"):
+        [rec] = built.recommend(profile).items
+    assert "Lleva a Carpinteros, parecido a su trabajo como Ayudantes de carpintero" in rec.reasons

@@ -101,3 +101,34 @@ def test_no_translation_is_the_english_copied(lang):
         same = [m.id for m in catalog if m.id and isinstance(m.id, str) and m.string == m.id and m.id not in allowed
                 and len(m.id) > 3]
         assert same == [], (po.name, same[:10])
+
+
+def test_occupation_titles_are_translated_where_written_and_onet_s_elsewhere():
+    assert i18n.occupation_title("51-2092.00", "Team Assemblers") == "Team Assemblers"  # English in force
+    with i18n.language("es"):
+        assert i18n.occupation_title("51-2092.00", "Team Assemblers") == "Ensambladores en equipo"
+        assert i18n.occupation_title("11-1011.00", "Chief Executives") == "Chief Executives"  # none written
+    with i18n.language("vi"):  # a language with no titles file
+        assert i18n.occupation_title("51-2092.00", "Team Assemblers") == "Team Assemblers"
+
+
+@pytest.mark.parametrize("lang", ["es"])
+def test_each_occupation_title_translates_the_onet_title_it_names(lang):
+    """Every row's code is an occupation whose O*NET title is still the one the translation was written
+    from (a new O*NET release that renames an occupation flags its translation for review); no code twice."""
+    import csv
+
+    from matcher.taxonomy import load_taxonomy
+
+    occupations = load_taxonomy().occupations
+    with (i18n.locale_dir() / lang / i18n.OCCUPATION_TITLES).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 100
+    codes = [r["code"] for r in rows]
+    assert len(codes) == len(set(codes))
+    stale = [(r["code"], r["onet_title"]) for r in rows
+             if r["code"] not in occupations or occupations[r["code"]].title != r["onet_title"]]
+    assert stale == []
+    assert all(r["title"].strip() for r in rows)
+    assert [r["title"] for r in rows if r["title"] == r["onet_title"]] == ["Baristas"]  # the same word in Spanish
+    assert len(i18n.occupation_titles(lang)) == len(rows)

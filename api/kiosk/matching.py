@@ -51,6 +51,15 @@ def _suggest(match: Any) -> tuple[tuple[str, str], ...]:
     return tuple((str(i), str(n)) for i, n, _score in list(match.suggestions or ())[:3])
 
 
+def _occupations(suggestions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """A job's suggestions (occupations) titled in the language in force, where a translation is written.
+
+    Only for the job fields, whose pick is sent back as the code: a skills-box pick is sent back as
+    its name and read again, so it stays as the normalizer names it.
+    """
+    return tuple((code, i18n.occupation_title(code, name)) for code, name in suggestions)
+
+
 def resolve_free_text(answers: Mapping[str, Any], taxonomy: Any) -> Resolved:
     """Skills, the past job and the job wanted, as ids and codes; what was not understood, with suggestions."""
     normalizer = _normalizer(taxonomy)
@@ -81,12 +90,12 @@ def resolve_free_text(answers: Mapping[str, Any], taxonomy: Any) -> Resolved:
         except MatcherError:
             out.unmatched.append(Unmatched(field_name, text))
             continue
-        suggestions = _suggest(match)
+        suggestions = _occupations(_suggest(match))
         chosen = dict(suggestions).get(picked) if picked else None
         if match.matched and match.id:
             if match.id not in target:
                 target.append(match.id)
-            out.understood.append((text, str(match.name or match.id)))
+            out.understood.append((text, i18n.occupation_title(match.id, str(match.name or match.id))))
         elif chosen is not None:
             # The person picked one of the occupations suggested for what they typed ("assembler" →
             # Team Assemblers): the coder was unsure between them, the person is not. A code picked for

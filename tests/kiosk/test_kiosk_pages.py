@@ -171,6 +171,23 @@ def test_without_a_pick_the_job_wanted_is_listed_as_not_understood(kiosk_client)
     assert 'We could not match "machine operator".' in results
 
 
+def test_a_spanish_reader_is_offered_the_occupations_by_their_spanish_titles(kiosk_app, kiosk_client):
+    post(kiosk_client, "/language", {"set_lang": "es", "next": "skills"})
+    answers = {"skills": "", "past_job": "assembler", "languages": ["es"]}
+    html = post(kiosk_client, "/step/skills", answers).get_data(as_text=True)
+    assert "Su último trabajo: assembler" in html
+    assert "Ensambladores en equipo" in html and "Team Assemblers" not in html  # a written translation
+    codes = _job_choices(html)
+    assert "51-2092.00" in codes  # the pick is still sent as the code, whatever the title shown
+    response = post(kiosk_client, "/step/skills", {**answers, "confirmed": "1", "use_job": "51-2092.00"})
+    assert response.status_code == 303
+    assert session_of(kiosk_app, kiosk_client)["answers"]["skills"]["past_job_code"] == "51-2092.00"
+    # In English the same words get O*NET's titles.
+    post(kiosk_client, "/language", {"set_lang": "en", "next": "skills"})
+    html = post(kiosk_client, "/step/skills", {**answers, "past_job_code": ""}).get_data(as_text=True)
+    assert "Team Assemblers" in html and "Ensambladores en equipo" not in html
+
+
 def test_a_picked_past_job_code_reaches_the_engine_only_among_the_suggestions(kiosk_app):
     from api.kiosk.matching import resolve_free_text
 
