@@ -368,6 +368,20 @@ def test_a_large_batch_and_a_few_titles_find_the_same_matches_to_the_bit(coder):
     assert np.array_equal(big[2][order], np.concatenate([s[2] for s in small]))  # the same sums, not just close
 
 
+def test_a_title_is_coded_the_same_whatever_is_coded_beside_it(coder):
+    # Several hundred titles: past the default batch (256) and past the tree walk's 512 rows at a time.
+    from matcher.taxonomy import load_taxonomy
+
+    titles = [o.title for o in load_taxonomy().occupations.values()][:600]
+    titles += [t.lower() + " helper" for t in titles[:100]] + ["zzzz qqqq", "", "cook"]
+    default = coder.code_many(titles)
+    assert default == coder.code_many(titles, batch=len(titles)) == coder.code_many(titles, batch=37)
+    assert coder.code_many(titles[::-1]) == default[::-1]
+    whole, pieces = coder.candidate_table(titles, batch=1024), coder.candidate_table(titles, batch=50)
+    assert all((a is None and b is None) or (a[0] == b[0] and np.array_equal(a[1], b[1]))
+               for a, b in zip(whole, pieces))
+
+
 def test_isotonic_knots_sit_at_the_centre_of_each_step():
     build = _build_script()
     xs, ys = build.isotonic_table(np.array([0.1, 0.2, 0.3, 0.4]), np.array([False, False, True, True]))
