@@ -29,6 +29,7 @@ import numpy as np
 from . import features as F  # noqa: N812 - the formulas' constants, read where they are defined
 from . import scoring as S  # noqa: N812
 from .i18n import _, get_language, ngettext, occupation_title
+from .i18n import skill_name as localized_skill_name
 from .policy import BARRIER_SUPPORTS, URGENT_SUPPORTS, support_applies
 from .profile_resolve import ResolvedProfile
 from .records import Barrier, Delivery, FieldStatus, PaidKind, Program, Support, TimeOfDay
@@ -114,7 +115,7 @@ class Explainer:
         if skill_id in ELEMENT_LABELS:
             name = element_label(skill_id)
         elif self.taxonomy is not None and skill_id in self.taxonomy.skills:
-            name = self.taxonomy.skills[skill_id].name
+            name = localized_skill_name(skill_id, self.taxonomy.skills[skill_id].name)
         elif ":" in skill_id:
             name = skill_id.split(":", 1)[1].replace("-", " ").replace("_", " ")
         else:

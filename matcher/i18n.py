@@ -25,10 +25,11 @@ language by adding a catalog (``python scripts/i18n.py init <lang>``, translate,
 English. Labels defined in tables at import time are marked with :func:`N_`
 (so extraction finds them) and translated where they are read.
 
-Occupation titles are data, not sentences: O*NET's English titles, and beside a catalog a
-translation of the common ones (``matcher/locale/<lang>/occupation_titles.csv``: code, title,
-and the English title it was written from). :func:`occupation_title` gives the title in the
-language in force, or O*NET's where none is written.
+Occupation titles and the taxonomy's skill and credential names are data, not sentences:
+English, and beside a catalog a translation of the common ones
+(``matcher/locale/<lang>/occupation_titles.csv``: code, title, and the O*NET title it was written
+from; ``skill_names.csv``: id, name, English name). :func:`occupation_title` and
+:func:`skill_name` give the name in the language in force, or the English where none is written.
 
 No flask here: the web layer (``api/kiosk``) sets the language for a request
 and uses its own catalog for its own pages.
@@ -121,19 +122,31 @@ def pgettext(context: str, message: str) -> str:
 
 
 OCCUPATION_TITLES = "occupation_titles.csv"
+SKILL_NAMES = "skill_names.csv"
+
+
+def _names(lang: str, filename: str, key: str, column: str) -> dict[str, str]:
+    """``key`` → ``column`` from a language's table of names (empty for English or without the file)."""
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    path = locale_dir() / lang / filename
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row[key].strip(): row[column].strip() for row in csv.DictReader(handle)
+                if row.get(key) and row.get(column)}
 
 
 @functools.cache
 def occupation_titles(lang: str) -> dict[str, str]:
     """O*NET-SOC code → title in ``lang``, for the occupations a translation was written for."""
-    if lang == SOURCE_LANGUAGE:
-        return {}
-    path = locale_dir() / lang / OCCUPATION_TITLES
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["code"].strip(): row["title"].strip() for row in csv.DictReader(handle)
-                if row.get("code") and row.get("title")}
+    return _names(lang, OCCUPATION_TITLES, "code", "title")
+
+
+@functools.cache
+def skill_names(lang: str) -> dict[str, str]:
+    """Taxonomy skill or credential id → name in ``lang``, for those a translation was written for."""
+    return _names(lang, SKILL_NAMES, "id", "name")
 
 
 def occupation_title(code: str, title: str) -> str:
@@ -144,10 +157,19 @@ def occupation_title(code: str, title: str) -> str:
     return occupation_titles(lang).get(code, title)
 
 
+def skill_name(skill_id: str, name: str) -> str:
+    """A taxonomy skill's or credential's name in the language in force; ``name`` where none is written."""
+    lang = _current.get()
+    if lang == SOURCE_LANGUAGE:
+        return name
+    return skill_names(lang).get(skill_id, name)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention, which extraction tools look for
     """Mark ``message`` for extraction without translating it now (a table built at import time)."""
     return message
 
 
-__all__ = ["DOMAIN", "N_", "SOURCE_LANGUAGE", "available_languages", "get_language", "gettext", "language",
-           "locale_dir", "ngettext", "pgettext", "reset_language", "set_language", "translations", "_"]
+__all__ = ["DOMAIN", "N_", "OCCUPATION_TITLES", "SKILL_NAMES", "SOURCE_LANGUAGE", "available_languages",
+           "get_language", "gettext", "language", "locale_dir", "ngettext", "occupation_title", "occupation_titles",
+           "pgettext", "reset_language", "set_language", "skill_name", "skill_names", "translations", "_"]

@@ -181,3 +181,13 @@ def test_occupations_in_a_reason_are_titled_in_the_reader_s_language() -> None:
     with i18n.language("es"):
         [rec] = built.recommend(profile).items
     assert "Lleva a Carpinteros, parecido a su trabajo como Ayudantes de carpintero" in rec.reasons
+
+
+def test_skills_in_a_reason_are_named_in_the_reader_s_language() -> None:
+    from matcher import i18n
+
+    skills = ["skill:hand-tools", "skill:blueprint-reading"]
+    built = engine([program("p", prerequisites={"skills": skills})])
+    with i18n.language("es"):
+        [rec] = built.recommend({**SEEKER, "skill_ids": skills}).items
+    assert any("Herramientas de mano" in r and "Lectura de planos" in r for r in rec.reasons), rec.reasons

@@ -132,3 +132,27 @@ def test_each_occupation_title_translates_the_onet_title_it_names(lang):
     assert all(r["title"].strip() for r in rows)
     assert [r["title"] for r in rows if r["title"] == r["onet_title"]] == ["Baristas"]  # the same word in Spanish
     assert len(i18n.occupation_titles(lang)) == len(rows)
+
+
+def test_skill_names_are_translated_where_written_and_english_elsewhere():
+    assert i18n.skill_name("skill:blueprint-reading", "Blueprint reading") == "Blueprint reading"
+    with i18n.language("es"):
+        assert i18n.skill_name("skill:blueprint-reading", "Blueprint reading") == "Lectura de planos"
+        assert i18n.skill_name("cred:comptia-a-plus", "CompTIA A+") == "CompTIA A+"  # a brand name: none written
+
+
+@pytest.mark.parametrize("lang", ["es"])
+def test_each_skill_name_translates_the_taxonomy_name_it_names(lang):
+    import csv
+
+    from matcher.taxonomy import load_taxonomy
+
+    skills = load_taxonomy().skills
+    with (i18n.locale_dir() / lang / i18n.SKILL_NAMES).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) >= 90
+    assert [(r["id"], r["english_name"]) for r in rows
+            if r["id"] not in skills or skills[r["id"]].name != r["english_name"]] == []
+    assert all(r["name"].strip() for r in rows)
+    assert len(i18n.skill_names(lang)) == len(rows)
