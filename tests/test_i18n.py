@@ -156,3 +156,15 @@ def test_each_skill_name_translates_the_taxonomy_name_it_names(lang):
             if r["id"] not in skills or skills[r["id"]].name != r["english_name"]] == []
     assert all(r["name"].strip() for r in rows)
     assert len(i18n.skill_names(lang)) == len(rows)
+
+
+@pytest.mark.parametrize("lang", ["es"])
+def test_every_translated_skill_name_reads_back_as_its_skill(lang):
+    """The kiosk puts a picked name back in the skills box, where it is read again."""
+    from matcher.normalize import Normalizer
+    from matcher.taxonomy import load_taxonomy
+
+    normalizer = Normalizer(load_taxonomy())
+    wrong = [(sid, name, normalizer.normalize(name, kind="any").id) for sid, name in i18n.skill_names(lang).items()
+             if normalizer.normalize(name, kind="any").id != sid]
+    assert wrong == []

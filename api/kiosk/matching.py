@@ -51,6 +51,15 @@ def _suggest(match: Any) -> tuple[tuple[str, str], ...]:
     return tuple((str(i), str(n)) for i, n, _score in list(match.suggestions or ())[:3])
 
 
+def _skills(suggestions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Skills-box suggestions named in the language in force where a translation is written.
+
+    The pick is put back in the box and read again, so only names known to read back as the same
+    skill are used (every written skill name does: tests/test_i18n.py); others stay as they are.
+    """
+    return tuple((sid, i18n.skill_name(sid, name)) for sid, name in suggestions)
+
+
 def _occupations(suggestions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """A job's suggestions (occupations) titled in the language in force, where a translation is written.
 
@@ -69,7 +78,7 @@ def resolve_free_text(answers: Mapping[str, Any], taxonomy: Any) -> Resolved:
         if found is None:
             try:
                 match = normalizer.normalize(phrase, kind="any")
-                suggestions = _suggest(match)
+                suggestions = _skills(_suggest(match))
             except MatcherError:
                 suggestions = ()
             out.unmatched.append(Unmatched("skills", phrase, suggestions))

@@ -188,6 +188,22 @@ def test_a_spanish_reader_is_offered_the_occupations_by_their_spanish_titles(kio
     assert "Team Assemblers" in html and "Ensambladores en equipo" not in html
 
 
+def test_a_spanish_reader_picks_a_skill_by_its_spanish_name_and_it_is_understood(kiosk_app, kiosk_client):
+    post(kiosk_client, "/language", {"set_lang": "es", "next": "skills"})
+    answers = {"skills": "planos de construcion", "languages": ["es"]}
+    html = post(kiosk_client, "/step/skills", answers).get_data(as_text=True)
+    assert 'value="Lectura de planos"' in html and "Blueprint reading" not in html
+    response = post(kiosk_client, "/step/skills", {**answers, "confirmed": "1", "use_0": "Lectura de planos"})
+    assert response.status_code == 303
+    assert session_of(kiosk_app, kiosk_client)["answers"]["skills"]["skills"] == "Lectura de planos"
+    from api.kiosk.matching import resolve_free_text
+
+    with kiosk_app.app_context():
+        taxonomy = kiosk_app.extensions["matcher"].runtime.snapshot().recommender.base.taxonomy_
+    resolved = resolve_free_text({"skills": {"skills": "Lectura de planos"}}, taxonomy)
+    assert resolved.skill_ids == ["skill:blueprint-reading"] and resolved.unmatched == []
+
+
 def test_a_picked_past_job_code_reaches_the_engine_only_among_the_suggestions(kiosk_app):
     from api.kiosk.matching import resolve_free_text
 
