@@ -66,6 +66,9 @@ SUGGESTION_FLOOR = 0.6  # a suggestion sharing a word with the phrase
 TYPO_SCORE = 0.8  # a suggestion sharing no word must be this close in letters (a typo)
 STRICT_FUZZY = 0.93  # a fuzzy hit on a product name, or on a credential without a credential word
 N_SUGGESTIONS = 5
+# A skills-box phrase that does not read as a job title is taken as one only when a labelled title is this
+# close (cosine): "retail" 0.73, "housekeeping" 0.74, "daycare" 0.68; "fast learner" 0.36 (see _either).
+UNTITLED_MIN_SIMILARITY = 0.5
 N_CANDIDATES = 48
 
 # Words people add around a skill or title that say nothing about which one it is.
@@ -426,7 +429,10 @@ class Normalizer:
         a word such as "operator", "cook" or "aide"); a fuzzy skill, unless the phrase reads as a
         title the coder was unsure of ("mechanic" is not the knowledge area "Mechanical": it stays
         unmatched, its occupations first among the suggestions); any confident title when no
-        skill comes close.
+        skill comes close and some labelled title is (``UNTITLED_MIN_SIMILARITY``: the coder's
+        confidence is the chance its code is right for a job title; "fast learner", coded towards
+        "fast food" from one of its words while its closest labelled title is far, is not taken
+        for work history).
         """
         if skill.method == "employer":
             return skill
@@ -435,7 +441,7 @@ class Normalizer:
         strong = skill.matched and skill.method in ("exact", "alias", "context")
         if strong and self.taxonomy.skills[skill.id or ""].kind not in ("technology", "tool"):
             return skill
-        occ = self._occupation(text)
+        occ, closest = self._coded_occupation(text)
         if occ.matched and occ.method == "exact":
             return occ  # "welder" is a job title before it is O*NET's tool "Welders"
         if strong:
@@ -445,8 +451,8 @@ class Normalizer:
             return occ
         if skill.matched and not (title_like and skill.method == "fuzzy" and occ.suggestions):
             return skill
-        if occ.matched and not skill.suggestions:
-            return occ  # "retail": no skill is near, and the coder is sure
+        if occ.matched and not skill.suggestions and closest >= UNTITLED_MIN_SIMILARITY:
+            return occ  # "retail": no skill is near, the coder is sure, and a labelled title is close
         suggestions = _merge_suggestions(skill.suggestions, occ.suggestions)
         method = skill.method if skill.method == "ambiguous" else occ.method
         return Match(text, "unmatched", None, None, None, max(skill.confidence, occ.confidence), method, suggestions)
@@ -467,24 +473,28 @@ class Normalizer:
     # ------------------------------------------------------------------ occupations
 
     def _occupation(self, text: str) -> Match:
+        return self._coded_occupation(text)[0]
+
+    def _coded_occupation(self, text: str) -> tuple[Match, float]:
+        """The phrase as a job title, and how close its closest labelled title is (cosine; 0 for none)."""
         toks = self.folder.tokens(text)
         employer = self._employers.get(" ".join(toks))
         if employer is not None:
             suggestions = tuple((c, self._occupation_name(c), 0.0) for c in employer)
-            return Match(text, "unmatched", None, None, None, 0.0, "employer", suggestions)
+            return Match(text, "unmatched", None, None, None, 0.0, "employer", suggestions), 0.0
         rest = self._without_employer(toks)
         coded = self.coder.code(" ".join(rest) if rest is not None else text, top=N_SUGGESTIONS)
         best = coded.best
         suggestions = tuple((c.code, self._occupation_name(c.code), c.confidence) for c in coded.candidates
                             if c.code in self.taxonomy.occupations)
         if best is None or best.code not in self.taxonomy.occupations:
-            return Match(text, "unmatched", None, None, None, 0.0, "none", suggestions)
+            return Match(text, "unmatched", None, None, None, 0.0, "none", suggestions), coded.similarity
         exact = coded.similarity >= 0.999
         if best.confidence >= self.occupation_threshold:
             return Match(text, "matched", "occupation", best.code, self._occupation_name(best.code),
-                         best.confidence, "exact" if exact else "coder")
+                         best.confidence, "exact" if exact else "coder"), coded.similarity
         method = "ambiguous" if exact and len(coded.candidates) > 1 else "none"
-        return Match(text, "unmatched", None, None, None, best.confidence, method, suggestions)
+        return Match(text, "unmatched", None, None, None, best.confidence, method, suggestions), coded.similarity
 
     def _without_employer(self, toks: list[str]) -> list[str] | None:
         """The title without an employer's name in it ("package handler at UPS" -> "package handler")."""

@@ -88,7 +88,7 @@ from matcher.coder import (  # noqa: E402
 DEFAULT_OUT = REPO_ROOT / "training_data" / "coder"
 CURATED = REPO_ROOT / "training_data" / "curated"
 
-CODER_VERSION = "1.3.0"
+CODER_VERSION = "1.3.1"
 SPLIT_SEED = "census-2022-alpha-index:holdout:v1"
 HOLDOUT_SHARE = 0.20
 N_FOLDS = 5

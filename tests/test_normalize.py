@@ -277,3 +277,21 @@ def test_a_title_the_coder_is_unsure_of_is_not_read_as_a_fuzzy_skill():
     match = strict.normalize("mechanic")
     assert match.status == "unmatched" and match.kind is None
     assert match.suggestions[0][0] == "49-3023.00"  # the curated reading, first among the suggestions
+
+
+def test_a_trait_coded_from_one_of_its_words_is_not_taken_for_work_history(norm: Normalizer) -> None:
+    # "fast learner": the coder reads "fast" as fast food, while no labelled title is close to the phrase.
+    trait = norm.normalize("fast learner", kind="any")
+    assert not trait.matched and trait.kind is None
+    # Phrases that are not worded as titles but are close to labelled ones still count as work history.
+    for phrase, code in (("retail", "41-2031.00"), ("fast food crew", "35-3023.00"), ("odd jobs", "53-7062.00")):
+        found = norm.normalize(phrase, kind="any")
+        assert (found.kind, found.id) == ("occupation", code), phrase
+
+
+def test_common_spanish_job_titles_are_coded(norm: Normalizer) -> None:
+    for phrase, code in (("asistente de cuidado en casa", "31-1122.00"), ("costurera", "51-6031.00"),
+                         ("panadero", "51-3011.00"), ("secretaria", "43-6014.00"), ("tablarroquero", "47-2081.00"),
+                         ("chofer de camion", "53-3032.00")):
+        found = norm.normalize_occupation(phrase)
+        assert found.matched and found.id == code, (phrase, found)
