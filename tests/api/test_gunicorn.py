@@ -156,9 +156,7 @@ def test_an_import_reaches_every_worker_and_no_request_fails_meanwhile(server):
     for thread in threads:
         thread.start()
     try:
-        time.sleep(1.0)
-        with lock:
-            before_import = len(results)
+        before_import = _wait_for_results(results, lock, at_least=3)  # answered before the import, however slow
         admin = Client(port)
         status, body = admin.request("PUT", "/api/v1/programs", small_catalog_document(15, rename="Swapped"),
                                      server["admin"])
@@ -172,8 +170,9 @@ def test_an_import_reaches_every_worker_and_no_request_fails_meanwhile(server):
                 break
             assert time.monotonic() < deadline, f"workers still on {versions}"
             time.sleep(0.2)
-        swapped_at = len(results)
-        time.sleep(1.0)
+        with lock:
+            swapped_at = len(results)
+        _wait_for_results(results, lock, at_least=swapped_at + 30)  # and enough after it to see the swap
     finally:
         stop.set()
         for thread in threads:
@@ -190,6 +189,17 @@ def test_an_import_reaches_every_worker_and_no_request_fails_meanwhile(server):
                         r'status="200"\} (\S+)$', text, re.M)
     assert counted is not None and float(counted.group(1)) == len(results)
     assert 'matcher_model_info{pid="' in text and f'version="{server["shipped"]}"' in text
+
+
+def _wait_for_results(results: list, lock: threading.Lock, *, at_least: int, timeout: float = 60.0) -> int:
+    """How many requests have been answered, once at least ``at_least`` have (a loaded machine is slower)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with lock:
+            count = len(results)
+        if count >= at_least or time.monotonic() > deadline:
+            return count
+        time.sleep(0.1)
 
 
 def _models_served(text: str) -> dict[str, str]:
