@@ -54,8 +54,9 @@ def _suggest(match: Any) -> tuple[tuple[str, str], ...]:
 def _skills(suggestions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """Skills-box suggestions named in the language in force where a translation is written.
 
-    The pick is put back in the box and read again, so only names known to read back as the same
-    skill are used (every written skill name does: tests/test_i18n.py); others stay as they are.
+    The pick is put back in the box and read again: every written skill name is also one of its
+    skill's aliases, so it reads back as the same skill (tests/test_i18n.py checks each one).
+    Occupations and untranslated skills keep the normalizer's name.
     """
     return tuple((sid, i18n.skill_name(sid, name)) for sid, name in suggestions)
 
@@ -63,8 +64,8 @@ def _skills(suggestions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], 
 def _occupations(suggestions: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """A job's suggestions (occupations) titled in the language in force, where a translation is written.
 
-    Only for the job fields, whose pick is sent back as the code: a skills-box pick is sent back as
-    its name and read again, so it stays as the normalizer names it.
+    Only for the job fields, whose pick is sent back as the code. A skills-box pick is sent back as
+    its name and read again, and a Spanish occupation title is not sure to read back: see ``_skills``.
     """
     return tuple((code, i18n.occupation_title(code, name)) for code, name in suggestions)
 
